@@ -1,0 +1,37 @@
+using BackgroundTasks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers background jobs in a service collection.</summary>
+public static class BackgroundJobsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the job queue (<see cref="IJobQueue"/>), the monitor (<see cref="IJobMonitor"/>), the in-memory
+    /// job store and the hosted worker pool. Calling it again only adds configuration: there is still one pool.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Configures the options, validated when the host starts.</param>
+    /// <returns>A builder for queues and the store.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static BackgroundJobsBuilder AddBackgroundJobs(this IServiceCollection services, Action<BackgroundJobsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<BackgroundJobsOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundJobsOptions>, BackgroundJobsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IJobStore, InMemoryJobStore>();
+        services.TryAddSingleton<JobQueue>();
+        services.TryAddSingleton<IJobQueue>(static sp => sp.GetRequiredService<JobQueue>());
+        services.TryAddSingleton<IJobMonitor, JobMonitor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobWorkerService>());
+        return new BackgroundJobsBuilder(services);
+    }
+}

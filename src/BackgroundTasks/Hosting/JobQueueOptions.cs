@@ -1,0 +1,29 @@
+namespace BackgroundTasks;
+
+/// <summary>The settings of one named queue, and the defaults of the jobs in it.</summary>
+public sealed class JobQueueOptions
+{
+    /// <summary>Gets or sets how many jobs of this queue run at once.</summary>
+    /// <value>Defaults to the number of processors. Must be at least 1.</value>
+    public int Workers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Gets or sets how many jobs may wait in this queue. Delayed jobs and jobs waiting to retry do not count until they are due.</summary>
+    /// <value>Defaults to 1000. Must be at least 1.</value>
+    public int Capacity { get; set; } = 1000;
+
+    /// <summary>Gets or sets what enqueueing does when the queue is full.</summary>
+    /// <value>Defaults to <see cref="QueueFullMode.Wait"/>.</value>
+    public QueueFullMode FullMode { get; set; } = QueueFullMode.Wait;
+
+    /// <summary>Gets or sets how long one attempt of a job may run, unless the job says otherwise.</summary>
+    /// <value>Defaults to <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (no timeout). Must be positive or infinite.</value>
+    public TimeSpan Timeout { get; set; } = System.Threading.Timeout.InfiniteTimeSpan;
+
+    /// <summary>Gets or sets how many attempts a job has in all, unless the job says otherwise.</summary>
+    /// <value>Defaults to 1 (no retries). Must be at least 1.</value>
+    public int MaxAttempts { get; set; } = 1;
+
+    /// <summary>Gets or sets the delay between attempts, unless the job says otherwise.</summary>
+    /// <value>Defaults to <see cref="RetryBackoff.Default"/>.</value>
+    public RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackgroundTasks;
+
+/// <summary>
+/// What a running job knows about itself: its id, attempt and cancellation token, a DI scope of its own,
+/// and a way to report progress. One context serves one attempt; do not keep it after the job returns.
+/// </summary>
+public sealed partial class JobContext : IProgress<JobProgress>, IProgress<double>
+{
+    private readonly JobQueue _engine;
+    private readonly JobWorkItem _item;
+    private AsyncServiceScope? _scope;
+
+    internal JobContext(JobQueue engine, JobWorkItem item, CancellationToken cancellationToken)
+    {
+        _engine = engine;
+        _item = item;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>Gets the job's id.</summary>
+    public JobId Id => _item.Id;
+
+    /// <summary>Gets the job's name, if it was given one.</summary>
+    public string? Name => _item.Name;
+
+    /// <summary>Gets the name of the job's queue.</summary>
+    public string Queue => _item.Queue.Name;
+
+    /// <summary>Gets the number of this attempt, counting from 1.</summary>
+    public int Attempt => _item.Attempt;
+
+    /// <summary>Gets how many attempts the job has in all.</summary>
+    public int MaxAttempts => _item.MaxAttempts;
+
+    /// <summary>Gets the id of the job that started this one, if any.</summary>
+    public JobId? ParentId => _item.ParentId;
+
+    /// <summary>
+    /// Gets the token that fires when the job is cancelled by id, when its attempt times out, or when the
+    /// host stops and the drain timeout has passed. Pass it to everything the job awaits.
+    /// </summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Gets the services of a DI scope that belongs to this attempt alone; it is disposed when the attempt ends.</summary>
+    public IServiceProvider Services => (_scope ??= _engine.ScopeFactory.CreateAsyncScope()).ServiceProvider;
+
+    /// <summary>Ends the attempt: flushes progress and disposes the scope. Never throws.</summary>
+    internal async ValueTask CompleteAsync()
+    {
+        await FlushProgressAsync().ConfigureAwait(false);
+        if (_scope is { } scope)
+        {
+            _scope = null;
+            try
+            {
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.ScopeDisposeFailed(_engine.Logger, ex, Id);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace BackgroundTasks;
+
+/// <summary>
+/// How one job runs. Every property is optional: what is left <see langword="null"/> comes from the
+/// options of the job's queue (see <see cref="JobQueueOptions"/>).
+/// </summary>
+public sealed class JobOptions
+{
+    /// <summary>Gets or sets a name for the job, shown in the store and in logs (for example "send-invoice").</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Gets or sets the queue the job goes to.</summary>
+    /// <value>Defaults to <see cref="BackgroundJobsOptions.DefaultQueue"/>. An unknown queue fails at enqueue.</value>
+    public string? Queue { get; set; }
+
+    /// <summary>Gets or sets the job's priority within its queue.</summary>
+    /// <value>Defaults to <see cref="JobPriority.Normal"/>.</value>
+    public JobPriority Priority { get; set; } = JobPriority.Normal;
+
+    /// <summary>Gets or sets how long one attempt may run before its cancellation token fires and it is recorded as timed out.</summary>
+    /// <value>Defaults to the queue's <see cref="JobQueueOptions.Timeout"/>. Must be positive or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>.</value>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Gets or sets how many times the job may run in all, the first attempt included.</summary>
+    /// <value>Defaults to the queue's <see cref="JobQueueOptions.MaxAttempts"/>. Must be at least 1.</value>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>Gets or sets the delay between attempts.</summary>
+    /// <value>Defaults to the queue's <see cref="JobQueueOptions.Backoff"/>.</value>
+    public RetryBackoff? Backoff { get; set; }
+
+    /// <summary>Gets or sets how long to wait before the job is queued. Not to be combined with <see cref="RunAt"/>.</summary>
+    /// <value>Defaults to no delay. Must not be negative.</value>
+    public TimeSpan? Delay { get; set; }
+
+    /// <summary>Gets or sets when the job should be queued. A time in the past queues it at once. Not to be combined with <see cref="Delay"/>.</summary>
+    public DateTimeOffset? RunAt { get; set; }
+
+    /// <summary>Gets or sets the job that started this one, if any; the store keeps it so that children can be found.</summary>
+    public JobId? ParentId { get; set; }
+}

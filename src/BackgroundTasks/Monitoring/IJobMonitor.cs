@@ -1,0 +1,32 @@
+namespace BackgroundTasks;
+
+/// <summary>Answers "what is job X doing?" from anywhere in the application, and cancels jobs by id.</summary>
+public interface IJobMonitor
+{
+    /// <summary>Gets a job's current record.</summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The record, or <see langword="null"/> when the store does not know the job.</returns>
+    ValueTask<JobRecord?> GetAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds jobs by status, queue or name, newest first, a page at a time.</summary>
+    /// <param name="query">Filters and page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page of records.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    ValueTask<IReadOnlyList<JobRecord>> QueryAsync(JobQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until a job reaches a terminal status.</summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="cancellationToken">Stops waiting (the job goes on).</param>
+    /// <returns>The job's terminal record.</returns>
+    /// <exception cref="KeyNotFoundException">Neither this process nor the store knows the job.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    Task<JobRecord> WaitAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a job: a job that has not started never runs and is recorded cancelled; a running job's token fires.</summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when the job was waiting or running; <see langword="false"/> when it had already finished or is unknown.</returns>
+    ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,62 @@
+namespace BackgroundTasks;
+
+/// <summary>
+/// Accepts background jobs. Every accepted job gets an id, is recorded in the <see cref="IJobStore"/>
+/// and ends in exactly one terminal status: succeeded, failed or cancelled.
+/// </summary>
+/// <remarks>
+/// Enqueueing waits only when the job's queue is full and its <see cref="JobQueueOptions.FullMode"/> is
+/// <see cref="QueueFullMode.Wait"/>; otherwise the returned task is already complete (with the default
+/// in-memory store).
+/// </remarks>
+public interface IJobQueue
+{
+    /// <summary>Enqueues a job.</summary>
+    /// <param name="job">The work. It receives a <see cref="JobContext"/> with its cancellation token, progress reporting and a DI scope.</param>
+    /// <param name="options">The job's settings, or <see langword="null"/> for its queue's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting for space in a full queue; the job is then not accepted.</param>
+    /// <returns>The job's id.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown queue or holds an invalid value.</exception>
+    /// <exception cref="JobQueueFullException">The queue is full and rejects.</exception>
+    /// <exception cref="InvalidOperationException">The host is stopping or has stopped.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while waiting for space.</exception>
+    ValueTask<JobId> EnqueueAsync(Func<JobContext, Task> job, JobOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Enqueues a job that returns a value; the store keeps the value as the job's result.</summary>
+    /// <typeparam name="TResult">The type of the value.</typeparam>
+    /// <param name="job">The work.</param>
+    /// <param name="options">The job's settings, or <see langword="null"/> for its queue's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting for space in a full queue; the job is then not accepted.</param>
+    /// <returns>The job's id.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown queue or holds an invalid value.</exception>
+    /// <exception cref="JobQueueFullException">The queue is full and rejects.</exception>
+    /// <exception cref="InvalidOperationException">The host is stopping or has stopped.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while waiting for space.</exception>
+    ValueTask<JobId> EnqueueAsync<TResult>(Func<JobContext, Task<TResult>> job, JobOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Enqueues a job that receives a service resolved from a DI scope of its own, disposed after the job.</summary>
+    /// <typeparam name="TService">The service the job needs.</typeparam>
+    /// <param name="job">The work.</param>
+    /// <param name="options">The job's settings, or <see langword="null"/> for its queue's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting for space in a full queue; the job is then not accepted.</param>
+    /// <returns>The job's id.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown queue or holds an invalid value.</exception>
+    /// <exception cref="JobQueueFullException">The queue is full and rejects.</exception>
+    /// <exception cref="InvalidOperationException">The host is stopping or has stopped.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while waiting for space.</exception>
+    ValueTask<JobId> EnqueueAsync<TService>(Func<TService, JobContext, Task> job, JobOptions? options = null, CancellationToken cancellationToken = default)
+        where TService : notnull;
+
+    /// <summary>Enqueues a job if its queue has space now; never waits.</summary>
+    /// <param name="job">The work.</param>
+    /// <param name="id">The job's id, when accepted.</param>
+    /// <param name="options">The job's settings, or <see langword="null"/> for its queue's defaults.</param>
+    /// <returns><see langword="true"/> when the job was accepted; <see langword="false"/> when its queue is full.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown queue or holds an invalid value.</exception>
+    /// <exception cref="InvalidOperationException">The host is stopping or has stopped.</exception>
+    bool TryEnqueue(Func<JobContext, Task> job, out JobId id, JobOptions? options = null);
+}

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging;
+
+namespace BackgroundTasks;
+
+/// <summary>Delayed jobs, retries, terminal statuses and the shutdown sweep.</summary>
+internal sealed partial class JobQueue
+{
+    /// <summary>Records a job's terminal status, forgets it, and wakes whoever waits for it. The caller must have ended the item.</summary>
+    public async ValueTask RecordTerminalAsync(JobWorkItem item, JobStatus status, JobError? error, object? result)
+    {
+        try
+        {
+            var change = new JobTransition(status, item.Attempt, Time.GetUtcNow(), Error: error, Result: result);
+            if (!await Store.TransitionAsync(item.Id, change).ConfigureAwait(false))
+            {
+                Logger.TransitionRefused(item.Id, status);
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), item.Id);
+        }
+        finally
+        {
+            _alive.TryRemove(item.Id, out _);
+            item.SignalFinished();
+        }
+    }
+
+    /// <summary>Records a store transition that is not terminal; a failing store is logged, never thrown.</summary>
+    public async ValueTask RecordAsync(JobWorkItem item, JobTransition change)
+    {
+        try
+        {
+            if (!await Store.TransitionAsync(item.Id, change).ConfigureAwait(false))
+            {
+                Logger.TransitionRefused(item.Id, change.Status);
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), item.Id);
+        }
+    }
+
+    /// <summary>Puts a job that failed an attempt back, after its back-off delay.</summary>
+    public async ValueTask ScheduleRetryAsync(JobWorkItem item, JobError error)
+    {
+        var delay = item.Backoff.GetDelay(item.Attempt, Random.Shared.NextDouble());
+        var dueAt = Time.GetUtcNow() + delay;
+        Logger.JobRetrying(item.Id, item.Attempt, delay);
+        await RecordAsync(item, new JobTransition(JobStatus.Retrying, item.Attempt, Time.GetUtcNow(), ScheduledAt: dueAt, Error: error)).ConfigureAwait(false);
+        if (!item.TryReturnToWaiting())
+        {
+            // Cancelled by id or by shutdown while its failure was being recorded.
+            if (item.TryFinish())
+            {
+                await RecordTerminalAsync(item, JobStatus.Cancelled, error, result: null).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (delay <= TimeSpan.Zero)
+        {
+            await PromoteAsync(item).ConfigureAwait(false);
+        }
+        else
+        {
+            ScheduleAt(item, dueAt);
+        }
+    }
+
+    /// <summary>
+    /// Ends every job that is still alive once the workers have stopped (or were given up on): queued, delayed
+    /// and retrying jobs, and jobs that ignored their cancellation past the host's shutdown timeout.
+    /// </summary>
+    public async Task SweepAsync()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            queue.TakeAll();
+        }
+
+        foreach (var item in _alive.Values)
+        {
+            var running = item.IsRunning;
+            if (item.TryFinish())
+            {
+                var error = running
+                    ? new JobError(typeof(OperationCanceledException).FullName!, "The job was still running when the host's shutdown timeout ended; it was left behind.", null)
+                    : ShutdownError();
+                await RecordTerminalAsync(item, JobStatus.Cancelled, error, result: null).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Fires the tokens of every running job.</summary>
+    public void CancelRunning(JobCancelReason reason)
+    {
+        foreach (var item in _alive.Values)
+        {
+            item.CancelRunning(reason);
+        }
+    }
+
+    internal static JobError ShutdownError()
+        => new(typeof(OperationCanceledException).FullName!, "The host stopped before the job ran.", null);
+
+    private void ScheduleAt(JobWorkItem item, DateTimeOffset dueAt)
+    {
+        var delay = dueAt - Time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            _ = PromoteAsync(item).AsTask();
+            return;
+        }
+
+        item.Timer?.Dispose();
+        item.Timer = Time.CreateTimer(
+            static state =>
+            {
+                var (queue, job) = ((JobQueue, JobWorkItem))state!;
+                _ = queue.PromoteAsync(job).AsTask();
+            },
+            (this, item),
+            delay,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Moves a due delayed or retrying job into its queue's lane.</summary>
+    private async ValueTask PromoteAsync(JobWorkItem item)
+    {
+        if (_closed || item.IsFinished)
+        {
+            // The shutdown sweep (or a cancellation) ends it.
+            return;
+        }
+
+        await RecordAsync(item, new JobTransition(JobStatus.Queued, item.Attempt, Time.GetUtcNow())).ConfigureAwait(false);
+        if (!_closed && !item.IsFinished)
+        {
+            item.Queue.Push(item);
+        }
+    }
+}

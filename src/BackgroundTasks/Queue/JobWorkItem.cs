@@ -1,0 +1,210 @@
+using System.Diagnostics;
+
+namespace BackgroundTasks;
+
+/// <summary>
+/// One accepted job while it lives in this process: its delegate, settings and in-process state. The
+/// state field makes sure that exactly one of the worker, a cancellation and the shutdown sweep ends it.
+/// </summary>
+internal abstract class JobWorkItem
+{
+    private const int Waiting = 0;
+    private const int Running = 1;
+    private const int Finished = 2;
+
+    private static readonly TaskCompletionSource s_finishedSentinel = CreateSentinel();
+
+    private readonly Lock _gate = new();
+    private int _state;
+    private CancellationTokenSource? _runningCts;
+    private TaskCompletionSource? _finished;
+
+    protected JobWorkItem(JobId id, NamedJobQueue queue, JobOptions? options)
+    {
+        Id = id;
+        Queue = queue;
+        var defaults = queue.Options;
+        Name = options?.Name;
+        Priority = options?.Priority ?? JobPriority.Normal;
+        Timeout = options?.Timeout ?? defaults.Timeout;
+        MaxAttempts = options?.MaxAttempts ?? defaults.MaxAttempts;
+        Backoff = options?.Backoff ?? defaults.Backoff;
+        ParentId = options?.ParentId;
+    }
+
+    public JobId Id { get; }
+
+    public string? Name { get; }
+
+    public NamedJobQueue Queue { get; }
+
+    public JobPriority Priority { get; }
+
+    public TimeSpan Timeout { get; }
+
+    public int MaxAttempts { get; }
+
+    public RetryBackoff Backoff { get; }
+
+    public JobId? ParentId { get; }
+
+    /// <summary>Gets or sets the attempt that runs or ran last, counting from 1.</summary>
+    public int Attempt { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the job took one of its queue's capacity slots.</summary>
+    public bool HoldsSlot { get; set; }
+
+    /// <summary>Gets or sets the timer of a delayed or retrying job.</summary>
+    public ITimer? Timer { get; set; }
+
+    /// <summary>Gets why the job's token was cancelled by the library, if it was.</summary>
+    public JobCancelReason CancelReason { get; private set; }
+
+    /// <summary>Gets the value the job returned, if it returns one.</summary>
+    public virtual object? Result => null;
+
+    public bool IsFinished => Volatile.Read(ref _state) == Finished;
+
+    public bool IsRunning => Volatile.Read(ref _state) == Running;
+
+    /// <summary>Runs the job's delegate once.</summary>
+    public abstract Task InvokeAsync(JobContext context);
+
+    /// <summary>Claims a waiting job for a worker. Fails when the job was cancelled meanwhile.</summary>
+    public bool TryStart(CancellationTokenSource cts)
+    {
+        lock (_gate)
+        {
+            if (_state != Waiting)
+            {
+                return false;
+            }
+
+            _state = Running;
+            _runningCts = cts;
+            return true;
+        }
+    }
+
+    /// <summary>Puts a running job back to waiting, for a retry; fails when it was cancelled meanwhile.</summary>
+    public bool TryReturnToWaiting()
+    {
+        lock (_gate)
+        {
+            _runningCts = null;
+            if (_state != Running || CancelReason != JobCancelReason.None)
+            {
+                return false;
+            }
+
+            _state = Waiting;
+            return true;
+        }
+    }
+
+    /// <summary>Detaches the running job's token source, so that a later cancellation cannot reach the next job that reuses it.</summary>
+    public void DetachToken()
+    {
+        lock (_gate)
+        {
+            _runningCts = null;
+        }
+    }
+
+    /// <summary>Ends a job that is not running (queued, delayed or waiting to retry). The caller must then record it cancelled.</summary>
+    public bool TryCancelWaiting()
+    {
+        lock (_gate)
+        {
+            if (_state != Waiting)
+            {
+                return false;
+            }
+
+            return FinishLocked();
+        }
+    }
+
+    /// <summary>Ends the job in this process, whatever its state. Only the first caller succeeds; it must then record the terminal status.</summary>
+    public bool TryFinish()
+    {
+        lock (_gate)
+        {
+            return _state != Finished && FinishLocked();
+        }
+    }
+
+    private bool FinishLocked()
+    {
+        _state = Finished;
+        _runningCts = null;
+        Timer?.Dispose();
+        Timer = null;
+        return true;
+    }
+
+    /// <summary>Fires a running job's token, remembering why; a job between two attempts will not be retried.</summary>
+    /// <returns><see langword="true"/> when the job was running.</returns>
+    public bool CancelRunning(JobCancelReason reason)
+    {
+        lock (_gate)
+        {
+            if (_state != Running)
+            {
+                return false;
+            }
+
+            if (CancelReason == JobCancelReason.None)
+            {
+                CancelReason = reason;
+            }
+
+            // Cancel under the lock: the worker detaches the source under the same lock before it reuses it.
+            try
+            {
+                _runningCts?.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A callback the job registered threw; the job sees its token cancelled all the same.
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Completes the waiters of <see cref="WhenFinished"/>. Called once, after the terminal status is recorded.</summary>
+    public void SignalFinished()
+    {
+        Debug.Assert(IsFinished);
+        TaskCompletionSource? finished;
+        lock (_gate)
+        {
+            finished = _finished;
+            _finished = s_finishedSentinel;
+        }
+
+        finished?.TrySetResult();
+    }
+
+    /// <summary>Gets a task that completes once the job's terminal status is recorded.</summary>
+    public Task WhenFinished()
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_finished, s_finishedSentinel))
+            {
+                return Task.CompletedTask;
+            }
+
+            return (_finished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    private static TaskCompletionSource CreateSentinel()
+    {
+        var tcs = new TaskCompletionSource();
+        tcs.SetResult();
+        return tcs;
+    }
+}

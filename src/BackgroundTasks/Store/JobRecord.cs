@@ -1,0 +1,50 @@
+namespace BackgroundTasks;
+
+/// <summary>What a store knows about one job at one moment: its metadata, state and progress. Never its delegate.</summary>
+public sealed record JobRecord
+{
+    /// <summary>Gets the job's id.</summary>
+    public required JobId Id { get; init; }
+
+    /// <summary>Gets the job's name, if it was given one.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Gets the name of the job's queue.</summary>
+    public required string Queue { get; init; }
+
+    /// <summary>Gets the job's priority.</summary>
+    public JobPriority Priority { get; init; }
+
+    /// <summary>Gets the job's status.</summary>
+    public JobStatus Status { get; init; }
+
+    /// <summary>Gets the number of the latest attempt that started, counting from 1; 0 before the first.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>Gets how many attempts the job may have in all.</summary>
+    public int MaxAttempts { get; init; } = 1;
+
+    /// <summary>Gets when the job was accepted.</summary>
+    public DateTimeOffset EnqueuedAt { get; init; }
+
+    /// <summary>Gets when a scheduled or retrying job is due to be queued; otherwise <see langword="null"/>.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
+
+    /// <summary>Gets when the latest attempt started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Gets when the job reached its terminal status.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Gets the latest progress the job reported.</summary>
+    public JobProgress Progress { get; init; }
+
+    /// <summary>Gets the error of the latest failed attempt, if any.</summary>
+    public JobError? Error { get; init; }
+
+    /// <summary>Gets the value a succeeded job returned, if it returns one.</summary>
+    public object? Result { get; init; }
+
+    /// <summary>Gets the id of the job that started this one, if any.</summary>
+    public JobId? ParentId { get; init; }
+}

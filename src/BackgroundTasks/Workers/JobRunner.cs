@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Logging;
+
+namespace BackgroundTasks;
+
+/// <summary>Runs one attempt of a job and records what came of it.</summary>
+internal sealed class JobRunner(JobQueue engine)
+{
+    /// <summary>Runs a job taken from its queue, unless it was cancelled while it waited.</summary>
+    /// <param name="item">The job.</param>
+    /// <param name="cts">The worker's token source, reset and ready; it may be replaced if it cannot be reset afterwards.</param>
+    /// <returns>The token source to use for the next job.</returns>
+    public async ValueTask<CancellationTokenSource> RunAsync(JobWorkItem item, CancellationTokenSource cts)
+    {
+        if (!item.TryStart(cts))
+        {
+            return cts;
+        }
+
+        var attempt = ++item.Attempt;
+        if (item.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            cts.CancelAfter(item.Timeout);
+        }
+
+        await engine.RecordAsync(item, new JobTransition(JobStatus.Running, attempt, engine.Time.GetUtcNow())).ConfigureAwait(false);
+
+        var context = new JobContext(engine, item, cts.Token);
+        Exception? failure = null;
+        try
+        {
+            await item.InvokeAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        await context.CompleteAsync().ConfigureAwait(false);
+        item.DetachToken();
+        var tokenFired = cts.IsCancellationRequested;
+        var next = cts.TryReset() ? cts : Replace(cts);
+
+        await RecordOutcomeAsync(item, failure, tokenFired).ConfigureAwait(false);
+        return next;
+    }
+
+    private async ValueTask RecordOutcomeAsync(JobWorkItem item, Exception? failure, bool tokenFired)
+    {
+        if (failure is null)
+        {
+            if (item.TryFinish())
+            {
+                engine.Logger.JobSucceeded(item.Id, item.Attempt);
+                await engine.RecordTerminalAsync(item, JobStatus.Succeeded, error: null, item.Result).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var reason = item.CancelReason;
+        if (reason != JobCancelReason.None)
+        {
+            // Cancelled by id or by shutdown: whatever the job threw, it was told to stop.
+            if (item.TryFinish())
+            {
+                engine.Logger.JobCancelled(item.Id);
+                var error = failure is OperationCanceledException ? null : JobError.FromException(failure);
+                await engine.RecordTerminalAsync(item, JobStatus.Cancelled, error, result: null).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        JobError jobError;
+        if (tokenFired && failure is OperationCanceledException)
+        {
+            engine.Logger.JobTimedOut(item.Id, item.Attempt, item.Timeout);
+            jobError = new JobError(
+                typeof(TimeoutException).FullName!,
+                $"The job timed out: attempt {item.Attempt} ran longer than its timeout of {item.Timeout}.",
+                failure.ToString(),
+                timedOut: true);
+        }
+        else
+        {
+            engine.Logger.JobFailed(failure, item.Id, item.Attempt, item.MaxAttempts);
+            jobError = JobError.FromException(failure);
+        }
+
+        if (item.Attempt < item.MaxAttempts && !engine.IsClosed)
+        {
+            await engine.ScheduleRetryAsync(item, jobError).ConfigureAwait(false);
+        }
+        else if (item.TryFinish())
+        {
+            await engine.RecordTerminalAsync(item, JobStatus.Failed, jobError, result: null).ConfigureAwait(false);
+        }
+    }
+
+    private CancellationTokenSource Replace(CancellationTokenSource spent)
+    {
+        spent.Dispose();
+        return new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+    }
+}

@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BackgroundTasks;
+
+/// <summary>
+/// The worker pool: for each named queue, as many loops as the queue has workers, each taking one job at a
+/// time. Stopping closes the queues, drains them (or cancels what waits) within the drain timeout, then
+/// fires the running jobs' tokens, and finally records every job still alive as cancelled.
+/// </summary>
+internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
+{
+    private readonly JobRunner _runner = new(engine);
+    private Task _workers = Task.CompletedTask;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var options = engine.Options;
+        engine.Logger.Stopping(engine.RunningCount, engine.Queues.Sum(static q => q.Count), options.ShutdownMode);
+        engine.Close();
+        if (options.ShutdownMode == ShutdownMode.Cancel)
+        {
+            StopTaking();
+        }
+
+        try
+        {
+            if (!await WaitForWorkersAsync(options.DrainTimeout, cancellationToken).ConfigureAwait(false))
+            {
+                engine.Logger.DrainTimedOut(options.DrainTimeout);
+                StopTaking();
+                engine.CancelRunning(JobCancelReason.Shutdown);
+                if (!await WaitForWorkersAsync(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false))
+                {
+                    engine.Logger.JobsAbandoned(engine.RunningCount);
+                }
+            }
+        }
+        finally
+        {
+            StopTaking();
+            await engine.SweepAsync().ConfigureAwait(false);
+            engine.Logger.Stopped();
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = new List<Task>();
+        foreach (var queue in engine.Queues)
+        {
+            for (var i = 0; i < queue.Options.Workers; i++)
+            {
+                loops.Add(Task.Run(() => WorkAsync(queue), CancellationToken.None));
+            }
+        }
+
+        _workers = Task.WhenAll(loops);
+        return _workers;
+    }
+
+    private void StopTaking()
+    {
+        foreach (var queue in engine.Queues)
+        {
+            queue.StopTaking();
+        }
+    }
+
+    /// <summary>Waits for every worker loop to end, up to a timeout or until the host gives up.</summary>
+    /// <returns><see langword="true"/> when they all ended.</returns>
+    private async Task<bool> WaitForWorkersAsync(TimeSpan timeout, CancellationToken hostGivesUp)
+    {
+        if (_workers.IsCompleted)
+        {
+            return true;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(hostGivesUp);
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            using var timer = engine.Time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), deadline, timeout, Timeout.InfiniteTimeSpan);
+            return await WaitAsync(_workers, deadline.Token).ConfigureAwait(false);
+        }
+
+        return await WaitAsync(_workers, deadline.Token).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> WaitAsync(Task task, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task WorkAsync(NamedJobQueue queue)
+    {
+        var cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+        try
+        {
+            while (await queue.TakeAsync().ConfigureAwait(false) is { } item)
+            {
+                try
+                {
+                    cts = await _runner.RunAsync(item, cts).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // The runner records every outcome itself; reaching here is a bug, which must not kill the worker.
+                    engine.Logger.WorkerFailed(ex, queue.Name);
+                    cts.Dispose();
+                    cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+                }
+            }
+        }
+        finally
+        {
+            cts.Dispose();
+        }
+    }
+}
