@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace BackgroundTasks.Tests.Packaging;
+
+/// <summary>
+/// Packs the library, then builds and runs a throwaway console app that references the package from a
+/// local folder feed, as a stranger would from NuGet.
+/// </summary>
+[Category("Package")]
+[NonParallelizable]
+public sealed class PackageTests
+{
+    private static readonly string s_repoRoot = FindRepoRoot();
+    private string _work = null!;
+    private string _feed = null!;
+    private string _version = null!;
+
+    [OneTimeSetUp]
+    public async Task PackOnce()
+    {
+        _work = Directory.CreateTempSubdirectory("backgroundtasks-package-").FullName;
+        _feed = Path.Combine(_work, "feed");
+        _version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
+        var (code, output) = await RunAsync("dotnet", ["pack", Path.Combine(s_repoRoot, "src", "BackgroundTasks"), "-c", "Release", "-o", _feed, $"-p:Version={_version}", "--nologo"], s_repoRoot);
+        Assert.That(code, Is.Zero, $"dotnet pack failed:\n{output}");
+    }
+
+    [OneTimeTearDown]
+    public void Clean()
+    {
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Test]
+    public void Package_HasMetadataReadmeLicenseAndSymbols()
+    {
+        var package = Path.Combine(_feed, $"BackgroundTasks.{_version}.nupkg");
+        Assert.That(File.Exists(package), Is.True, $"Expected {package}");
+        Assert.That(File.Exists(Path.ChangeExtension(package, ".snupkg")), Is.True, "A symbols package is produced.");
+
+        using var zip = ZipFile.OpenRead(package);
+        Assert.That(zip.GetEntry("README.md"), Is.Not.Null, "The README is inside the package.");
+        Assert.That(zip.GetEntry("lib/net10.0/BackgroundTasks.dll"), Is.Not.Null);
+        Assert.That(zip.GetEntry("lib/net10.0/BackgroundTasks.xml"), Is.Not.Null, "XML docs ship for IntelliSense.");
+
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspecEntry.Open();
+        var nuspec = XDocument.Load(stream);
+        XNamespace ns = nuspec.Root!.GetDefaultNamespace();
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        Assert.That(metadata.Element(ns + "id")!.Value, Is.EqualTo("BackgroundTasks"));
+        Assert.That(metadata.Element(ns + "license")!.Value, Is.EqualTo("MIT"));
+        Assert.That(metadata.Element(ns + "readme")!.Value, Is.EqualTo("README.md"));
+        Assert.That(metadata.Element(ns + "description")!.Value, Is.Not.Empty);
+        Assert.That(metadata.Element(ns + "tags")!.Value, Does.Contain("background"));
+        Assert.That(metadata.Element(ns + "repository")!.Attribute("type")!.Value, Is.EqualTo("git"));
+        var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
+        Assert.That(dependencies, Is.Not.Empty);
+        Assert.That(dependencies, Is.All.StartsWith("Microsoft.Extensions."), "The library depends on Microsoft.Extensions packages only.");
+    }
+
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task Package_ReferencedFromFolderFeed_BuildsAndRunsAConsumer()
+    {
+        var app = Path.Combine(_work, "consumer");
+        Directory.CreateDirectory(app);
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="local-feed" value="{_feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="BackgroundTasks" Version="{_version}" />
+                <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.0" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using BackgroundTasks;
+            using Microsoft.Extensions.DependencyInjection;
+            using Microsoft.Extensions.Hosting;
+
+            var builder = Host.CreateApplicationBuilder(args);
+            builder.Services.AddBackgroundJobs(o => o.Queues["default"].Workers = 2);
+            using var host = builder.Build();
+            await host.StartAsync();
+            var id = await host.Services.GetRequiredService<IJobQueue>().EnqueueAsync(ctx => Task.FromResult(6 * 7));
+            var record = await host.Services.GetRequiredService<IJobMonitor>().WaitAsync(id);
+            Console.WriteLine($"consumer: {record.Status} {record.Result}");
+            await host.StopAsync();
+            """);
+        // Keep the consumer out of the repository's Directory.Build.props and central package management.
+        await File.WriteAllTextAsync(Path.Combine(_work, "Directory.Build.props"), "<Project />");
+        await File.WriteAllTextAsync(Path.Combine(_work, "Directory.Packages.props"), "<Project />");
+
+        var (code, output) = await RunAsync("dotnet", ["run", "--project", app, "--nologo"], app);
+
+        Assert.That(code, Is.Zero, $"The consumer failed:\n{output}");
+        Assert.That(output, Does.Contain("consumer: Succeeded 42"));
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // The test host runs under 'dotnet test'; its MSBuild settings must not leak into the child build.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k is "DOTNET_HOST_PATH" or "VSTEST_HOST_DEBUG").ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "BackgroundTasks.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("BackgroundTasks.sln not found above the test directory.");
+    }
+}

@@ -1,0 +1,214 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackgroundTasks.Tests.Workers;
+
+[CancelAfter(20_000)]
+public sealed class ShutdownTests
+{
+    [Test]
+    public async Task StopAsync_DrainMode_RunsQueuedJobsBeforeStopping(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync(o =>
+        {
+            o.Queues["default"].Workers = 1;
+            o.ShutdownMode = ShutdownMode.Drain;
+        });
+        var gate = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        var running = await host.Queue.EnqueueAsync(async _ =>
+        {
+            started.SetResult();
+            await gate.Task;
+        }, cancellationToken: ct);
+        await started.Task.WaitAsync(ct);
+        var queued = new List<JobId>();
+        for (var i = 0; i < 5; i++)
+        {
+            queued.Add(await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct));
+        }
+
+        var stop = host.Host.StopAsync(ct);
+        Assert.That(stop.IsCompleted, Is.False, "Stopping waits for the running job.");
+        gate.SetResult();
+        await stop.WaitAsync(ct);
+
+        Assert.That(host.Store.Get(running).Status, Is.EqualTo(JobStatus.Succeeded));
+        Assert.That(queued.Select(id => host.Store.Get(id).Status), Is.All.EqualTo(JobStatus.Succeeded), "Drain runs what was queued.");
+    }
+
+    [Test]
+    public async Task StopAsync_CancelMode_RecordsQueuedJobsCancelledAndLetsRunningOneFinish(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync(o =>
+        {
+            o.Queues["default"].Workers = 1;
+            o.ShutdownMode = ShutdownMode.Cancel;
+        });
+        var gate = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        var running = await host.Queue.EnqueueAsync(async _ =>
+        {
+            started.SetResult();
+            await gate.Task;
+        }, cancellationToken: ct);
+        await started.Task.WaitAsync(ct);
+        var ran = 0;
+        var queued = new List<JobId>();
+        for (var i = 0; i < 5; i++)
+        {
+            queued.Add(await host.Queue.EnqueueAsync(_ =>
+            {
+                Interlocked.Increment(ref ran);
+                return Task.CompletedTask;
+            }, cancellationToken: ct));
+        }
+
+        var stop = host.Host.StopAsync(ct);
+        gate.SetResult();
+        await stop.WaitAsync(ct);
+
+        Assert.That(host.Store.Get(running).Status, Is.EqualTo(JobStatus.Succeeded));
+        Assert.That(queued.Select(id => host.Store.Get(id).Status), Is.All.EqualTo(JobStatus.Cancelled));
+        Assert.That(ran, Is.Zero);
+        Assert.That(host.Store.Get(queued[0]).Error!.Message, Does.Contain("host stopped"));
+    }
+
+    [Test]
+    public async Task StopAsync_RunningJobPastDrainTimeout_TokenFiresAndJobIsCancelled(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync(o => o.DrainTimeout = TimeSpan.FromSeconds(10));
+        var started = new TaskCompletionSource();
+        var id = await host.Queue.EnqueueAsync(async ctx =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+        }, new JobOptions { MaxAttempts = 3 }, ct);
+        await started.Task.WaitAsync(ct);
+
+        var stop = host.Host.StopAsync(ct);
+        await host.Time.WaitForTimerAsync(TimeSpan.FromSeconds(10), ct);
+        host.Time.Advance(TimeSpan.FromSeconds(9));
+        Assert.That(stop.IsCompleted, Is.False);
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        await stop.WaitAsync(ct);
+
+        var record = host.Store.Get(id);
+        Assert.That(record.Status, Is.EqualTo(JobStatus.Cancelled), "Shutdown cancels, it does not retry.");
+        Assert.That(record.Attempt, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task StopAsync_JobIgnoresItsToken_ShutdownEndsWhenHostGivesUpAndJobIsRecordedCancelled(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync(o => o.DrainTimeout = TimeSpan.FromSeconds(1));
+        var started = new TaskCompletionSource();
+        var tokenFired = new TaskCompletionSource();
+        var never = new TaskCompletionSource();
+        var id = await host.Queue.EnqueueAsync(async ctx =>
+        {
+            ctx.CancellationToken.Register(() => tokenFired.TrySetResult());
+            started.SetResult();
+            await never.Task;
+        }, cancellationToken: ct);
+        await started.Task.WaitAsync(ct);
+        using var hostGivesUp = new CancellationTokenSource();
+
+        var stop = host.Host.StopAsync(hostGivesUp.Token);
+        await host.Time.WaitForTimerAsync(TimeSpan.FromSeconds(1), ct);
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        await tokenFired.Task.WaitAsync(ct);
+        Assert.That(stop.IsCompleted, Is.False, "The job ignores its token; shutdown waits until the host's timeout.");
+        await hostGivesUp.CancelAsync();
+        await stop.WaitAsync(ct);
+
+        var record = host.Store.Get(id);
+        Assert.That(record.Status, Is.EqualTo(JobStatus.Cancelled));
+        Assert.That(record.Error!.Message, Does.Contain("shutdown timeout"));
+        never.SetResult();
+    }
+
+    [Test]
+    public async Task StopAsync_DelayedAndRetryingJobs_AreRecordedCancelled(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync();
+        var delayed = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, new JobOptions { Delay = TimeSpan.FromHours(1) }, ct);
+        var retrying = await host.Queue.EnqueueAsync(_ => throw new IOException("down"), new JobOptions { MaxAttempts = 2 }, ct);
+        await host.Store.WaitForStatusAsync(retrying, JobStatus.Retrying, ct);
+
+        await host.Host.StopAsync(ct);
+
+        Assert.That(host.Store.Get(delayed).Status, Is.EqualTo(JobStatus.Cancelled));
+        Assert.That(host.Store.Get(retrying).Status, Is.EqualTo(JobStatus.Cancelled));
+    }
+
+    [Test]
+    public async Task EnqueueAsync_AfterStop_ThrowsClearly(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync();
+        await host.Host.StopAsync(ct);
+
+        Assert.That(async () => await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct),
+            Throws.InvalidOperationException.With.Message.Contains("shut down"));
+        Assert.That(() => host.Queue.TryEnqueue(_ => Task.CompletedTask, out _),
+            Throws.InvalidOperationException.With.Message.Contains("shut down"));
+    }
+
+    [Test]
+    public async Task StopAsync_ProducerWaitingForSpace_FailsClearly(CancellationToken ct)
+    {
+        await using var host = JobsHost.Create(o => o.Queues["default"].Capacity = 1);
+        await host.Host.StartAsync(ct);
+        var gate = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        await host.Queue.EnqueueAsync(async _ =>
+        {
+            started.SetResult();
+            await gate.Task;
+        }, cancellationToken: ct);
+        await started.Task.WaitAsync(ct);
+        await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct);
+        var waiting = host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct).AsTask();
+        Assert.That(waiting.IsCompleted, Is.False);
+
+        var stop = host.Host.StopAsync(ct);
+
+        Assert.That(async () => await waiting, Throws.InvalidOperationException.With.Message.Contains("shut down"));
+        gate.SetResult();
+        await stop.WaitAsync(ct);
+    }
+
+    [Test]
+    public async Task StopAsync_EveryAcceptedJobEndsInExactlyOneTerminalStatus(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync(o =>
+        {
+            o.Queues["default"].Workers = 2;
+            o.ShutdownMode = ShutdownMode.Cancel;
+            o.DrainTimeout = TimeSpan.Zero;
+        });
+        var ids = new List<JobId>();
+        for (var i = 0; i < 200; i++)
+        {
+            var n = i;
+            ids.Add(await host.Queue.EnqueueAsync(async ctx =>
+            {
+                if (n % 3 == 0)
+                {
+                    throw new InvalidOperationException("boom");
+                }
+
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+            }, new JobOptions { Delay = n % 10 == 0 ? TimeSpan.FromMinutes(1) : null }, ct));
+        }
+
+        await host.Host.StopAsync(ct);
+
+        foreach (var id in ids)
+        {
+            var terminal = host.Store.StatusesOf(id).Where(s => s.IsTerminal()).ToList();
+            Assert.That(terminal, Has.Count.EqualTo(1), $"Job {id} must end exactly once.");
+        }
+
+        Assert.That(host.Host.Services.GetRequiredService<JobQueue>().AliveCount, Is.Zero);
+    }
+}
