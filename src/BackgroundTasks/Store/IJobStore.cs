@@ -5,18 +5,46 @@ namespace BackgroundTasks;
 /// change of a job; applications read it through <see cref="IJobMonitor"/>.
 /// </summary>
 /// <remarks>
-/// <para>
-/// Calls for one job arrive in order: <see cref="AddAsync"/> once, then <see cref="TransitionAsync"/>
-/// for each change of status, with <see cref="ReportProgressAsync"/> calls while it runs. The library
-/// awaits each call before it makes the next one for the same job, except that a cancellation
-/// (by id or at shutdown) may race with any other call for that job. Calls for different jobs run
-/// concurrently from many threads, and reads may run at any time.
-/// </para>
-/// <para>
-/// A store must keep a job's status moving forward only (see <see cref="JobTransition.IsAllowed"/>): it
-/// refuses a change that is not allowed by returning <see langword="false"/>, and a terminal status is
-/// final. A store that throws does not stop the workers: the library logs the failure and goes on.
-/// </para>
+/// <para><b>Calls the library makes, and in which order.</b> For each job: <see cref="AddAsync"/> once,
+/// with status <see cref="JobStatus.Queued"/> (or <see cref="JobStatus.Scheduled"/> for a delayed job);
+/// then one <see cref="TransitionAsync"/> per change of status: Scheduled → Queued when a delayed job
+/// is due, Queued → Running when an attempt starts, Running → Retrying when a failed attempt will be
+/// retried (then Retrying → Queued when its back-off ends), and finally Running → Succeeded or Failed, or
+/// any non-terminal status → Cancelled. While a job runs, <see cref="ReportProgressAsync"/> carries its
+/// coalesced progress, and the latest progress is always written before the terminal transition.</para>
+/// <para><b>Concurrency.</b> The library awaits each call for a job before it makes the next one for the
+/// same job, except that a cancellation (by id, or the shutdown sweep) may race with any other write for
+/// that job. Calls for different jobs arrive concurrently from many threads, and reads
+/// (<see cref="GetAsync"/>, <see cref="QueryAsync"/>) may run at any time, concurrently with writes.
+/// Every method must be thread-safe.</para>
+/// <para><b>What a store must guarantee.</b></para>
+/// <list type="bullet">
+/// <item><description>A job's status only moves forward: a store applies a transition only when
+/// <see cref="JobTransition.IsAllowed"/> says so, and a transition to <see cref="JobStatus.Running"/> only
+/// when its attempt is greater than the recorded one; otherwise it changes nothing and returns
+/// <see langword="false"/>. A terminal status (Succeeded, Failed, Cancelled) is final. When writes for
+/// one job race, at most one terminal transition succeeds.</description></item>
+/// <item><description>Applying a transition sets: for Running, <see cref="JobRecord.Attempt"/> and
+/// <see cref="JobRecord.StartedAt"/> (the transition's timestamp); for Retrying,
+/// <see cref="JobRecord.ScheduledAt"/> and <see cref="JobRecord.Error"/>; for Succeeded,
+/// <see cref="JobRecord.FinishedAt"/> and <see cref="JobRecord.Result"/>; for Failed and Cancelled,
+/// <see cref="JobRecord.FinishedAt"/> and, when the transition carries one, <see cref="JobRecord.Error"/>.
+/// <see cref="JobRecord.ScheduledAt"/> is cleared on every status but Scheduled and Retrying. Everything
+/// else (id, name, queue, priority, max attempts, enqueue time, parent) never changes after
+/// <see cref="AddAsync"/>.</description></item>
+/// <item><description>Progress is kept only for jobs that are not terminal; a report for a terminal or
+/// unknown job changes nothing and returns <see langword="false"/>.</description></item>
+/// <item><description>Records handed out are snapshots: a record returned earlier never changes when the
+/// job moves on.</description></item>
+/// <item><description>A store may forget a job after it reached its terminal status (retention), never
+/// before.</description></item>
+/// <item><description><see cref="QueryAsync"/> returns the jobs matching <see cref="JobQuery.Matches"/>,
+/// newest first (descending <see cref="JobId"/>), skipping <see cref="JobQuery.Skip"/> and returning at
+/// most <see cref="JobQuery.Take"/>.</description></item>
+/// </list>
+/// <para>A store that throws does not stop the workers: the library logs the failure and goes on. Use
+/// the conformance kit in the <c>BackgroundTasks.Testing</c> package to check a store against this
+/// contract.</para>
 /// </remarks>
 public interface IJobStore
 {
