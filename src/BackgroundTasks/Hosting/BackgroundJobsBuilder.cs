@@ -32,6 +32,17 @@ public sealed class BackgroundJobsBuilder
         return this;
     }
 
+    /// <summary>Configures the retention of the default in-memory store: how long, and how many, finished jobs it keeps.</summary>
+    /// <param name="configure">Sets the retention rules.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public BackgroundJobsBuilder ConfigureInMemoryStore(Action<InMemoryJobStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
     /// <summary>Stores jobs in <typeparamref name="TStore"/>, a singleton resolved from DI, instead of the in-memory store.</summary>
     /// <typeparam name="TStore">The store.</typeparam>
     /// <returns>This builder.</returns>

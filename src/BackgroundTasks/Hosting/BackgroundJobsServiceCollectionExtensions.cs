@@ -27,7 +27,10 @@ public static class BackgroundJobsServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundJobsOptions>, BackgroundJobsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IJobStore, InMemoryJobStore>();
+        services.AddOptions<InMemoryJobStoreOptions>();
+        services.TryAddSingleton<IJobStore>(static sp => new InMemoryJobStore(
+            sp.GetRequiredService<IOptions<InMemoryJobStoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<JobQueue>();
         services.TryAddSingleton<IJobQueue>(static sp => sp.GetRequiredService<JobQueue>());
         services.TryAddSingleton<IJobMonitor, JobMonitor>();

@@ -143,6 +143,7 @@ public sealed partial class JobContext
         try
         {
             await _engine.Store.ReportProgressAsync(Id, value).ConfigureAwait(false);
+            _item.SignalChanged();
         }
         catch (Exception ex)
         {
@@ -199,6 +200,7 @@ public sealed partial class JobContext
         try
         {
             await _engine.Store.ReportProgressAsync(Id, last).ConfigureAwait(false);
+            _item.SignalChanged();
         }
         catch (Exception ex)
         {

@@ -24,6 +24,18 @@ public interface IJobMonitor
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
     Task<JobRecord> WaitAsync(JobId id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Watches a job live: yields its current record, then a new record after each change (status or
+    /// progress), and ends after the terminal record. A slow reader never slows the job: it skips
+    /// intermediate records it had no time to read, but always gets the latest one and the terminal one.
+    /// </summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="cancellationToken">Stops watching (the job goes on).</param>
+    /// <returns>The job's records, from now until it finishes.</returns>
+    /// <exception cref="KeyNotFoundException">The store does not know the job.</exception>
+    /// <exception cref="InvalidOperationException">The job has not finished but this process does not run it, so its changes cannot be followed here.</exception>
+    IAsyncEnumerable<JobRecord> WatchAsync(JobId id, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a job: a job that has not started never runs and is recorded cancelled; a running job's token fires.</summary>
     /// <param name="id">The job's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

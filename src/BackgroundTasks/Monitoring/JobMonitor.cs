@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
 namespace BackgroundTasks;
 
 /// <summary>The default <see cref="IJobMonitor"/>: in-process notifications over the configured store.</summary>
@@ -19,18 +22,44 @@ internal sealed class JobMonitor(JobQueue engine) : IJobMonitor
             await item.WhenFinished().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var record = await engine.Store.GetAsync(id, cancellationToken).ConfigureAwait(false)
-            ?? throw new KeyNotFoundException($"Job {id} is unknown: it was never enqueued here, or the store no longer keeps it.");
-        if (record.Status.IsTerminal())
-        {
-            return record;
-        }
+        var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+        return record.Status.IsTerminal() ? record : throw NotRunHere(record);
+    }
 
-        // The store knows the job but this process does not run it (a shared store, or a record the
-        // store kept from before). Nothing here will signal it, so say so rather than wait forever.
-        throw new InvalidOperationException($"Job {id} is {record.Status} in the store, but this process does not run it, so its completion cannot be awaited here.");
+    public async IAsyncEnumerable<JobRecord> WatchAsync(JobId id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // One pending signal is enough: the reader always re-reads the latest record, so a slow reader
+        // skips intermediate records and the job never waits for it.
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        using var subscription = engine.TryGetAlive(id, out var item) ? item.Watch(() => changed.Writer.TryWrite(true)) : null;
+        var current = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+        yield return current;
+        while (!current.Status.IsTerminal())
+        {
+            if (subscription is null)
+            {
+                throw NotRunHere(current);
+            }
+
+            await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var next = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+            if (next != current)
+            {
+                current = next;
+                yield return current;
+            }
+        }
     }
 
     public ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default)
         => engine.CancelAsync(id);
+
+    // The store knows the job but this process does not run it (a shared store, or a record the store
+    // kept from before). Nothing here will signal it, so say so rather than wait forever.
+    private static InvalidOperationException NotRunHere(JobRecord record)
+        => new($"Job {record.Id} is {record.Status} in the store, but this process does not run it, so its changes cannot be followed here.");
+
+    private async ValueTask<JobRecord> GetKnownAsync(JobId id, CancellationToken cancellationToken)
+        => await engine.Store.GetAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Job {id} is unknown: it was never enqueued here, or the store no longer keeps it.");
 }

@@ -41,6 +41,8 @@ internal sealed partial class JobQueue
         {
             Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), item.Id);
         }
+
+        item.SignalChanged();
     }
 
     /// <summary>Puts a job that failed an attempt back, after its back-off delay.</summary>

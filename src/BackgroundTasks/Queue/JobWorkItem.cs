@@ -18,6 +18,7 @@ internal abstract class JobWorkItem
     private int _state;
     private CancellationTokenSource? _runningCts;
     private TaskCompletionSource? _finished;
+    private List<Action>? _watchers;
 
     protected JobWorkItem(JobId id, NamedJobQueue queue, JobOptions? options)
     {
@@ -173,18 +174,91 @@ internal abstract class JobWorkItem
         return true;
     }
 
-    /// <summary>Completes the waiters of <see cref="WhenFinished"/>. Called once, after the terminal status is recorded.</summary>
+    /// <summary>Completes the waiters of <see cref="WhenFinished"/> and tells the watchers. Called once, after the terminal status is recorded.</summary>
     public void SignalFinished()
     {
         Debug.Assert(IsFinished);
         TaskCompletionSource? finished;
+        List<Action>? watchers;
         lock (_gate)
         {
             finished = _finished;
             _finished = s_finishedSentinel;
+            watchers = _watchers;
+            _watchers = null;
         }
 
         finished?.TrySetResult();
+        if (watchers is not null)
+        {
+            foreach (var watcher in watchers)
+            {
+                watcher();
+            }
+        }
+    }
+
+    /// <summary>Tells the watchers that the job's record changed in the store. Cheap when nobody watches.</summary>
+    public void SignalChanged()
+    {
+        if (Volatile.Read(ref _watchers) is null)
+        {
+            return;
+        }
+
+        Action[] watchers;
+        lock (_gate)
+        {
+            if (_watchers is null)
+            {
+                return;
+            }
+
+            watchers = [.. _watchers];
+        }
+
+        foreach (var watcher in watchers)
+        {
+            watcher();
+        }
+    }
+
+    /// <summary>Calls <paramref name="changed"/> after each change of the job's record, and once more when it finishes.</summary>
+    /// <returns>Stops the calls when disposed.</returns>
+    public IDisposable Watch(Action changed)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_finished, s_finishedSentinel))
+            {
+                changed();
+                return EmptyDisposable.Instance;
+            }
+
+            (_watchers ??= []).Add(changed);
+        }
+
+        return new Unwatch(this, changed);
+    }
+
+    private sealed class Unwatch(JobWorkItem item, Action changed) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (item._gate)
+            {
+                item._watchers?.Remove(changed);
+            }
+        }
+    }
+
+    private sealed class EmptyDisposable : IDisposable
+    {
+        public static readonly EmptyDisposable Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>Gets a task that completes once the job's terminal status is recorded.</summary>

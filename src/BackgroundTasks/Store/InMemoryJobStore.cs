@@ -2,12 +2,52 @@ using System.Collections.Concurrent;
 
 namespace BackgroundTasks;
 
-/// <summary>The default <see cref="IJobStore"/>: keeps job records in this process's memory.</summary>
-public sealed class InMemoryJobStore : IJobStore
+/// <summary>
+/// The default <see cref="IJobStore"/>: keeps job records in this process's memory. Finished jobs are
+/// forgotten by the retention rules of <see cref="InMemoryJobStoreOptions"/>, so memory stays flat
+/// however many jobs run; jobs that have not finished are always kept.
+/// </summary>
+public sealed partial class InMemoryJobStore : IJobStore
 {
     private readonly ConcurrentDictionary<JobId, Entry> _jobs = new();
+    private readonly ConcurrentQueue<(Entry Entry, long FinishedAt)> _finished = new();
+    private readonly Lock _pruneGate = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _retention;
+    private readonly int _maxFinished;
+    private int _finishedCount;
 
-    /// <summary>Gets the number of jobs the store holds.</summary>
+    /// <summary>Initializes a new instance of the <see cref="InMemoryJobStore"/> class with default retention and the system clock.</summary>
+    public InMemoryJobStore()
+        : this(new InMemoryJobStoreOptions(), TimeProvider.System)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="InMemoryJobStore"/> class.</summary>
+    /// <param name="options">The retention rules.</param>
+    /// <param name="timeProvider">The clock that ages finished jobs.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The retention period or the maximum is negative.</exception>
+    public InMemoryJobStore(InMemoryJobStoreOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (options.RetentionPeriod < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RetentionPeriod, "InMemoryJobStoreOptions.RetentionPeriod must not be negative.");
+        }
+
+        if (options.MaxFinishedJobs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxFinishedJobs, "InMemoryJobStoreOptions.MaxFinishedJobs must not be negative.");
+        }
+
+        _retention = options.RetentionPeriod;
+        _maxFinished = options.MaxFinishedJobs;
+        _time = timeProvider;
+    }
+
+    /// <summary>Gets the number of jobs the store holds now, finished ones included.</summary>
     public int Count => _jobs.Count;
 
     /// <inheritdoc/>
@@ -29,77 +69,77 @@ public sealed class InMemoryJobStore : IJobStore
 
     /// <inheritdoc/>
     public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(_jobs.TryGetValue(id, out var entry) && entry.TryApply(transition));
+    {
+        if (!_jobs.TryGetValue(id, out var entry) || !entry.TryApply(transition))
+        {
+            return new ValueTask<bool>(false);
+        }
+
+        if (transition.Status.IsTerminal())
+        {
+            // Aged by the store's own clock, whatever clock stamped the transition.
+            _finished.Enqueue((entry, _time.GetTimestamp()));
+            Interlocked.Increment(ref _finishedCount);
+            Prune();
+        }
+
+        return new ValueTask<bool>(true);
+    }
 
     /// <inheritdoc/>
     public ValueTask<bool> ReportProgressAsync(JobId id, JobProgress progress, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(_jobs.TryGetValue(id, out var entry) && entry.TrySetProgress(progress));
+        => new(_jobs.TryGetValue(id, out var entry) && entry.TrySetProgress(progress));
 
     /// <inheritdoc/>
     public ValueTask<JobRecord?> GetAsync(JobId id, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(_jobs.TryGetValue(id, out var entry) ? entry.ToRecord() : null);
+        => new(_jobs.TryGetValue(id, out var entry) ? entry.ToRecord() : null);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobRecord>> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        IReadOnlyList<JobRecord> page = _jobs.Values
-            .Select(static entry => entry.ToRecord())
-            .Where(query.Matches)
-            .OrderByDescending(static record => record.Id)
-            .Skip(query.Skip)
-            .Take(query.Take)
-            .ToList();
-        return ValueTask.FromResult(page);
+        Prune();
+        var matches = new List<Entry>();
+        foreach (var entry in _jobs.Values)
+        {
+            if (entry.Matches(query))
+            {
+                matches.Add(entry);
+            }
+        }
+
+        matches.Sort(static (a, b) => b.Id.CompareTo(a.Id));
+        var count = Math.Max(0, Math.Min(query.Take, matches.Count - query.Skip));
+        var page = new JobRecord[count];
+        for (var i = 0; i < count; i++)
+        {
+            page[i] = matches[query.Skip + i].ToRecord();
+        }
+
+        return new ValueTask<IReadOnlyList<JobRecord>>(page);
     }
 
-    private sealed class Entry(JobRecord record)
+    /// <summary>Forgets finished jobs beyond the maximum count or older than the retention period.</summary>
+    private void Prune()
     {
-        private JobRecord _record = record;
-
-        public JobRecord ToRecord()
+        if (Volatile.Read(ref _finishedCount) == 0 || !_pruneGate.TryEnter())
         {
-            lock (this)
-            {
-                return _record;
-            }
+            return;
         }
 
-        public bool TryApply(JobTransition change)
+        try
         {
-            lock (this)
+            while (_finished.TryPeek(out var oldest)
+                && (Volatile.Read(ref _finishedCount) > _maxFinished || _time.GetElapsedTime(oldest.FinishedAt) >= _retention)
+                && _finished.TryDequeue(out oldest))
             {
-                var current = _record;
-                if (!JobTransition.IsAllowed(current.Status, change.Status)
-                    || (change.Status == JobStatus.Running && change.Attempt <= current.Attempt))
-                {
-                    return false;
-                }
-
-                _record = change.Status switch
-                {
-                    JobStatus.Running => current with { Status = JobStatus.Running, Attempt = change.Attempt, StartedAt = change.Timestamp, ScheduledAt = null },
-                    JobStatus.Queued => current with { Status = JobStatus.Queued, ScheduledAt = null },
-                    JobStatus.Retrying => current with { Status = JobStatus.Retrying, ScheduledAt = change.ScheduledAt, Error = change.Error },
-                    JobStatus.Succeeded => current with { Status = JobStatus.Succeeded, FinishedAt = change.Timestamp, Result = change.Result, ScheduledAt = null },
-                    _ => current with { Status = change.Status, FinishedAt = change.Timestamp, Error = change.Error ?? current.Error, ScheduledAt = null },
-                };
-                return true;
+                Interlocked.Decrement(ref _finishedCount);
+                _jobs.TryRemove(new KeyValuePair<JobId, Entry>(oldest.Entry.Id, oldest.Entry));
             }
         }
-
-        public bool TrySetProgress(JobProgress progress)
+        finally
         {
-            lock (this)
-            {
-                if (_record.Status.IsTerminal())
-                {
-                    return false;
-                }
-
-                _record = _record with { Progress = progress };
-                return true;
-            }
+            _pruneGate.Exit();
         }
     }
 }
