@@ -21,6 +21,7 @@ public sealed class RetryTests
         }, new JobOptions { MaxAttempts = 3, Backoff = s_tenSecondsDoubling }, ct);
 
         var retrying = await host.Store.WaitForStatusAsync(id, JobStatus.Retrying, ct);
+        await host.Time.WaitForTimerAsync(TimeSpan.FromSeconds(10), ct);
         Assert.That(retrying.ScheduledAt, Is.EqualTo(host.Time.GetUtcNow() + TimeSpan.FromSeconds(10)));
         Assert.That(retrying.Error!.Message, Is.EqualTo("upstream timed out on attempt 1"));
 
@@ -31,6 +32,7 @@ public sealed class RetryTests
         host.Time.Advance(TimeSpan.FromTicks(1));
         var second = await host.Store.WaitForAsync(id, r => r.Status == JobStatus.Retrying && r.Attempt == 2, "the second attempt to fail", ct);
         Assert.That(second.ScheduledAt, Is.EqualTo(host.Time.GetUtcNow() + TimeSpan.FromSeconds(20)), "The delay doubles.");
+        await host.Time.WaitForTimerAsync(TimeSpan.FromSeconds(20), ct);
 
         host.Time.Advance(TimeSpan.FromSeconds(20));
         var final = await host.Monitor.WaitAsync(id, ct);
@@ -50,11 +52,16 @@ public sealed class RetryTests
     [Test]
     public async Task FailingJob_SucceedsOnRetry_RecordsSuccess(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(o => o.Queues["default"].MaxAttempts = 5);
+        await using var host = await JobsHost.StartAsync(o =>
+        {
+            o.Queues["default"].MaxAttempts = 5;
+            o.Queues["default"].Backoff = new RetryBackoff { InitialDelay = TimeSpan.FromSeconds(3), Jitter = 0 };
+        });
         var id = await host.Queue.EnqueueAsync(ctx => ctx.Attempt == 1 ? throw new IOException("flaky") : Task.CompletedTask, cancellationToken: ct);
 
         await host.Store.WaitForStatusAsync(id, JobStatus.Retrying, ct);
-        host.Time.Advance(TimeSpan.FromMinutes(5));
+        await host.Time.WaitForTimerAsync(TimeSpan.FromSeconds(3), ct);
+        host.Time.Advance(TimeSpan.FromSeconds(3));
         var record = await host.Monitor.WaitAsync(id, ct);
 
         Assert.That(record.Status, Is.EqualTo(JobStatus.Succeeded));
