@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(14, LogLevel.Information, "Background jobs stopped")]
     public static partial void Stopped(this ILogger logger);
 
+    [LoggerMessage(16, LogLevel.Warning, "The job store failed in {Operation} for job {JobId} (try {Attempt}); trying again")]
+    public static partial void StoreWriteRetried(this ILogger logger, Exception exception, string operation, JobId jobId, int attempt);
+
     [LoggerMessage(15, LogLevel.Critical, "A worker of queue {Queue} failed unexpectedly; it restarts")]
     public static partial void WorkerFailed(this ILogger logger, Exception exception, string queue);
 }

@@ -148,6 +148,11 @@ public sealed partial class JobContext
         catch (Exception ex)
         {
             Log.StoreFailed(_engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
+            lock (ProgressGate)
+            {
+                // Not written: the next write (or the final flush) carries the latest value.
+                _dirty = true;
+            }
         }
         finally
         {
@@ -197,14 +202,19 @@ public sealed partial class JobContext
             last = _latest;
         }
 
-        try
+        // The last report must reach the store before the terminal status: try again if the store throws.
+        for (var attempt = 1; attempt <= JobQueue.StoreWriteAttempts; attempt++)
         {
-            await _engine.Store.ReportProgressAsync(Id, last).ConfigureAwait(false);
-            _item.SignalChanged();
-        }
-        catch (Exception ex)
-        {
-            Log.StoreFailed(_engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
+            try
+            {
+                await _engine.Store.ReportProgressAsync(Id, last).ConfigureAwait(false);
+                _item.SignalChanged();
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.StoreFailed(_engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
+            }
         }
     }
 }

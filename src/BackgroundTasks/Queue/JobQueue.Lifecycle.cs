@@ -11,7 +11,7 @@ internal sealed partial class JobQueue
         try
         {
             var change = new JobTransition(status, item.Attempt, Time.GetUtcNow(), Error: error, Result: result);
-            if (!await Store.TransitionAsync(item.Id, change).ConfigureAwait(false))
+            if (!await TransitionAsync(item.Id, change).ConfigureAwait(false))
             {
                 Logger.TransitionRefused(item.Id, status);
             }
@@ -32,7 +32,7 @@ internal sealed partial class JobQueue
     {
         try
         {
-            if (!await Store.TransitionAsync(item.Id, change).ConfigureAwait(false))
+            if (!await TransitionAsync(item.Id, change).ConfigureAwait(false))
             {
                 Logger.TransitionRefused(item.Id, change.Status);
             }
@@ -43,6 +43,25 @@ internal sealed partial class JobQueue
         }
 
         item.SignalChanged();
+    }
+
+    /// <summary>How many times a store write that throws is tried before the failure is logged and left.</summary>
+    internal const int StoreWriteAttempts = 5;
+
+    /// <summary>Writes a transition, trying again at once when the store throws: a lost write would leave the store behind the job.</summary>
+    private async ValueTask<bool> TransitionAsync(JobId id, JobTransition change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Store.TransitionAsync(id, change).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < StoreWriteAttempts)
+            {
+                Logger.StoreWriteRetried(ex, nameof(IJobStore.TransitionAsync), id, attempt);
+            }
+        }
     }
 
     /// <summary>Puts a job that failed an attempt back, after its back-off delay.</summary>

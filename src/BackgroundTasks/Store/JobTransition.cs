@@ -18,7 +18,8 @@ public readonly record struct JobTransition(
     /// <summary>
     /// Tells whether a job may move from one status to another. Terminal statuses are final; a job moves
     /// Scheduled → Queued → Running → (Retrying → Queued → Running)* → Succeeded | Failed, and may be
-    /// Cancelled from any status that is not terminal.
+    /// Cancelled from any status that is not terminal. A terminal status is also allowed from any other
+    /// non-terminal status, so that a job's end is recorded even when a store lost an earlier write.
     /// </summary>
     /// <param name="from">The current status.</param>
     /// <param name="to">The requested status.</param>
@@ -26,10 +27,10 @@ public readonly record struct JobTransition(
     public static bool IsAllowed(JobStatus from, JobStatus to) => from switch
     {
         _ when from.IsTerminal() => false,
-        _ when to == JobStatus.Cancelled => true,
+        _ when to.IsTerminal() => true,
         JobStatus.Scheduled => to == JobStatus.Queued,
         JobStatus.Queued => to == JobStatus.Running,
-        JobStatus.Running => to is JobStatus.Retrying or JobStatus.Succeeded or JobStatus.Failed,
+        JobStatus.Running => to is JobStatus.Retrying,
         JobStatus.Retrying => to is JobStatus.Queued,
         _ => false,
     };

@@ -33,7 +33,7 @@ public sealed class CancelTests
         var id = await host.Queue.EnqueueAsync(async ctx =>
         {
             started.SetResult();
-            await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+            await Until.Cancelled(ctx.CancellationToken);
         }, new JobOptions { MaxAttempts = 3 }, ct);
         await started.Task.WaitAsync(ct);
 

@@ -81,7 +81,7 @@ public sealed class ShutdownTests
         var id = await host.Queue.EnqueueAsync(async ctx =>
         {
             started.SetResult();
-            await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+            await Until.Cancelled(ctx.CancellationToken);
         }, new JobOptions { MaxAttempts = 3 }, ct);
         await started.Task.WaitAsync(ct);
 
@@ -197,7 +197,7 @@ public sealed class ShutdownTests
                     throw new InvalidOperationException("boom");
                 }
 
-                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+                await Until.Cancelled(ctx.CancellationToken);
             }, new JobOptions { Delay = n % 10 == 0 ? TimeSpan.FromMinutes(1) : null }, ct));
         }
 

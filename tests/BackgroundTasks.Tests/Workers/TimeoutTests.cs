@@ -11,7 +11,7 @@ public sealed class TimeoutTests
         var id = await host.Queue.EnqueueAsync(async ctx =>
         {
             started.SetResult();
-            await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+            await Until.Cancelled(ctx.CancellationToken);
         }, new JobOptions { Timeout = TimeSpan.FromSeconds(30) }, ct);
         await started.Task.WaitAsync(ct);
 
@@ -39,7 +39,7 @@ public sealed class TimeoutTests
         {
             if (ctx.Attempt == 1)
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken);
+                await Until.Cancelled(ctx.CancellationToken);
             }
         }, cancellationToken: ct);
         await host.Store.WaitForStatusAsync(id, JobStatus.Running, ct);

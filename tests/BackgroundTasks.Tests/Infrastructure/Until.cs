@@ -1,0 +1,30 @@
+namespace BackgroundTasks.Tests;
+
+/// <summary>Awaitables for jobs in tests.</summary>
+public static class Until
+{
+    /// <summary>Completes (as cancelled) only when the token fires: a job that runs until it is told to stop.</summary>
+    public static Task Cancelled(CancellationToken cancellationToken)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetCanceled(), stopped);
+        return stopped.Task;
+    }
+}
+
+/// <summary>A bounded poll for conditions nothing signals: checks, yields, and fails with a message when the test's time is up.</summary>
+public static class Poll
+{
+    public static async Task UntilAsync(Func<bool> condition, string what, CancellationToken cancellationToken)
+    {
+        while (!condition())
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Assert.Fail($"Timed out waiting for {what}.");
+            }
+
+            await Task.Yield();
+        }
+    }
+}
