@@ -10,7 +10,7 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
 {
     private readonly JobQueue _engine;
     private readonly JobWorkItem _item;
-    private AsyncServiceScope? _scope;
+    private IServiceScope? _scope;
 
     internal JobContext(JobQueue engine, JobWorkItem item, CancellationToken cancellationToken)
     {
@@ -44,18 +44,38 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
     public CancellationToken CancellationToken { get; }
 
     /// <summary>Gets the services of a DI scope that belongs to this attempt alone; it is disposed when the attempt ends.</summary>
-    public IServiceProvider Services => (_scope ??= _engine.ScopeFactory.CreateAsyncScope()).ServiceProvider;
+    public IServiceProvider Services => (Volatile.Read(ref _scope) ?? CreateScope()).ServiceProvider;
+
+    private IServiceScope CreateScope()
+    {
+        var scope = _engine.ScopeFactory.CreateScope();
+        var winner = Interlocked.CompareExchange(ref _scope, scope, null);
+        if (winner is null)
+        {
+            return scope;
+        }
+
+        // Another thread of the job created the scope first.
+        scope.Dispose();
+        return winner;
+    }
 
     /// <summary>Ends the attempt: flushes progress and disposes the scope. Never throws.</summary>
     internal async ValueTask CompleteAsync()
     {
         await FlushProgressAsync().ConfigureAwait(false);
-        if (_scope is { } scope)
+        if (Interlocked.Exchange(ref _scope, null) is { } scope)
         {
-            _scope = null;
             try
             {
-                await scope.DisposeAsync().ConfigureAwait(false);
+                if (scope is IAsyncDisposable asyncScope)
+                {
+                    await asyncScope.DisposeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    scope.Dispose();
+                }
             }
             catch (Exception ex)
             {
