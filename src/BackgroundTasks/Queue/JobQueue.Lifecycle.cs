@@ -23,6 +23,7 @@ internal sealed partial class JobQueue
         finally
         {
             _alive.TryRemove(item.Id, out _);
+            Metrics.Finished(item.Queue.Name, status);
             item.SignalFinished();
         }
     }
@@ -70,6 +71,7 @@ internal sealed partial class JobQueue
         var delay = item.Backoff.GetDelay(item.Attempt, Random.Shared.NextDouble());
         var dueAt = Time.GetUtcNow() + delay;
         Logger.JobRetrying(item.Id, item.Attempt, delay);
+        Metrics.Retried(item.Queue.Name);
         await RecordAsync(item, new JobTransition(JobStatus.Retrying, item.Attempt, Time.GetUtcNow(), ScheduledAt: dueAt, Error: error)).ConfigureAwait(false);
         if (!item.TryReturnToWaiting())
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +24,8 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         IJobStore store,
         TimeProvider timeProvider,
         IServiceScopeFactory scopeFactory,
-        ILogger<JobQueue>? logger = null)
+        ILogger<JobQueue>? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         Options = options.Value;
         Store = store;
@@ -32,7 +34,10 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         Logger = logger ?? (ILogger)NullLogger.Instance;
         _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedJobQueue(q.Key, q.Value), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
+        Metrics = new JobMetrics(meterFactory, QueueLengths);
     }
+
+    public JobMetrics Metrics { get; }
 
     public BackgroundJobsOptions Options { get; }
 
@@ -169,6 +174,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
 
     public void Dispose()
     {
+        Metrics.Dispose();
         foreach (var queue in _queues.Values)
         {
             queue.Dispose();
@@ -325,6 +331,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
 
         mustRecord = false;
         Logger.JobAccepted(item.Id, item.Name, item.Queue.Name);
+        Metrics.Enqueued(item.Queue.Name);
         if (dueAt is { } due)
         {
             ScheduleAt(item, due);
@@ -335,6 +342,14 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         }
 
         return true;
+    }
+
+    private IEnumerable<Measurement<int>> QueueLengths()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            yield return new Measurement<int>(queue.Count, new KeyValuePair<string, object?>("backgroundtasks.queue", queue.Name));
+        }
     }
 
     private static void ReleaseSlot(JobWorkItem item)

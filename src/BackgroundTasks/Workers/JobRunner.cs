@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace BackgroundTasks;
@@ -25,6 +26,9 @@ internal sealed class JobRunner(JobQueue engine)
         await engine.RecordAsync(item, new JobTransition(JobStatus.Running, attempt, engine.Time.GetUtcNow())).ConfigureAwait(false);
 
         var context = new JobContext(engine, item, cts.Token);
+        using var activity = StartActivity(item);
+        engine.Metrics.Started(item.Queue.Name);
+        var started = engine.Time.GetTimestamp();
         Exception? failure = null;
         try
         {
@@ -39,6 +43,17 @@ internal sealed class JobRunner(JobQueue engine)
         item.DetachToken();
         var tokenFired = cts.IsCancellationRequested;
         var next = cts.TryReset() ? cts : Replace(cts);
+        var outcome = failure is null ? "succeeded" : item.CancelReason != JobCancelReason.None ? "cancelled" : tokenFired && failure is OperationCanceledException ? "timed_out" : "failed";
+        engine.Metrics.Ended(item.Queue.Name, engine.Time.GetElapsedTime(started), outcome);
+        if (activity is not null)
+        {
+            activity.SetTag("backgroundtasks.job.status", outcome);
+            if (failure is not null && outcome != "cancelled")
+            {
+                activity.SetStatus(ActivityStatusCode.Error, failure.Message);
+                activity.AddException(failure);
+            }
+        }
 
         await RecordOutcomeAsync(item, failure, tokenFired).ConfigureAwait(false);
         return next;
@@ -95,6 +110,25 @@ internal sealed class JobRunner(JobQueue engine)
         {
             await engine.RecordTerminalAsync(item, JobStatus.Failed, jobError, result: null).ConfigureAwait(false);
         }
+    }
+
+    private static Activity? StartActivity(JobWorkItem item)
+    {
+        if (!JobMetrics.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = JobMetrics.ActivitySource.StartActivity("backgroundtasks.job", ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("backgroundtasks.job.id", item.Id.ToString());
+            activity.SetTag("backgroundtasks.job.name", item.Name);
+            activity.SetTag("backgroundtasks.queue", item.Queue.Name);
+            activity.SetTag("backgroundtasks.job.attempt", item.Attempt);
+        }
+
+        return activity;
     }
 
     private CancellationTokenSource Replace(CancellationTokenSource spent)
