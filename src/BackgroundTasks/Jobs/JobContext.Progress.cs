@@ -3,33 +3,33 @@ namespace BackgroundTasks;
 /// <summary>Progress reports, coalesced so that the store sees at most one write per progress interval.</summary>
 public sealed partial class JobContext
 {
-    private Lock? _progressGate;
-    private JobProgress _latest;
-    private bool _dirty;
-    private bool _progressClosed;
-    private long _lastWrite;
-    private bool _wroteOnce;
-    private ITimer? _flushTimer;
-    private Task? _writing;
+    // Allocated on the first report, so that jobs that report nothing pay nothing; it is also the lock.
+    private ProgressState? _progress;
 
     /// <summary>Gets the latest progress this attempt reported.</summary>
     public JobProgress LatestProgress
     {
         get
         {
-            lock (ProgressGate)
+            var state = Volatile.Read(ref _progress);
+            if (state is null)
             {
-                return _latest;
+                return default;
+            }
+
+            lock (state)
+            {
+                return state.Latest;
             }
         }
     }
 
-    private Lock ProgressGate
+    private ProgressState Progress
     {
         get
         {
-            var gate = Volatile.Read(ref _progressGate);
-            return gate ?? Interlocked.CompareExchange(ref _progressGate, new Lock(), null) ?? _progressGate;
+            var state = Volatile.Read(ref _progress);
+            return state ?? Interlocked.CompareExchange(ref _progress, new ProgressState(), null) ?? _progress;
         }
     }
 
@@ -90,56 +90,59 @@ public sealed partial class JobContext
 
     private void Publish(JobProgress progress)
     {
-        lock (ProgressGate)
+        var state = Progress;
+        lock (state)
         {
-            _latest = progress;
-            _dirty = true;
-            if (_progressClosed || _writing is not null || _flushTimer is not null)
+            state.Latest = progress;
+            state.Dirty = true;
+            if (state.Closed || state.Writing is not null || state.FlushTimer is not null)
             {
                 // A write or a timed flush is on its way and will take the latest value.
                 return;
             }
 
             var interval = _engine.Options.ProgressInterval;
-            var sinceLast = _engine.Time.GetElapsedTime(_lastWrite);
-            if (!_wroteOnce || sinceLast >= interval)
+            var sinceLast = _engine.Time.GetElapsedTime(state.LastWrite);
+            if (!state.WroteOnce || sinceLast >= interval)
             {
-                StartWriteLocked();
+                StartWriteLocked(state);
             }
             else
             {
-                _flushTimer = _engine.Time.CreateTimer(static state => ((JobContext)state!).OnFlushTimer(), this, interval - sinceLast, Timeout.InfiniteTimeSpan);
+                state.FlushTimer = _engine.Time.CreateTimer(static state => ((JobContext)state!).OnFlushTimer(), this, interval - sinceLast, Timeout.InfiniteTimeSpan);
             }
         }
     }
 
     private void OnFlushTimer()
     {
-        lock (ProgressGate)
+        var state = Progress;
+        lock (state)
         {
-            _flushTimer?.Dispose();
-            _flushTimer = null;
-            if (!_progressClosed && _dirty && _writing is null)
+            state.FlushTimer?.Dispose();
+            state.FlushTimer = null;
+            if (!state.Closed && state.Dirty && state.Writing is null)
             {
-                StartWriteLocked();
+                StartWriteLocked(state);
             }
         }
     }
 
-    private void StartWriteLocked()
+    private void StartWriteLocked(ProgressState state)
     {
-        var value = _latest;
-        _dirty = false;
-        _lastWrite = _engine.Time.GetTimestamp();
-        _wroteOnce = true;
+        var value = state.Latest;
+        state.Dirty = false;
+        state.LastWrite = _engine.Time.GetTimestamp();
+        state.WroteOnce = true;
 
         // The lock is re-entrant: a write that completes at once has already run its finally block.
         var writing = WriteAsync(value);
-        _writing = writing.IsCompleted ? null : writing;
+        state.Writing = writing.IsCompleted ? null : writing;
     }
 
     private async Task WriteAsync(JobProgress value)
     {
+        var state = Progress;
         try
         {
             await _engine.Store.ReportProgressAsync(Id, value).ConfigureAwait(false);
@@ -148,21 +151,21 @@ public sealed partial class JobContext
         catch (Exception ex)
         {
             Log.StoreFailed(_engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
-            lock (ProgressGate)
+            lock (state)
             {
                 // Not written: the next write (or the final flush) carries the latest value.
-                _dirty = true;
+                state.Dirty = true;
             }
         }
         finally
         {
-            lock (ProgressGate)
+            lock (state)
             {
-                _writing = null;
-                if (_dirty && !_progressClosed && _flushTimer is null)
+                state.Writing = null;
+                if (state.Dirty && !state.Closed && state.FlushTimer is null)
                 {
-                    var wait = _engine.Options.ProgressInterval - _engine.Time.GetElapsedTime(_lastWrite);
-                    _flushTimer = _engine.Time.CreateTimer(static state => ((JobContext)state!).OnFlushTimer(), this, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                    var wait = _engine.Options.ProgressInterval - _engine.Time.GetElapsedTime(state.LastWrite);
+                    state.FlushTimer = _engine.Time.CreateTimer(static state => ((JobContext)state!).OnFlushTimer(), this, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
                 }
             }
         }
@@ -171,18 +174,19 @@ public sealed partial class JobContext
     /// <summary>Stops timed flushes, waits for a write in flight, then writes the latest value if it is not written yet.</summary>
     private async ValueTask FlushProgressAsync()
     {
-        if (Volatile.Read(ref _progressGate) is null)
+        var state = Volatile.Read(ref _progress);
+        if (state is null)
         {
             return;
         }
 
         Task? writing;
-        lock (ProgressGate)
+        lock (state)
         {
-            _progressClosed = true;
-            _flushTimer?.Dispose();
-            _flushTimer = null;
-            writing = _writing;
+            state.Closed = true;
+            state.FlushTimer?.Dispose();
+            state.FlushTimer = null;
+            writing = state.Writing;
         }
 
         if (writing is not null)
@@ -191,15 +195,15 @@ public sealed partial class JobContext
         }
 
         JobProgress last;
-        lock (ProgressGate)
+        lock (state)
         {
-            if (!_dirty)
+            if (!state.Dirty)
             {
                 return;
             }
 
-            _dirty = false;
-            last = _latest;
+            state.Dirty = false;
+            last = state.Latest;
         }
 
         // The last report must reach the store before the terminal status: try again if the store throws.
@@ -216,5 +220,16 @@ public sealed partial class JobContext
                 Log.StoreFailed(_engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
             }
         }
+    }
+
+    private sealed class ProgressState
+    {
+        public JobProgress Latest;
+        public bool Dirty;
+        public bool Closed;
+        public long LastWrite;
+        public bool WroteOnce;
+        public ITimer? FlushTimer;
+        public Task? Writing;
     }
 }

@@ -102,7 +102,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         ValueTask add;
         try
         {
-            add = Store.AddAsync(CreateRecord(item, dueAt), CancellationToken.None);
+            add = AddToStoreAsync(item, dueAt, CancellationToken.None);
         }
         catch
         {
@@ -263,7 +263,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
 
         try
         {
-            await Store.AddAsync(CreateRecord(item, dueAt), cancellationToken).ConfigureAwait(false);
+            await AddToStoreAsync(item, dueAt, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -299,6 +299,18 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         {
             await RecordTerminalAsync(item, JobStatus.Cancelled, ShutdownError(), result: null).ConfigureAwait(false);
         }
+    }
+
+    private ValueTask AddToStoreAsync(JobWorkItem item, DateTimeOffset? dueAt, CancellationToken cancellationToken)
+    {
+        if (Store is InMemoryJobStore memory)
+        {
+            var status = dueAt is null ? JobStatus.Queued : JobStatus.Scheduled;
+            memory.Add(item.Id, item.Name, item.Queue.Name, item.Priority, status, item.MaxAttempts, Time.GetUtcNow(), dueAt, item.ParentId);
+            return ValueTask.CompletedTask;
+        }
+
+        return Store.AddAsync(CreateRecord(item, dueAt), cancellationToken);
     }
 
     private JobRecord CreateRecord(JobWorkItem item, DateTimeOffset? dueAt) => new()

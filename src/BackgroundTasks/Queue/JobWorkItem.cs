@@ -14,7 +14,6 @@ internal abstract class JobWorkItem
 
     private static readonly TaskCompletionSource s_finishedSentinel = CreateSentinel();
 
-    private readonly Lock _gate = new();
     private int _state;
     private CancellationTokenSource? _runningCts;
     private TaskCompletionSource? _finished;
@@ -34,6 +33,9 @@ internal abstract class JobWorkItem
     }
 
     public JobId Id { get; }
+
+    /// <summary>Gets the monitor that guards the state; the item is internal, so nobody else locks it.</summary>
+    private object Gate => this;
 
     public string? Name { get; }
 
@@ -74,7 +76,7 @@ internal abstract class JobWorkItem
     /// <summary>Claims a waiting job for a worker. Fails when the job was cancelled meanwhile.</summary>
     public bool TryStart(CancellationTokenSource cts)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_state != Waiting)
             {
@@ -90,7 +92,7 @@ internal abstract class JobWorkItem
     /// <summary>Puts a running job back to waiting, for a retry; fails when it was cancelled meanwhile.</summary>
     public bool TryReturnToWaiting()
     {
-        lock (_gate)
+        lock (Gate)
         {
             _runningCts = null;
             if (_state != Running || CancelReason != JobCancelReason.None)
@@ -106,7 +108,7 @@ internal abstract class JobWorkItem
     /// <summary>Detaches the running job's token source, so that a later cancellation cannot reach the next job that reuses it.</summary>
     public void DetachToken()
     {
-        lock (_gate)
+        lock (Gate)
         {
             _runningCts = null;
         }
@@ -115,7 +117,7 @@ internal abstract class JobWorkItem
     /// <summary>Ends a job that is not running (queued, delayed or waiting to retry). The caller must then record it cancelled.</summary>
     public bool TryCancelWaiting()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_state != Waiting)
             {
@@ -129,7 +131,7 @@ internal abstract class JobWorkItem
     /// <summary>Ends the job in this process, whatever its state. Only the first caller succeeds; it must then record the terminal status.</summary>
     public bool TryFinish()
     {
-        lock (_gate)
+        lock (Gate)
         {
             return _state != Finished && FinishLocked();
         }
@@ -148,7 +150,7 @@ internal abstract class JobWorkItem
     /// <returns><see langword="true"/> when the job was running.</returns>
     public bool CancelRunning(JobCancelReason reason)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (_state != Running)
             {
@@ -180,7 +182,7 @@ internal abstract class JobWorkItem
         Debug.Assert(IsFinished);
         TaskCompletionSource? finished;
         List<Action>? watchers;
-        lock (_gate)
+        lock (Gate)
         {
             finished = _finished;
             _finished = s_finishedSentinel;
@@ -207,7 +209,7 @@ internal abstract class JobWorkItem
         }
 
         Action[] watchers;
-        lock (_gate)
+        lock (Gate)
         {
             if (_watchers is null)
             {
@@ -227,7 +229,7 @@ internal abstract class JobWorkItem
     /// <returns>Stops the calls when disposed.</returns>
     public IDisposable Watch(Action changed)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (ReferenceEquals(_finished, s_finishedSentinel))
             {
@@ -245,7 +247,7 @@ internal abstract class JobWorkItem
     {
         public void Dispose()
         {
-            lock (item._gate)
+            lock (item.Gate)
             {
                 item._watchers?.Remove(changed);
             }
@@ -264,7 +266,7 @@ internal abstract class JobWorkItem
     /// <summary>Gets a task that completes once the job's terminal status is recorded.</summary>
     public Task WhenFinished()
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (ReferenceEquals(_finished, s_finishedSentinel))
             {

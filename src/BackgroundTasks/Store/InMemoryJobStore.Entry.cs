@@ -5,8 +5,13 @@ public sealed partial class InMemoryJobStore
 {
     private sealed class Entry
     {
-        private readonly Lock _gate = new();
-        private readonly JobRecord _added;
+                private readonly JobId _id;
+        private readonly string? _name;
+        private readonly string _queue;
+        private readonly JobPriority _priority;
+        private readonly int _maxAttempts;
+        private readonly DateTimeOffset _enqueuedAt;
+        private readonly JobId? _parentId;
         private JobStatus _status;
         private int _attempt;
         private DateTimeOffset? _scheduledAt;
@@ -18,11 +23,9 @@ public sealed partial class InMemoryJobStore
         private JobRecord? _snapshot;
 
         public Entry(JobRecord added)
+            : this(added.Id, added.Name, added.Queue, added.Priority, added.Status, added.MaxAttempts, added.EnqueuedAt, added.ScheduledAt, added.ParentId)
         {
-            _added = added;
-            _status = added.Status;
             _attempt = added.Attempt;
-            _scheduledAt = added.ScheduledAt;
             _startedAt = added.StartedAt;
             _finishedAt = added.FinishedAt;
             _progress = added.Progress;
@@ -31,14 +34,34 @@ public sealed partial class InMemoryJobStore
             _snapshot = added;
         }
 
-        public JobId Id => _added.Id;
+        public Entry(JobId id, string? name, string queue, JobPriority priority, JobStatus status, int maxAttempts, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, JobId? parentId)
+        {
+            _id = id;
+            _name = name;
+            _queue = queue;
+            _priority = priority;
+            _status = status;
+            _maxAttempts = maxAttempts;
+            _enqueuedAt = enqueuedAt;
+            _scheduledAt = scheduledAt;
+            _parentId = parentId;
+        }
+
+        public JobId Id => _id;
 
         public JobRecord ToRecord()
         {
-            lock (_gate)
+            lock (this)
             {
-                return _snapshot ??= _added with
+                return _snapshot ??= new JobRecord
                 {
+                    Id = _id,
+                    Name = _name,
+                    Queue = _queue,
+                    Priority = _priority,
+                    MaxAttempts = _maxAttempts,
+                    EnqueuedAt = _enqueuedAt,
+                    ParentId = _parentId,
                     Status = _status,
                     Attempt = _attempt,
                     ScheduledAt = _scheduledAt,
@@ -53,9 +76,9 @@ public sealed partial class InMemoryJobStore
 
         public bool Matches(JobQuery query)
         {
-            if ((query.Queue is not null && !string.Equals(_added.Queue, query.Queue, StringComparison.Ordinal))
-                || (query.Name is not null && !string.Equals(_added.Name, query.Name, StringComparison.Ordinal))
-                || (query.ParentId is { } parent && _added.ParentId != parent))
+            if ((query.Queue is not null && !string.Equals(_queue, query.Queue, StringComparison.Ordinal))
+                || (query.Name is not null && !string.Equals(_name, query.Name, StringComparison.Ordinal))
+                || (query.ParentId is { } parent && _parentId != parent))
             {
                 return false;
             }
@@ -65,7 +88,7 @@ public sealed partial class InMemoryJobStore
                 return true;
             }
 
-            lock (_gate)
+            lock (this)
             {
                 return _status == status;
             }
@@ -73,7 +96,7 @@ public sealed partial class InMemoryJobStore
 
         public bool TryApply(JobTransition change)
         {
-            lock (_gate)
+            lock (this)
             {
                 if (!JobTransition.IsAllowed(_status, change.Status)
                     || (change.Status == JobStatus.Running && change.Attempt <= _attempt))
@@ -115,7 +138,7 @@ public sealed partial class InMemoryJobStore
 
         public bool TrySetProgress(JobProgress progress)
         {
-            lock (_gate)
+            lock (this)
             {
                 if (_status.IsTerminal())
                 {

@@ -61,11 +61,23 @@ public sealed partial class InMemoryJobStore : IJobStore
 
         if (!_jobs.TryAdd(job.Id, new Entry(job)))
         {
-            throw new ArgumentException($"Job {job.Id} is already recorded; every job must have its own id.", nameof(job));
+            throw DuplicateId(job.Id, nameof(job));
         }
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The library's fast path: records a new job without building a <see cref="JobRecord"/> first.</summary>
+    internal void Add(JobId id, string? name, string queue, JobPriority priority, JobStatus status, int maxAttempts, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, JobId? parentId)
+    {
+        if (!_jobs.TryAdd(id, new Entry(id, name, queue, priority, status, maxAttempts, enqueuedAt, scheduledAt, parentId)))
+        {
+            throw DuplicateId(id, "job");
+        }
+    }
+
+    private static ArgumentException DuplicateId(JobId id, string paramName)
+        => new($"Job {id} is already recorded; every job must have its own id.", paramName);
 
     /// <inheritdoc/>
     public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default)
