@@ -93,7 +93,7 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
         var applied = await Store.TransitionAsync(job.Id, transition, CancellationToken).ConfigureAwait(false);
         if (applied != applies)
         {
-            Fail(did, rule, $"returned {applied}");
+            Fail(did, rule, applied ? "returned true" : "returned false");
         }
 
         if (applies)
@@ -126,7 +126,7 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
         var applied = await Store.ReportProgressAsync(job.Id, progress, CancellationToken).ConfigureAwait(false);
         if (applied != applies)
         {
-            Fail(did, rule, $"returned {applied}");
+            Fail(did, rule, applied ? "returned true" : "returned false");
         }
 
         if (applies)

@@ -41,7 +41,8 @@ internal static class RecordText
             var got = get(actual);
             if (!Equals(want, got))
             {
-                differences.Add($"{name}: expected {Value(want)}, got {Value(got)}");
+                var showType = name == "Result";
+                differences.Add($"{name}: expected {Value(want, showType)}, got {Value(got, showType)}");
             }
         }
 
@@ -67,13 +68,13 @@ internal static class RecordText
 
         if (transition.Result is { } result)
         {
-            text += $", result {Value(result)}";
+            text += $", result {Value(result, showType: true)}";
         }
 
         return text;
     }
 
-    public static string Value(object? value) => value switch
+    public static string Value(object? value, bool showType = false) => value switch
     {
         null => "null",
         string text => $"\"{text}\"",
@@ -81,7 +82,9 @@ internal static class RecordText
         DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
         JobError error => $"JobError({error.Type}: \"{error.Message}\"{(error.TimedOut ? ", timed out" : string.Empty)})",
         JobProgress progress => string.Create(CultureInfo.InvariantCulture, $"{progress.Percent}% \"{progress.Message}\" {progress.ItemsDone}/{progress.ItemsTotal}"),
+        IFormattable formattable when !showType => formattable.ToString(null, CultureInfo.InvariantCulture),
         IFormattable formattable => $"{formattable.ToString(null, CultureInfo.InvariantCulture)} ({value.GetType().Name})",
+        _ when !showType => $"{value}",
         _ => $"{value} ({value.GetType().Name})",
     };
 }
