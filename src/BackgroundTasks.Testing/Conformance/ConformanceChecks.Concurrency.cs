@@ -60,8 +60,11 @@ internal static partial class ConformanceChecks
             jobs.Add(await context.CreateInAsync(JobStatus.Running).ConfigureAwait(false));
         }
 
+        // Half the races issue the writes back to back without awaiting them, so that a store that awaits
+        // between reading and writing a record always interleaves them; the other half start them together
+        // on thread-pool threads, to catch unsynchronised in-memory state.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var races = jobs.Select(job =>
+        var races = jobs.Select((job, index) =>
         {
             var contenders = new[]
             {
@@ -70,11 +73,14 @@ internal static partial class ConformanceChecks
                 new JobTransition(JobStatus.Cancelled, 1, context.NextTime(), Error: ContractModel.Error("cancelled in the race")),
             };
             var progress = new JobProgress(66, "racing");
+            var backToBack = index % 2 == 0;
+            var start = backToBack ? Task.CompletedTask : gate.Task;
             return (Job: job,
                 Contenders: contenders,
                 Progress: progress,
-                Results: contenders.Select(t => AfterAsync(gate.Task, () => context.Store.TransitionAsync(job.Id, t, context.CancellationToken))).ToArray(),
-                ProgressResult: AfterAsync(gate.Task, () => context.Store.ReportProgressAsync(job.Id, progress, context.CancellationToken)));
+                How: backToBack ? "issued back to back without awaiting each other" : "started together on thread-pool threads",
+                Results: contenders.Select(t => backToBack ? context.Store.TransitionAsync(job.Id, t, context.CancellationToken).AsTask() : AfterAsync(start, () => context.Store.TransitionAsync(job.Id, t, context.CancellationToken))).ToArray(),
+                ProgressResult: backToBack ? context.Store.ReportProgressAsync(job.Id, progress, context.CancellationToken).AsTask() : AfterAsync(start, () => context.Store.ReportProgressAsync(job.Id, progress, context.CancellationToken)));
         }).ToList();
 
         gate.SetResult();
@@ -82,7 +88,7 @@ internal static partial class ConformanceChecks
 
         foreach (var race in races)
         {
-            var did = $"raced TransitionAsync to Succeeded, Failed and Cancelled (and a progress report) on one Running job {race.Job.Id}";
+            var did = $"raced TransitionAsync to Succeeded, Failed and Cancelled (and a progress report), {race.How}, on one Running job {race.Job.Id}";
             var winners = Enumerable.Range(0, 3).Where(i => race.Results[i].Result).ToList();
             if (winners.Count != 1)
             {
@@ -118,21 +124,24 @@ internal static partial class ConformanceChecks
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var store = context.Store;
         var token = context.CancellationToken;
-        var races = jobs.Select(job =>
+        var races = jobs.Select((job, index) =>
         {
+            var backToBack = index % 2 == 0;
+            var start = backToBack ? Task.CompletedTask : gate.Task;
             var running = new JobTransition(JobStatus.Running, 1, context.NextTime());
             var progress = new JobProgress(100, "finished work");
             var succeeded = new JobTransition(JobStatus.Succeeded, 1, context.NextTime());
             var cancelled = new JobTransition(JobStatus.Cancelled, 0, context.NextTime(), Error: ContractModel.Error("cancelled by id"));
-            var run = AfterTaskAsync(gate.Task, async () =>
+            var run = AfterTaskAsync(start, async () =>
             {
                 var r = await store.TransitionAsync(job.Id, running, token).ConfigureAwait(false);
                 var p = await store.ReportProgressAsync(job.Id, progress, token).ConfigureAwait(false);
                 var s = await store.TransitionAsync(job.Id, succeeded, token).ConfigureAwait(false);
                 return (Running: r, Progress: p, Succeeded: s);
             });
-            var cancel = AfterAsync(gate.Task, () => store.TransitionAsync(job.Id, cancelled, token));
-            return (Job: job, Run: run, Cancel: cancel, Running: running, ProgressValue: progress, Succeeded: succeeded, Cancelled: cancelled);
+            var cancel = backToBack ? store.TransitionAsync(job.Id, cancelled, token).AsTask() : AfterAsync(start, () => store.TransitionAsync(job.Id, cancelled, token));
+            var how = backToBack ? "issued back to back without awaiting each other" : "started together on thread-pool threads";
+            return (Job: job, Run: run, Cancel: cancel, How: how, Running: running, ProgressValue: progress, Succeeded: succeeded, Cancelled: cancelled);
         }).ToList();
 
         gate.SetResult();
@@ -142,8 +151,8 @@ internal static partial class ConformanceChecks
         {
             var (running, progressed, succeeded) = race.Run.Result;
             var cancelled = race.Cancel.Result;
-            var did = $"raced a worker's Running, progress and Succeeded writes against a Cancelled write on Queued job {race.Job.Id}";
-            var outcome = $"Running returned {running}, progress {progressed}, Succeeded {succeeded}, Cancelled {cancelled}";
+            var did = $"raced a worker's Running, progress and Succeeded writes against a Cancelled write, {race.How}, on Queued job {race.Job.Id}";
+            var outcome = $"Running returned {Bool(running)}, progress {Bool(progressed)}, Succeeded {Bool(succeeded)}, Cancelled {Bool(cancelled)}";
             if (succeeded == cancelled)
             {
                 context.Fail(did, "exactly one terminal transition succeeds", outcome);
@@ -310,6 +319,8 @@ internal static partial class ConformanceChecks
 
         await Task.WhenAll(readers).ConfigureAwait(false);
     }
+
+    private static string Bool(bool value) => value ? "true" : "false";
 
     private static async Task<T> AfterAsync<T>(Task gate, Func<ValueTask<T>> write)
     {

@@ -146,7 +146,7 @@ internal static partial class ConformanceChecks
 
                 var duplicates = seen.GroupBy(static id => id).Where(static g => g.Count() > 1).Select(static g => g.Key).ToList();
                 var gaps = expected.Except(seen).ToList();
-                var did = $"paged through {expected.Count} matching jobs with Take = {take}, Skip = 0, {take}, {2 * take}, ...{(filter.Queue is null ? string.Empty : $" and Queue = \"{filter.Queue}\"")}";
+                var did = $"paged through {expected.Count} matching jobs with Take = {take}, Skip = 0, {take}, {2 * take} and on{(filter.Queue is null ? string.Empty : $" and Queue = \"{filter.Queue}\"")}";
                 if (duplicates.Count > 0 || gaps.Count > 0)
                 {
                     context.Fail(did, "consecutive pages cover every matching job exactly once, newest first", $"returned {duplicates.Count} job(s) on more than one page and never returned {gaps.Count} job(s)");

@@ -28,6 +28,7 @@ public sealed class JobStoreConformanceTests
     public async Task VerifyAsync_StoreAcceptingDuplicateIds_FailsAddDuplicateIdIsRejected(CancellationToken cancellationToken)
     {
         var report = await JobStoreConformance.VerifyAsync(() => new DuplicateSwallowingJobStore(), cancellationToken: cancellationToken);
+        TestContext.Out.WriteLine(report);
 
         Assert.That(report.Passed, Is.False);
         Assert.That(report.Failures.Select(c => c.Name), Is.EqualTo(new[] { "AddDuplicateIdIsRejected" }), report.ToString());
@@ -43,6 +44,7 @@ public sealed class JobStoreConformanceTests
     public async Task VerifyAsync_StoreMovingStatusBackwards_FailsDisallowedTransitionsAndTerminalChecks(CancellationToken cancellationToken)
     {
         var report = await JobStoreConformance.VerifyAsync(() => new BackwardsJobStore(), cancellationToken: cancellationToken);
+        TestContext.Out.WriteLine(report);
 
         var failed = report.Failures.Select(c => c.Name).ToList();
         Assert.That(failed, Does.Contain("DisallowedTransitionsAreRefused")
@@ -63,6 +65,7 @@ public sealed class JobStoreConformanceTests
     public async Task VerifyAsync_StoreWithCheckThenActRace_FailsRacingTerminalTransitions(CancellationToken cancellationToken)
     {
         var report = await JobStoreConformance.VerifyAsync(() => new RacyJobStore(), cancellationToken: cancellationToken);
+        TestContext.Out.WriteLine(report);
 
         var failed = report.Failures.Select(c => c.Name).ToList();
         Assert.That(failed, Does.Contain("RacingTerminalTransitionsHaveOneWinner").And.Contain("CancellationRacingARunIsConsistent"), report.ToString());
@@ -78,6 +81,7 @@ public sealed class JobStoreConformanceTests
     public async Task VerifyAsync_StoreQueryingOldestFirst_FailsQueryOrderAndPaging(CancellationToken cancellationToken)
     {
         var report = await JobStoreConformance.VerifyAsync(() => new OldestFirstJobStore(), cancellationToken: cancellationToken);
+        TestContext.Out.WriteLine(report);
 
         var failed = report.Failures.Select(c => c.Name).ToList();
         Assert.That(failed, Does.Contain("QueryReturnsNewestFirst").And.Contain("QueryPagesWithSkipAndTake"), report.ToString());
@@ -123,6 +127,7 @@ public sealed class JobStoreConformanceTests
     public async Task ThrowIfFailed_SeveralFailedChecks_ListsEveryViolation(CancellationToken cancellationToken)
     {
         var report = await JobStoreConformance.VerifyAsync(() => new BackwardsJobStore(), cancellationToken: cancellationToken);
+        TestContext.Out.WriteLine(report);
 
         var exception = Assert.Throws<JobStoreConformanceException>(report.ThrowIfFailed);
 
