@@ -61,9 +61,9 @@ public static class JobStoreConformance
 
     private static void Validate(JobStoreConformanceOptions options)
     {
-        if (options.ConcurrentJobCount is < 10 or > 100_000)
+        if (options.ConcurrentJobCount is < 10 or > 10_000)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ConcurrentJobCount, "JobStoreConformanceOptions.ConcurrentJobCount must be from 10 to 100,000.");
+            throw new ArgumentOutOfRangeException(nameof(options), options.ConcurrentJobCount, "JobStoreConformanceOptions.ConcurrentJobCount must be from 10 to 10,000 (a query page holds at most 10,000 jobs).");
         }
 
         if (options.CheckTimeout <= TimeSpan.Zero)

@@ -12,7 +12,7 @@ public sealed class JobStoreConformanceOptions
     public ISet<string> SkippedChecks { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets how many jobs each concurrency check drives at once.</summary>
-    /// <value>Defaults to 200. Must be from 10 to 100,000.</value>
+    /// <value>Defaults to 200. Must be from 10 to 10,000.</value>
     public int ConcurrentJobCount { get; set; } = 200;
 
     /// <summary>Gets or sets how long one check may take before it is reported as failed (a store call that never completes, or a deadlock).</summary>
