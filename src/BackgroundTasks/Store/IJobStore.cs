@@ -28,12 +28,14 @@ namespace BackgroundTasks;
 /// <see cref="JobRecord.StartedAt"/> (the transition's timestamp); for Retrying,
 /// <see cref="JobRecord.ScheduledAt"/> and <see cref="JobRecord.Error"/>; for Succeeded,
 /// <see cref="JobRecord.FinishedAt"/> and <see cref="JobRecord.Result"/>; for Failed and Cancelled,
-/// <see cref="JobRecord.FinishedAt"/> and, when the transition carries one, <see cref="JobRecord.Error"/>.
+/// <see cref="JobRecord.FinishedAt"/> and, when the transition carries one, <see cref="JobRecord.Error"/>
+/// (without one, the error of an earlier attempt stays). Retrying sets the error it carries.
 /// <see cref="JobRecord.ScheduledAt"/> is cleared on every status but Scheduled and Retrying. Everything
 /// else (id, name, queue, priority, max attempts, enqueue time, parent) never changes after
 /// <see cref="AddAsync"/>.</description></item>
-/// <item><description>Progress is kept only for jobs that are not terminal; a report for a terminal or
-/// unknown job changes nothing and returns <see langword="false"/>.</description></item>
+/// <item><description>Progress reports are accepted only while a job is not terminal; a report for a
+/// terminal or unknown job changes nothing and returns <see langword="false"/>. The last progress stays on
+/// the record after the job finishes.</description></item>
 /// <item><description>Records handed out are snapshots: a record returned earlier never changes when the
 /// job moves on.</description></item>
 /// <item><description>A store may forget a job after it reached its terminal status (retention), never
@@ -48,11 +50,11 @@ namespace BackgroundTasks;
 /// </remarks>
 public interface IJobStore
 {
-    /// <summary>Records a newly accepted job, in status <see cref="JobStatus.Queued"/> or <see cref="JobStatus.Scheduled"/>.</summary>
+    /// <summary>Records a newly accepted job, in status <see cref="JobStatus.Queued"/> or <see cref="JobStatus.Scheduled"/> (any other status is an <see cref="ArgumentException"/>).</summary>
     /// <param name="job">The job. The store may keep this instance; the library does not change it afterwards.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the job is recorded.</returns>
-    /// <exception cref="ArgumentException">A job with the same id is already recorded.</exception>
+    /// <exception cref="ArgumentException">A job with the same id is already recorded, or the job is neither Queued nor Scheduled.</exception>
     ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default);
 
     /// <summary>Records a change of a job's status, if it moves the job forward.</summary>

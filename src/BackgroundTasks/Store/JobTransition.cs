@@ -4,7 +4,7 @@ namespace BackgroundTasks;
 /// <param name="Status">The new status.</param>
 /// <param name="Attempt">The attempt the change belongs to (for <see cref="JobStatus.Running"/>, the attempt that starts).</param>
 /// <param name="Timestamp">When the change happened, from the library's <see cref="TimeProvider"/>.</param>
-/// <param name="ScheduledAt">For <see cref="JobStatus.Retrying"/> and <see cref="JobStatus.Scheduled"/>, when the job is due.</param>
+/// <param name="ScheduledAt">For <see cref="JobStatus.Retrying"/>, when the job is due to be queued again. (A job is Scheduled only when added.)</param>
 /// <param name="Error">For <see cref="JobStatus.Retrying"/>, <see cref="JobStatus.Failed"/> and some <see cref="JobStatus.Cancelled"/> changes, what went wrong.</param>
 /// <param name="Result">For <see cref="JobStatus.Succeeded"/>, what the job returned, if anything.</param>
 public readonly record struct JobTransition(

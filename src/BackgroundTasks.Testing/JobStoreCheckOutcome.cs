@@ -1,0 +1,14 @@
+namespace BackgroundTasks;
+
+/// <summary>How one check of <see cref="JobStoreConformance.VerifyAsync"/> ended.</summary>
+public enum JobStoreCheckOutcome
+{
+    /// <summary>The store kept this clause of the contract.</summary>
+    Passed = 0,
+
+    /// <summary>The store broke this clause; <see cref="JobStoreCheckResult.Violations"/> says how.</summary>
+    Failed = 1,
+
+    /// <summary>The check did not run because <see cref="JobStoreConformanceOptions.SkippedChecks"/> names it.</summary>
+    Skipped = 2,
+}
