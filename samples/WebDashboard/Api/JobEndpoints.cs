@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using BackgroundTasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
