@@ -25,6 +25,9 @@ function rowFor(job) {
 
 function render(job) {
   const row = rowFor(job);
+  // Snapshots can arrive out of order (a response to a request and the event stream race):
+  // a job that has ended never goes back.
+  if (terminal.has(row.dataset.status) && !terminal.has(job.status)) return;
   const percent = job.status === "Succeeded" ? 100 : Math.round(job.progress?.percent ?? 0);
   row.dataset.status = job.status;
   row.querySelector(".status").textContent = job.status;
@@ -57,12 +60,11 @@ function follow(id) {
 async function cancel(id, row) {
   row.querySelector(".cancel").disabled = true;
   const response = await fetch(`/api/jobs/${id}`, { method: "DELETE" });
-  if (response.status === 202) {
-    render(await response.json());
-  } else {
+  if (response.status !== 202) {
     const problem = await response.json().catch(() => ({}));
     row.querySelector(".message").textContent = problem.detail ?? problem.title ?? `cancel failed (${response.status})`;
   }
+  // On 202 the event stream brings the Cancelled snapshot once the job has stopped.
 }
 
 function showErrors(problem) {
