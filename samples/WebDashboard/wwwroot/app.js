@@ -37,6 +37,7 @@ function render(job) {
   row.querySelector(".percent").textContent = `${percent}%`;
   row.querySelector(".message").textContent =
     job.status === "Succeeded" ? `done: ${job.result ?? ""}`
+    : job.status === "Cancelled" && !job.error ? `cancelled at ${job.progress?.message ?? "the start"}`
     : job.error ? job.error.message
     : job.progress?.message ?? "";
   row.querySelector(".cancel").disabled = terminal.has(job.status);
