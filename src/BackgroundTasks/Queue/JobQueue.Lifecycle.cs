@@ -112,7 +112,7 @@ internal sealed partial class JobQueue
             {
                 var error = running
                     ? new JobError(typeof(OperationCanceledException).FullName!, "The job was still running when the host's shutdown timeout ended; it was left behind.", null)
-                    : ShutdownError();
+                    : ShutdownError(item.Attempt);
                 await RecordTerminalAsync(item, JobStatus.Cancelled, error, result: null).ConfigureAwait(false);
             }
         }
@@ -127,8 +127,12 @@ internal sealed partial class JobQueue
         }
     }
 
-    internal static JobError ShutdownError()
-        => new(typeof(OperationCanceledException).FullName!, "The host stopped before the job ran.", null);
+    internal static JobError ShutdownError(int attempts = 0) => new(
+        typeof(OperationCanceledException).FullName!,
+        attempts == 0
+            ? "The host stopped before the job ran."
+            : $"The host stopped while the job waited to retry, after attempt {attempts} of it had failed.",
+        null);
 
     private void ScheduleAt(JobWorkItem item, DateTimeOffset dueAt)
     {

@@ -138,7 +138,9 @@ public sealed class ShutdownTests
         await host.Host.StopAsync(ct);
 
         Assert.That(host.Store.Get(delayed).Status, Is.EqualTo(JobStatus.Cancelled));
+        Assert.That(host.Store.Get(delayed).Error!.Message, Does.Contain("before the job ran"));
         Assert.That(host.Store.Get(retrying).Status, Is.EqualTo(JobStatus.Cancelled));
+        Assert.That(host.Store.Get(retrying).Error!.Message, Does.Contain("waited to retry, after attempt 1"));
     }
 
     [Test]
