@@ -158,7 +158,11 @@ public sealed class ShutdownTests
     [Test]
     public async Task StopAsync_ProducerWaitingForSpace_FailsClearly(CancellationToken ct)
     {
-        await using var host = JobsHost.Create(o => o.Queues["default"].Capacity = 1);
+        await using var host = JobsHost.Create(o =>
+        {
+            o.Queues["default"].Workers = 1;
+            o.Queues["default"].Capacity = 1;
+        });
         await host.Host.StartAsync(ct);
         var gate = new TaskCompletionSource();
         var started = new TaskCompletionSource();
