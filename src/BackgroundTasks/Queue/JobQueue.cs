@@ -15,7 +15,7 @@ namespace BackgroundTasks;
 internal sealed partial class JobQueue : IJobQueue, IDisposable
 {
     private readonly FrozenDictionary<string, NamedJobQueue> _queues;
-    private readonly ConcurrentDictionary<JobId, JobWorkItem> _alive = new();
+    private readonly ConcurrentDictionary<JobId, JobWorkItem> _alive;
     private readonly NamedJobQueue _defaultQueue;
     private volatile bool _closed;
 
@@ -34,6 +34,9 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         Logger = logger ?? (ILogger)NullLogger.Instance;
         _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedJobQueue(q.Key, q.Value), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
+
+        // Producers insert and workers remove on every job: more stripes than cores keep them apart.
+        _alive = new ConcurrentDictionary<JobId, JobWorkItem>(4 * Environment.ProcessorCount, 1024);
         Metrics = new JobMetrics(meterFactory, QueueLengths);
     }
 

@@ -4,35 +4,41 @@ using System.Threading.Channels;
 namespace BackgroundTasks;
 
 /// <summary>
-/// One named queue: a lane (an unbounded <see cref="Channel{T}"/>) per priority, a capacity gate that gives
-/// back-pressure or rejects, and a count of waiting jobs that the workers wait on.
+/// One named queue: a lane (an unbounded <see cref="Channel{T}"/>) per priority, a capacity counter that
+/// gives back-pressure or rejects, and a doorbell that wakes parked workers. The hot path takes no lock
+/// of its own: slots are counted with interlocked operations, and workers only touch the doorbell when
+/// the lanes are empty.
 /// </summary>
 internal sealed class NamedJobQueue : IDisposable
 {
     /// <summary>How many times in a row a waiting job of a lower priority may be passed over.</summary>
     internal const int StarvationLimit = 8;
 
+    private const int LaneCount = 3;
+
     private static readonly UnboundedChannelOptions s_laneOptions = new() { SingleReader = false, SingleWriter = false };
 
-    private readonly Channel<JobWorkItem>[] _lanes;
-    private readonly int[] _passedOver;
-    private readonly SemaphoreSlim _space;
-    private readonly SemaphoreSlim _waiting = new(0);
+    private readonly Channel<JobWorkItem>[] _lanes = new Channel<JobWorkItem>[LaneCount];
+    private readonly int[] _laneCounts = new int[LaneCount];
+    private readonly int[] _passedOver = new int[LaneCount];
+    private readonly int _capacity;
+    private readonly Queue<TaskCompletionSource> _producers = new();
+    private readonly SemaphoreSlim _doorbell = new(0);
     private readonly CancellationTokenSource _closing = new();
+    private int _reserved;
+    private int _waitingProducers;
+    private int _parked;
     private volatile bool _stopTaking;
 
     public NamedJobQueue(string name, JobQueueOptions options)
     {
         Name = name;
         Options = options;
-        _space = new SemaphoreSlim(options.Capacity, options.Capacity);
-        _lanes = new Channel<JobWorkItem>[3];
-        for (var i = 0; i < _lanes.Length; i++)
+        _capacity = options.Capacity;
+        for (var i = 0; i < LaneCount; i++)
         {
             _lanes[i] = Channel.CreateUnbounded<JobWorkItem>(s_laneOptions);
         }
-
-        _passedOver = new int[_lanes.Length];
     }
 
     public string Name { get; }
@@ -40,35 +46,66 @@ internal sealed class NamedJobQueue : IDisposable
     public JobQueueOptions Options { get; }
 
     /// <summary>Gets the number of jobs waiting in the lanes (cancelled ones that no worker has skipped yet included).</summary>
-    public int Count => _waiting.CurrentCount;
+    public int Count => Volatile.Read(ref _laneCounts[0]) + Volatile.Read(ref _laneCounts[1]) + Volatile.Read(ref _laneCounts[2]);
 
     /// <summary>Takes a capacity slot without waiting.</summary>
-    public bool TryReserve() => _space.Wait(0);
+    public bool TryReserve()
+    {
+        var reserved = Volatile.Read(ref _reserved);
+        while (reserved < _capacity)
+        {
+            var seen = Interlocked.CompareExchange(ref _reserved, reserved + 1, reserved);
+            if (seen == reserved)
+            {
+                return true;
+            }
+
+            reserved = seen;
+        }
+
+        return false;
+    }
 
     /// <summary>Takes a capacity slot, waiting for one when the queue is full and in <see cref="QueueFullMode.Wait"/>.</summary>
     public ValueTask ReserveAsync(CancellationToken cancellationToken)
     {
-        if (_space.Wait(0, cancellationToken))
+        cancellationToken.ThrowIfCancellationRequested();
+        if (TryReserve())
         {
             return ValueTask.CompletedTask;
         }
 
         if (Options.FullMode == QueueFullMode.Reject)
         {
-            throw new JobQueueFullException(Name, Options.Capacity);
+            throw new JobQueueFullException(Name, _capacity);
         }
 
         return WaitForSpaceAsync(cancellationToken);
     }
 
-    public void ReleaseReservation() => _space.Release();
+    /// <summary>Gives a slot back: a worker took the job, or the job was not accepted after all.</summary>
+    public void ReleaseReservation()
+    {
+        Interlocked.Decrement(ref _reserved);
+        if (Volatile.Read(ref _waitingProducers) > 0)
+        {
+            GrantWaitingProducers();
+        }
+    }
 
     /// <summary>Puts a job into its priority's lane, where a worker will find it.</summary>
     public void Push(JobWorkItem item)
     {
-        var written = _lanes[LaneOf(item.Priority)].Writer.TryWrite(item);
+        var lane = LaneOf(item.Priority);
+        Interlocked.Increment(ref _laneCounts[lane]);
+        var written = _lanes[lane].Writer.TryWrite(item);
         Debug.Assert(written, "Unbounded lanes always accept.");
-        _waiting.Release();
+
+        // Ring only when a worker is parked and no ring is pending for each of them.
+        if (Volatile.Read(ref _parked) > _doorbell.CurrentCount)
+        {
+            _doorbell.Release();
+        }
     }
 
     /// <summary>Waits for the next job. Returns <see langword="null"/> when the worker should stop.</summary>
@@ -81,9 +118,9 @@ internal sealed class NamedJobQueue : IDisposable
                 return null;
             }
 
-            if (_waiting.Wait(0))
+            if (TryTake(out var item))
             {
-                return TakeReserved();
+                return item;
             }
 
             if (_closing.IsCancellationRequested)
@@ -92,26 +129,29 @@ internal sealed class NamedJobQueue : IDisposable
                 return null;
             }
 
+            Interlocked.Increment(ref _parked);
             try
             {
-                await _waiting.WaitAsync(_closing.Token).ConfigureAwait(false);
-                if (_stopTaking)
+                // Look once more after announcing the park: a job pushed meanwhile rang, or is seen here.
+                if (!_stopTaking && TryTake(out item))
                 {
-                    // The permit belongs to a job that the shutdown sweep will cancel; give it back.
-                    _waiting.Release();
-                    return null;
+                    return item;
                 }
 
-                return TakeReserved();
+                await _doorbell.WaitAsync(_closing.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_closing.IsCancellationRequested)
             {
-                // Loop: take what is left (drain) or stop.
+                // Closing: loop to take what is left (drain) or stop.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _parked);
             }
         }
     }
 
-    /// <summary>Stops accepting: wakes producers waiting for space (they fail) and idle workers (they drain, then stop).</summary>
+    /// <summary>Stops accepting: wakes producers waiting for space (they fail) and parked workers (they drain, then stop).</summary>
     public void Close()
     {
         try
@@ -120,6 +160,19 @@ internal sealed class NamedJobQueue : IDisposable
         }
         catch (ObjectDisposedException)
         {
+        }
+
+        TaskCompletionSource[] waiting;
+        lock (_producers)
+        {
+            waiting = [.. _producers];
+            _producers.Clear();
+            Volatile.Write(ref _waitingProducers, 0);
+        }
+
+        foreach (var producer in waiting)
+        {
+            producer.TrySetException(JobQueue.ShutDownException());
         }
     }
 
@@ -134,10 +187,11 @@ internal sealed class NamedJobQueue : IDisposable
     public List<JobWorkItem> TakeAll()
     {
         var left = new List<JobWorkItem>();
-        foreach (var lane in _lanes)
+        for (var lane = 0; lane < LaneCount; lane++)
         {
-            while (lane.Reader.TryRead(out var item))
+            while (_lanes[lane].Reader.TryRead(out var item))
             {
+                Interlocked.Decrement(ref _laneCounts[lane]);
                 left.Add(item);
             }
         }
@@ -148,8 +202,7 @@ internal sealed class NamedJobQueue : IDisposable
     public void Dispose()
     {
         _closing.Dispose();
-        _space.Dispose();
-        _waiting.Dispose();
+        _doorbell.Dispose();
     }
 
     private static int LaneOf(JobPriority priority) => priority switch
@@ -161,74 +214,123 @@ internal sealed class NamedJobQueue : IDisposable
 
     private async ValueTask WaitForSpaceAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        var granted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_producers)
+        {
+            if (_closing.IsCancellationRequested)
+            {
+                throw JobQueue.ShutDownException();
+            }
+
+            _producers.Enqueue(granted);
+            Interlocked.Increment(ref _waitingProducers);
+        }
+
+        // A slot freed between the first look and the registration: grant it now.
+        GrantWaitingProducers();
         try
         {
-            await _space.WaitAsync(linked.Token).ConfigureAwait(false);
+            await granted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw JobQueue.ShutDownException();
-        }
-    }
-
-    /// <summary>Takes one job after a permit of <see cref="_waiting"/> was acquired: there is then at least one in the lanes.</summary>
-    private JobWorkItem? TakeReserved()
-    {
-        var item = TakeByPriority();
-        if (item is null)
-        {
-            return null;
-        }
-
-        if (item.HoldsSlot)
-        {
-            item.HoldsSlot = false;
-            _space.Release();
-        }
-
-        return item;
-    }
-
-    private JobWorkItem? TakeByPriority()
-    {
-        // A lower lane whose head was passed over too often goes first, once.
-        for (var lane = _lanes.Length - 1; lane > 0; lane--)
-        {
-            if (Volatile.Read(ref _passedOver[lane]) >= StarvationLimit && _lanes[lane].Reader.TryRead(out var starved))
+            // Give the slot back if it was granted while the caller gave up; otherwise just leave the line.
+            bool stillWaiting;
+            lock (_producers)
             {
-                Volatile.Write(ref _passedOver[lane], 0);
-                return starved;
+                stillWaiting = !granted.Task.IsCompleted && granted.TrySetCanceled(cancellationToken);
             }
-        }
 
+            if (!stillWaiting && granted.Task.IsCompletedSuccessfully)
+            {
+                ReleaseReservation();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Hands free slots to producers waiting in line, oldest first.</summary>
+    private void GrantWaitingProducers()
+    {
         while (true)
         {
-            for (var lane = 0; lane < _lanes.Length; lane++)
+            TaskCompletionSource? next = null;
+            lock (_producers)
             {
-                if (_lanes[lane].Reader.TryRead(out var item))
+                // Skip producers that gave up; take a slot only when someone is there to get it.
+                while (_producers.TryPeek(out var head) && head.Task.IsCompleted)
                 {
-                    for (var lower = lane + 1; lower < _lanes.Length; lower++)
-                    {
-                        if (_lanes[lower].Reader.Count > 0)
-                        {
-                            Interlocked.Increment(ref _passedOver[lower]);
-                        }
-                    }
+                    _producers.Dequeue();
+                    Interlocked.Decrement(ref _waitingProducers);
+                }
 
-                    Volatile.Write(ref _passedOver[lane], 0);
-                    return item;
+                if (_producers.Count > 0 && TryReserve())
+                {
+                    next = _producers.Dequeue();
+                    Interlocked.Decrement(ref _waitingProducers);
+                    next.TrySetResult();
                 }
             }
 
-            // Another worker took the job this permit counted between our look at the lanes; the permit
-            // guarantees that one is there, so look again, unless the shutdown sweep emptied the lanes.
-            if (_stopTaking)
+            if (next is null)
             {
-                return null;
+                return;
             }
-
-            Thread.SpinWait(1);
         }
+    }
+
+    private bool TryTake(out JobWorkItem item)
+    {
+        // A lower lane whose head was passed over too often goes first, once.
+        for (var lane = LaneCount - 1; lane > 0; lane--)
+        {
+            if (Volatile.Read(ref _passedOver[lane]) >= StarvationLimit && TryTakeFrom(lane, out item))
+            {
+                Volatile.Write(ref _passedOver[lane], 0);
+                return true;
+            }
+        }
+
+        for (var lane = 0; lane < LaneCount; lane++)
+        {
+            if (Volatile.Read(ref _laneCounts[lane]) > 0 && TryTakeFrom(lane, out item))
+            {
+                for (var lower = lane + 1; lower < LaneCount; lower++)
+                {
+                    if (Volatile.Read(ref _laneCounts[lower]) > 0)
+                    {
+                        Interlocked.Increment(ref _passedOver[lower]);
+                    }
+                }
+
+                if (Volatile.Read(ref _passedOver[lane]) != 0)
+                {
+                    Volatile.Write(ref _passedOver[lane], 0);
+                }
+
+                return true;
+            }
+        }
+
+        item = null!;
+        return false;
+    }
+
+    private bool TryTakeFrom(int lane, out JobWorkItem item)
+    {
+        if (!_lanes[lane].Reader.TryRead(out item!))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _laneCounts[lane]);
+        if (item.HoldsSlot)
+        {
+            item.HoldsSlot = false;
+            ReleaseReservation();
+        }
+
+        return true;
     }
 }
