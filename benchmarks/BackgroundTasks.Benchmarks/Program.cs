@@ -4,6 +4,11 @@ using BenchmarkDotNet.Running;
 // Every process (BenchmarkDotNet's children included) runs the same calibrated CPU job.
 CpuSpin.EnsureExported();
 
+if (args.Length > 0 && args[0] == "--soak")
+{
+    return await PeerReports.SoakAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "--alloc")
 {
     return await AllocationProfile.RunAsync();

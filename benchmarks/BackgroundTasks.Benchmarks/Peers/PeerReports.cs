@@ -18,6 +18,27 @@ public static class PeerReports
     // Coravel drains once a second: batches of 1,000 would take 200 s.
     private const int CoravelMemoryBatch = 50_000;
 
+    /// <summary>
+    /// The <c>--soak</c> mode, for profilers (<c>dotnet-trace collect -- ...</c>): runs batches of 10,000
+    /// no-op jobs end to end in this process for a number of seconds (default 10).
+    /// </summary>
+    public static async Task<int> SoakAsync(string[] args)
+    {
+        var kind = args.Length > 1 ? Enum.Parse<Contender>(args[1], ignoreCase: true) : Contender.BackgroundTasks;
+        var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
+        await using var contender = await Contenders.StartAsync(kind);
+        var started = Stopwatch.GetTimestamp();
+        long jobs = 0;
+        while (Stopwatch.GetElapsedTime(started).TotalSeconds < seconds)
+        {
+            await contender.RunAsync(JobBody.Counted, 10_000);
+            jobs += 10_000;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind}: {jobs / Stopwatch.GetElapsedTime(started).TotalSeconds:N0} jobs/s"));
+        return 0;
+    }
+
     /// <summary>Runs a console mode; returns the process exit code.</summary>
     /// <param name="args"><c>--latency</c> or <c>--memory</c>, optionally followed by contender names; or the child form.</param>
     public static async Task<int> RunAsync(string[] args)
