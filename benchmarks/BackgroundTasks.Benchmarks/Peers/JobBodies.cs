@@ -5,6 +5,9 @@ namespace BackgroundTasks.Benchmarks.Peers;
 /// <summary>The job bodies, shared by every contender.</summary>
 public static class JobBodies
 {
+    private static readonly Action s_counted = Counted;
+    private static readonly Action s_cpu = Cpu;
+    private static readonly Action s_probe = Probe;
     private static long s_probeStartedAt;
 
     /// <summary>Gets the <see cref="Stopwatch"/> timestamp at which the last probe job started.</summary>
@@ -51,8 +54,4 @@ public static class JobBodies
         JobBody.Probe => s_probe,
         _ => s_counted,
     };
-
-    private static readonly Action s_counted = Counted;
-    private static readonly Action s_cpu = Cpu;
-    private static readonly Action s_probe = Probe;
 }

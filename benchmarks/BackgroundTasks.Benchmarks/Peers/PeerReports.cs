@@ -56,7 +56,7 @@ public static class PeerReports
             ? $"Enqueue-to-start latency, µs (back to back: the next job is enqueued as soon as the previous one completes; idle: {IdleGapMilliseconds} ms pause before each job)\n\n"
                 + "| Contender | Back-to-back samples | p50 | p99 | Idle-gap samples | p50 | p99 |\n|---|---:|---:|---:|---:|---:|---:|"
             : $"Memory over {MemoryJobs:N0} no-op jobs in batches of {MemoryBatch:N0} (Coravel: {CoravelMemoryBatch:N0}; each batch enqueued, then awaited)\n\n"
-                + "| Contender | Jobs/s | Allocated B/job | Gen0/1/2 GCs | Working set after start, MB | Peak working set, MB | Live heap after run, MB |\n|---|---:|---:|---:|---:|---:|---:|");
+                + "| Contender | Jobs/s | Allocated B/job | Gen0/1/2 GCs | GC pause ns/job | Working set after start, MB | Peak working set, MB | Live heap after run, MB |\n|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var kind in chosen)
         {
             Console.WriteLine(await RunChildAsync(args[0], kind));
@@ -137,6 +137,7 @@ public static class PeerReports
         var afterStart = self.WorkingSet64;
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var paused = GC.GetTotalPauseDuration();
         var started = Stopwatch.GetTimestamp();
         var batch = kind == Contender.Coravel ? CoravelMemoryBatch : MemoryBatch;
         for (var done = 0; done < MemoryJobs; done += batch)
@@ -145,6 +146,7 @@ public static class PeerReports
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var pausePerJob = (GC.GetTotalPauseDuration() - paused).TotalNanoseconds / MemoryJobs;
         var perJob = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / MemoryJobs;
         var gens = $"{GC.CollectionCount(0) - gcs.Item1}/{GC.CollectionCount(1) - gcs.Item2}/{GC.CollectionCount(2) - gcs.Item3}";
         self.Refresh();
@@ -154,6 +156,6 @@ public static class PeerReports
         const double MB = 1024 * 1024;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"| {kind} | {MemoryJobs / elapsed.TotalSeconds:N0} | {perJob:N0} | {gens} | {afterStart / MB:N1} | {peak / MB:N1} | {live / MB:N1} |");
+            $"| {kind} | {MemoryJobs / elapsed.TotalSeconds:N0} | {perJob:N0} | {gens} | {pausePerJob:N0} | {afterStart / MB:N1} | {peak / MB:N1} | {live / MB:N1} |");
     }
 }
