@@ -39,6 +39,6 @@ public static class Contenders
             await contender.EnqueueAsync(body);
         }
 
-        Countdown.Wait();
+        await Countdown.WaitAsync();
     }
 }

@@ -118,7 +118,7 @@ public static class PeerReports
             Countdown.Reset(1);
             var enqueuedAt = Stopwatch.GetTimestamp();
             await contender.EnqueueAsync(JobBody.Probe);
-            Countdown.Wait();
+            await Countdown.WaitAsync();
             samples[i] = Stopwatch.GetElapsedTime(enqueuedAt, JobBodies.ProbeStartedAt).TotalMicroseconds;
         }
 
