@@ -1,3 +1,23 @@
+using BackgroundTasks.Benchmarks.Peers;
 using BenchmarkDotNet.Running;
 
+// Every process (BenchmarkDotNet's children included) runs the same calibrated CPU job.
+CpuSpin.EnsureExported();
+
+if (args.Length > 0 && args[0] == "--soak")
+{
+    return await PeerReports.SoakAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "--alloc")
+{
+    return await AllocationProfile.RunAsync();
+}
+
+if (args.Length > 0 && args[0] is "--latency" or "--memory" or "--child")
+{
+    return await PeerReports.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace BackgroundTasks.Benchmarks.Peers;
+
+/// <summary>
+/// BackgroundTasks: one default queue with one worker per core and a capacity above any batch the
+/// benchmarks enqueue. With <paramref name="tracked"/> the default in-memory store records every job's
+/// status; without it a store that records nothing stands in for a "tracking off" mode.
+/// </summary>
+public sealed class BackgroundTasksContender(bool tracked) : IJobSystemContender
+{
+    private static readonly Func<JobContext, Task>[] s_bodies =
+    [
+        static _ => { JobBodies.Counted(); return Task.CompletedTask; },
+        static _ => { JobBodies.Cpu(); return Task.CompletedTask; },
+        static _ => { JobBodies.Probe(); return Task.CompletedTask; },
+    ];
+
+    private IHost? _host;
+    private IJobQueue? _queue;
+
+    /// <inheritdoc/>
+    public Contender Kind => tracked ? Contender.BackgroundTasks : Contender.BackgroundTasksNoStore;
+
+    /// <inheritdoc/>
+    public async Task StartAsync()
+    {
+        _host = PeerHost.Create(services =>
+        {
+            var builder = services.AddBackgroundJobs(o =>
+            {
+                o.Queues[BackgroundJobsOptions.DefaultQueueName].Workers = PeerSettings.Workers;
+                o.Queues[BackgroundJobsOptions.DefaultQueueName].Capacity = PeerSettings.QueueCapacity;
+            });
+            if (!tracked)
+            {
+                builder.UseStore(static _ => new NullJobStore());
+            }
+        });
+        await _host.StartAsync();
+        _queue = _host.Services.GetRequiredService<IJobQueue>();
+    }
+
+    /// <inheritdoc/>
+    public async Task StopAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask EnqueueAsync(JobBody body)
+    {
+        var enqueued = _queue!.EnqueueAsync(s_bodies[(int)body]);
+        return enqueued.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitAsync(enqueued);
+
+        static async ValueTask AwaitAsync(ValueTask<JobId> pending) => await pending;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _host?.Dispose();
+    }
+}

@@ -1,0 +1,44 @@
+namespace BackgroundTasks.Benchmarks.Peers;
+
+/// <summary>Creates contenders and knows the batch size that suits each one.</summary>
+public static class Contenders
+{
+    /// <summary>Gets every contender, fastest expected first.</summary>
+    public static IReadOnlyList<Contender> All { get; } = Enum.GetValues<Contender>();
+
+    /// <summary>Creates a contender, not started.</summary>
+    public static IJobSystemContender Create(Contender kind) => kind switch
+    {
+        Contender.RawChannel => new RawChannelContender(),
+        Contender.DocsPattern => new DocsPatternContender(),
+        Contender.Coravel => new CoravelContender(),
+        Contender.Hangfire => new HangfireContender(),
+        Contender.Quartz => new QuartzContender(),
+        Contender.BackgroundTasks => new BackgroundTasksContender(tracked: true),
+        Contender.BackgroundTasksNoStore => new BackgroundTasksContender(tracked: false),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown contender."),
+    };
+
+    /// <summary>Creates and starts a contender.</summary>
+    public static async Task<IJobSystemContender> StartAsync(Contender kind)
+    {
+        var contender = Create(kind);
+        await contender.StartAsync();
+
+        // Warm up: JIT the enqueue and run paths and wake every worker once.
+        await contender.RunAsync(JobBody.Counted, 200);
+        return contender;
+    }
+
+    /// <summary>Runs <paramref name="count"/> jobs end to end: arms the countdown, enqueues them, waits for all.</summary>
+    public static async Task RunAsync(this IJobSystemContender contender, JobBody body, int count)
+    {
+        Countdown.Reset(count);
+        for (var i = 0; i < count; i++)
+        {
+            await contender.EnqueueAsync(body);
+        }
+
+        await Countdown.WaitAsync();
+    }
+}

@@ -1,0 +1,56 @@
+using BenchmarkDotNet.Attributes;
+
+namespace BackgroundTasks.Benchmarks.Peers;
+
+/// <summary>
+/// Workload (c): jobs of about 50 µs of CPU work each, end to end, per job. The ShareOfIdeal column
+/// divides the ideal time per job (one job's work / cores) by the measured time.
+/// </summary>
+[Config(typeof(CpuJobsConfig))]
+public class CpuJobsBenchmark : PeerBenchmarkBase
+{
+    private const int N = 20_000;
+    private const int HangfireN = 5_000;
+
+    [GlobalSetup(Target = nameof(RawChannel))]
+    public void SetupRawChannel() => Start(Contender.RawChannel);
+
+    [GlobalSetup(Target = nameof(DocsPattern))]
+    public void SetupDocsPattern() => Start(Contender.DocsPattern);
+
+    [GlobalSetup(Target = nameof(Coravel))]
+    public void SetupCoravel() => Start(Contender.Coravel);
+
+    [GlobalSetup(Target = nameof(Hangfire))]
+    public void SetupHangfire() => Start(Contender.Hangfire);
+
+    [GlobalSetup(Target = nameof(Quartz))]
+    public void SetupQuartz() => Start(Contender.Quartz);
+
+    [GlobalSetup(Target = nameof(BackgroundTasksTracked))]
+    public void SetupBackgroundTasksTracked() => Start(Contender.BackgroundTasks);
+
+    [GlobalSetup(Target = nameof(BackgroundTasksNoStore))]
+    public void SetupBackgroundTasksNoStore() => Start(Contender.BackgroundTasksNoStore);
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = N)]
+    public Task RawChannel() => RunAsync(JobBody.Cpu, N);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public Task DocsPattern() => RunAsync(JobBody.Cpu, N);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public Task Coravel() => RunAsync(JobBody.Cpu, N);
+
+    [Benchmark(OperationsPerInvoke = HangfireN)]
+    public Task Hangfire() => RunAsync(JobBody.Cpu, HangfireN);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public Task Quartz() => RunAsync(JobBody.Cpu, N);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public Task BackgroundTasksTracked() => RunAsync(JobBody.Cpu, N);
+
+    [Benchmark(OperationsPerInvoke = N)]
+    public Task BackgroundTasksNoStore() => RunAsync(JobBody.Cpu, N);
+}

@@ -1,0 +1,63 @@
+using BenchmarkDotNet.Attributes;
+
+namespace BackgroundTasks.Benchmarks.Peers;
+
+/// <summary>
+/// Workload (a), end to end: no-op jobs from the first enqueue to the last completion, per job. Each
+/// contender gets a batch large enough to last 0.1 s or more, and to amortize Coravel's 1 s poll.
+/// </summary>
+public class EndToEndBenchmark : PeerBenchmarkBase
+{
+    private const int RawN = 1_000_000;
+    private const int DocsN = 500_000;
+    private const int CoravelN = 500_000;
+    private const int HangfireN = 5_000;
+    private const int QuartzN = 20_000;
+    private const int OursN = 200_000;
+
+    [GlobalSetup(Target = nameof(RawChannel))]
+    public void SetupRawChannel() => Start(Contender.RawChannel);
+
+    [GlobalSetup(Target = nameof(DocsPattern))]
+    public void SetupDocsPattern() => Start(Contender.DocsPattern);
+
+    [GlobalSetup(Target = nameof(Coravel))]
+    public void SetupCoravel() => Start(Contender.Coravel);
+
+    [GlobalSetup(Target = nameof(Hangfire))]
+    public void SetupHangfire() => Start(Contender.Hangfire);
+
+    [GlobalSetup(Target = nameof(Quartz))]
+    public void SetupQuartz() => Start(Contender.Quartz);
+
+    [GlobalSetup(Target = nameof(BackgroundTasksTracked))]
+    public void SetupBackgroundTasksTracked() => Start(Contender.BackgroundTasks);
+
+    [GlobalSetup(Target = nameof(BackgroundTasksNoStore))]
+    public void SetupBackgroundTasksNoStore() => Start(Contender.BackgroundTasksNoStore);
+
+    /// <summary>The in-memory store has no retention yet: start every iteration from an empty one.</summary>
+    [IterationSetup(Targets = [nameof(BackgroundTasksTracked), nameof(BackgroundTasksNoStore)])]
+    public void FreshStore() => Restart();
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = RawN)]
+    public Task RawChannel() => RunAsync(JobBody.Counted, RawN);
+
+    [Benchmark(OperationsPerInvoke = DocsN)]
+    public Task DocsPattern() => RunAsync(JobBody.Counted, DocsN);
+
+    [Benchmark(OperationsPerInvoke = CoravelN)]
+    public Task Coravel() => RunAsync(JobBody.Counted, CoravelN);
+
+    [Benchmark(OperationsPerInvoke = HangfireN)]
+    public Task Hangfire() => RunAsync(JobBody.Counted, HangfireN);
+
+    [Benchmark(OperationsPerInvoke = QuartzN)]
+    public Task Quartz() => RunAsync(JobBody.Counted, QuartzN);
+
+    [Benchmark(OperationsPerInvoke = OursN)]
+    public Task BackgroundTasksTracked() => RunAsync(JobBody.Counted, OursN);
+
+    [Benchmark(OperationsPerInvoke = OursN)]
+    public Task BackgroundTasksNoStore() => RunAsync(JobBody.Counted, OursN);
+}

@@ -1,0 +1,77 @@
+using BenchmarkDotNet.Attributes;
+
+namespace BackgroundTasks.Benchmarks.Peers;
+
+/// <summary>
+/// Workload (a), enqueue only: the producer's cost of enqueueing no-op jobs, per job. The workers run
+/// meanwhile (as they would in an application); the iteration cleanup waits for them outside the measurement.
+/// </summary>
+public class EnqueueOnlyBenchmark : PeerBenchmarkBase
+{
+    private const int RawN = 1_000_000;
+    private const int DocsN = 500_000;
+    private const int CoravelN = 500_000;
+    private const int HangfireN = 5_000;
+    private const int QuartzN = 20_000;
+    private const int OursN = 200_000;
+
+    [GlobalSetup(Target = nameof(RawChannel))]
+    public void SetupRawChannel() => Start(Contender.RawChannel);
+
+    [GlobalSetup(Target = nameof(DocsPattern))]
+    public void SetupDocsPattern() => Start(Contender.DocsPattern);
+
+    [GlobalSetup(Target = nameof(Coravel))]
+    public void SetupCoravel() => Start(Contender.Coravel);
+
+    [GlobalSetup(Target = nameof(Hangfire))]
+    public void SetupHangfire() => Start(Contender.Hangfire);
+
+    [GlobalSetup(Target = nameof(Quartz))]
+    public void SetupQuartz() => Start(Contender.Quartz);
+
+    [GlobalSetup(Target = nameof(BackgroundTasksTracked))]
+    public void SetupBackgroundTasksTracked() => Start(Contender.BackgroundTasks);
+
+    [GlobalSetup(Target = nameof(BackgroundTasksNoStore))]
+    public void SetupBackgroundTasksNoStore() => Start(Contender.BackgroundTasksNoStore);
+
+    /// <summary>The in-memory store has no retention yet: start every iteration from an empty one.</summary>
+    [IterationSetup(Targets = [nameof(BackgroundTasksTracked), nameof(BackgroundTasksNoStore)])]
+    public void FreshStore() => Restart();
+
+    /// <summary>Waits, unmeasured, for the jobs of the iteration to complete.</summary>
+    [IterationCleanup]
+    public void Drain() => Countdown.Wait();
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = RawN)]
+    public Task RawChannel() => EnqueueAsync(RawN);
+
+    [Benchmark(OperationsPerInvoke = DocsN)]
+    public Task DocsPattern() => EnqueueAsync(DocsN);
+
+    [Benchmark(OperationsPerInvoke = CoravelN)]
+    public Task Coravel() => EnqueueAsync(CoravelN);
+
+    [Benchmark(OperationsPerInvoke = HangfireN)]
+    public Task Hangfire() => EnqueueAsync(HangfireN);
+
+    [Benchmark(OperationsPerInvoke = QuartzN)]
+    public Task Quartz() => EnqueueAsync(QuartzN);
+
+    [Benchmark(OperationsPerInvoke = OursN)]
+    public Task BackgroundTasksTracked() => EnqueueAsync(OursN);
+
+    [Benchmark(OperationsPerInvoke = OursN)]
+    public Task BackgroundTasksNoStore() => EnqueueAsync(OursN);
+
+    private async Task EnqueueAsync(int count)
+    {
+        Countdown.Reset(count);
+        var contender = Current;
+        for (var i = 0; i < count; i++)
+        {
+            await contender.EnqueueAsync(JobBody.Counted);
+        }
+    }
+}
