@@ -14,6 +14,7 @@ internal abstract class JobWorkItem
 
     private static readonly TaskCompletionSource s_finishedSentinel = CreateSentinel();
 
+    private readonly JobSettings _settings;
     private int _state;
     private CancellationTokenSource? _runningCts;
     private TaskCompletionSource? _finished;
@@ -23,13 +24,7 @@ internal abstract class JobWorkItem
     {
         Id = id;
         Queue = queue;
-        var defaults = queue.Options;
-        Name = options?.Name;
-        Priority = options?.Priority ?? JobPriority.Normal;
-        Timeout = options?.Timeout ?? defaults.Timeout;
-        MaxAttempts = options?.MaxAttempts ?? defaults.MaxAttempts;
-        Backoff = options?.Backoff ?? defaults.Backoff;
-        ParentId = options?.ParentId;
+        _settings = options is null ? queue.DefaultSettings : new JobSettings(options, queue.Options);
     }
 
     public JobId Id { get; }
@@ -37,19 +32,19 @@ internal abstract class JobWorkItem
     /// <summary>Gets the monitor that guards the state; the item is internal, so nobody else locks it.</summary>
     private object Gate => this;
 
-    public string? Name { get; }
-
     public NamedJobQueue Queue { get; }
 
-    public JobPriority Priority { get; }
+    public string? Name => _settings.Name;
 
-    public TimeSpan Timeout { get; }
+    public JobPriority Priority => _settings.Priority;
 
-    public int MaxAttempts { get; }
+    public TimeSpan Timeout => _settings.Timeout;
 
-    public RetryBackoff Backoff { get; }
+    public int MaxAttempts => _settings.MaxAttempts;
 
-    public JobId? ParentId { get; }
+    public RetryBackoff Backoff => _settings.Backoff;
+
+    public JobId? ParentId => _settings.ParentId;
 
     /// <summary>Gets or sets the attempt that runs or ran last, counting from 1.</summary>
     public int Attempt { get; set; }

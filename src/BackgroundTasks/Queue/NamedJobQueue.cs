@@ -34,6 +34,7 @@ internal sealed class NamedJobQueue : IDisposable
     {
         Name = name;
         Options = options;
+        DefaultSettings = new JobSettings(null, options);
         _capacity = options.Capacity;
         for (var i = 0; i < LaneCount; i++)
         {
@@ -44,6 +45,9 @@ internal sealed class NamedJobQueue : IDisposable
     public string Name { get; }
 
     public JobQueueOptions Options { get; }
+
+    /// <summary>Gets the settings shared by the jobs enqueued into this queue without options.</summary>
+    public JobSettings DefaultSettings { get; }
 
     /// <summary>Gets the number of jobs waiting in the lanes (cancelled ones that no worker has skipped yet included).</summary>
     public int Count => Volatile.Read(ref _laneCounts[0]) + Volatile.Read(ref _laneCounts[1]) + Volatile.Read(ref _laneCounts[2]);
