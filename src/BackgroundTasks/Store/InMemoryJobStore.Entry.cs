@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BackgroundTasks;
 
 /// <summary>One job's mutable state in the <see cref="InMemoryJobStore"/>.</summary>
@@ -17,7 +19,7 @@ public sealed partial class InMemoryJobStore
         private DateTimeOffset? _scheduledAt;
         private DateTimeOffset? _startedAt;
         private DateTimeOffset? _finishedAt;
-        private JobProgress _progress;
+        private StrongBox<JobProgress>? _progress; // most jobs never report: 8 bytes instead of 48
         private JobError? _error;
         private object? _result;
         private JobRecord? _snapshot;
@@ -28,7 +30,7 @@ public sealed partial class InMemoryJobStore
             _attempt = added.Attempt;
             _startedAt = added.StartedAt;
             _finishedAt = added.FinishedAt;
-            _progress = added.Progress;
+            _progress = added.Progress == default ? null : new StrongBox<JobProgress>(added.Progress);
             _error = added.Error;
             _result = added.Result;
             _snapshot = added;
@@ -67,7 +69,7 @@ public sealed partial class InMemoryJobStore
                     ScheduledAt = _scheduledAt,
                     StartedAt = _startedAt,
                     FinishedAt = _finishedAt,
-                    Progress = _progress,
+                    Progress = _progress?.Value ?? default,
                     Error = _error,
                     Result = _result,
                 };
@@ -145,7 +147,14 @@ public sealed partial class InMemoryJobStore
                     return false;
                 }
 
-                _progress = progress;
+                if (_progress is null)
+                {
+                    _progress = new StrongBox<JobProgress>(progress);
+                }
+                else
+                {
+                    _progress.Value = progress;
+                }
                 _snapshot = null;
                 return true;
             }
