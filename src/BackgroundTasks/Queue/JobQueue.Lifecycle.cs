@@ -22,7 +22,7 @@ internal sealed partial class JobQueue
         }
         finally
         {
-            _alive.TryRemove(item.Id, out _);
+            _alive.Remove(item);
             Metrics.Finished(item.Queue.Name, status);
             item.SignalFinished();
         }
@@ -105,7 +105,7 @@ internal sealed partial class JobQueue
             queue.TakeAll();
         }
 
-        foreach (var item in _alive.Values)
+        foreach (var item in _alive.All())
         {
             var running = item.IsRunning;
             if (item.TryFinish())
@@ -121,7 +121,7 @@ internal sealed partial class JobQueue
     /// <summary>Fires the tokens of every running job.</summary>
     public void CancelRunning(JobCancelReason reason)
     {
-        foreach (var item in _alive.Values)
+        foreach (var item in _alive.All())
         {
             item.CancelRunning(reason);
         }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ namespace BackgroundTasks;
 internal sealed partial class JobQueue : IJobQueue, IDisposable
 {
     private readonly FrozenDictionary<string, NamedJobQueue> _queues;
-    private readonly ConcurrentDictionary<JobId, JobWorkItem> _alive;
+    private readonly LiveJobs _alive;
     private readonly NamedJobQueue _defaultQueue;
     private volatile bool _closed;
 
@@ -34,9 +33,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         Logger = logger ?? (ILogger)NullLogger.Instance;
         _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedJobQueue(q.Key, q.Value), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
-
-        // Producers insert and workers remove on every job: more stripes than cores keep them apart.
-        _alive = new ConcurrentDictionary<JobId, JobWorkItem>(4 * Environment.ProcessorCount, 1024);
+        _alive = LiveJobs.For(store);
         Metrics = new JobMetrics(meterFactory, QueueLengths);
     }
 
@@ -60,7 +57,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
     public int AliveCount => _alive.Count;
 
     /// <summary>Gets the number of jobs running now.</summary>
-    public int RunningCount => _alive.Values.Count(static item => item.IsRunning);
+    public int RunningCount => _alive.All().Count(static item => item.IsRunning);
 
     public ValueTask<JobId> EnqueueAsync(Func<JobContext, Task> job, JobOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -138,7 +135,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
     /// <summary>Cancels a job by id: a waiting job is recorded cancelled at once, a running job's token fires.</summary>
     public async ValueTask<bool> CancelAsync(JobId id)
     {
-        if (!_alive.TryGetValue(id, out var item))
+        if (!_alive.TryGet(id, out var item))
         {
             return false;
         }
@@ -163,7 +160,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
     }
 
     /// <summary>Finds a job that has not finished yet.</summary>
-    public bool TryGetAlive(JobId id, out JobWorkItem item) => _alive.TryGetValue(id, out item!);
+    public bool TryGetAlive(JobId id, out JobWorkItem item) => _alive.TryGet(id, out item);
 
     /// <summary>Stops accepting jobs: enqueue fails from now on, and producers waiting for space fail.</summary>
     public void Close()
@@ -336,7 +333,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
     /// </returns>
     private bool Admit(JobWorkItem item, DateTimeOffset? dueAt, out bool mustRecord)
     {
-        _alive[item.Id] = item;
+        _alive.Add(item);
         if (_closed)
         {
             ReleaseSlot(item);

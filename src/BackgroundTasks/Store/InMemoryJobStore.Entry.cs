@@ -23,6 +23,7 @@ public sealed partial class InMemoryJobStore
         private JobError? _error;
         private object? _result;
         private JobRecord? _snapshot;
+        private object? _liveTag;
 
         public Entry(JobRecord added)
             : this(added.Id, added.Name, added.Queue, added.Priority, added.Status, added.MaxAttempts, added.EnqueuedAt, added.ScheduledAt, added.ParentId)
@@ -50,6 +51,13 @@ public sealed partial class InMemoryJobStore
         }
 
         public JobId Id => _id;
+
+        /// <summary>Gets or sets what the library attached while the job is alive; the store never reads it.</summary>
+        public object? LiveTag
+        {
+            get => Volatile.Read(ref _liveTag);
+            set => Volatile.Write(ref _liveTag, value);
+        }
 
         public JobRecord ToRecord()
         {

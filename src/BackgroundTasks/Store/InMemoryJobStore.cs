@@ -76,6 +76,28 @@ public sealed partial class InMemoryJobStore : IJobStore
         }
     }
 
+    /// <summary>Attaches an opaque object to a job's entry (the library's live job), or detaches it with <see langword="null"/>.</summary>
+    internal void SetLiveTag(JobId id, object? tag)
+    {
+        if (_jobs.TryGetValue(id, out var entry))
+        {
+            entry.LiveTag = tag;
+        }
+    }
+
+    internal object? GetLiveTag(JobId id) => _jobs.TryGetValue(id, out var entry) ? entry.LiveTag : null;
+
+    internal IEnumerable<object> LiveTags()
+    {
+        foreach (var entry in _jobs.Values)
+        {
+            if (entry.LiveTag is { } tag)
+            {
+                yield return tag;
+            }
+        }
+    }
+
     private static ArgumentException DuplicateId(JobId id, string paramName)
         => new($"Job {id} is already recorded; every job must have its own id.", paramName);
 
