@@ -10,9 +10,9 @@ internal struct IntRangeChunks<TItem, TLocal>(int fromInclusive, TItem item) : I
 
     public TLocal Run(long start, long end, TLocal local)
     {
-        // fromInclusive + end is at most toExclusive, so neither sum overflows.
-        var stop = fromInclusive + (int)end;
-        for (var i = fromInclusive + (int)start; i < stop; i++)
+        // Offsets may exceed int.MaxValue (a range from int.MinValue); the sums are within the range.
+        var stop = (int)(fromInclusive + end);
+        for (var i = (int)(fromInclusive + start); i < stop; i++)
         {
             local = _item.Invoke(i, local);
         }

@@ -3,7 +3,8 @@ namespace BackgroundTasks;
 /// <summary>
 /// Runs <see cref="ParallelWork"/> loops from inside a job: the job's token stops them (as well as the options'
 /// token, if set), and their items done and items in all become the job's progress, which the job coalesces
-/// into at most one store write per <see cref="BackgroundJobsOptions.ProgressInterval"/>.
+/// into at most one store write per <see cref="BackgroundJobsOptions.ProgressInterval"/> (unless the options
+/// name another <see cref="PartitionOptions.Progress"/> target).
 /// </summary>
 public static partial class JobContextParallelExtensions
 {

@@ -5,5 +5,5 @@ internal readonly struct RangeChunks<TLocal>(int fromInclusive, Func<TLocal>? lo
 {
     public TLocal Init() => localInit is null ? default! : localInit();
 
-    public TLocal Run(long start, long end, TLocal local) => body(fromInclusive + (int)start, fromInclusive + (int)end, local);
+    public TLocal Run(long start, long end, TLocal local) => body((int)(fromInclusive + start), (int)(fromInclusive + end), local);
 }

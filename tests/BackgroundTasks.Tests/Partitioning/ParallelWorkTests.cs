@@ -148,6 +148,19 @@ public class ParallelWorkTests
     }
 
     [Test]
+    public void AggregateRange_RangeWiderThanIntMaxValue_CoversItOnce()
+    {
+        // Offsets past int.MaxValue; the body only counts, so the whole range takes a few seconds at most.
+        var count = ParallelWork.AggregateRange(int.MinValue, int.MaxValue, static () => 0L, static (from, to, sum) =>
+        {
+            Assert.That(from, Is.LessThan(to));
+            return sum + ((long)to - from);
+        }, static (a, b) => a + b);
+
+        Assert.That(count, Is.EqualTo((long)int.MaxValue - int.MinValue));
+    }
+
+    [Test]
     public void For_ToBeforeFrom_ThrowsArgumentOutOfRange()
     {
         Assert.That(() => ParallelWork.For(5, 4, static _ => { }), Throws.TypeOf<ArgumentOutOfRangeException>());
