@@ -13,6 +13,7 @@ internal sealed class AsyncRun<T>
     private readonly PartitionOptions _options;
     private readonly CancellationTokenSource _stop;
     private readonly ProgressTracker? _progress;
+    private readonly long? _total;
     private readonly IReadOnlyList<T>? _list;
     private readonly IEnumerator<T>? _enumerator;
     private readonly IAsyncEnumerator<T>? _asyncEnumerator;
@@ -26,6 +27,7 @@ internal sealed class AsyncRun<T>
         _body = body;
         _options = options;
         _stop = stop;
+        _total = total;
         _progress = ProgressTracker.Create(options, total);
         _list = list;
         _enumerator = enumerator;
@@ -57,7 +59,7 @@ internal sealed class AsyncRun<T>
     {
         try
         {
-            if (_list is { Count: 0 })
+            if (_total == 0)
             {
                 _progress?.Add(0);
                 return;
