@@ -24,11 +24,11 @@ internal sealed class ProgressTracker(IProgress<JobProgress> progress, long? tot
             }
 
             _reported = done;
-            progress.Report(Create(done, total));
+            progress.Report(ToProgress(done, total));
         }
     }
 
-    private static JobProgress Create(long done, long? total) => total switch
+    private static JobProgress ToProgress(long done, long? total) => total switch
     {
         0 => new JobProgress(100, null, 0, 0),
         { } all => new JobProgress(Math.Min(100, done * 100.0 / all), null, done, all),
