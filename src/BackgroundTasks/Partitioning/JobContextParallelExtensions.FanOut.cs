@@ -1,0 +1,160 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BackgroundTasks;
+
+/// <summary>Fans a job's input out to child jobs on the worker pool.</summary>
+public static partial class JobContextParallelExtensions
+{
+    /// <summary>
+    /// Runs <paramref name="child"/> once per input as a child job on the worker pool (recorded in the store with
+    /// this job as its <see cref="JobRecord.ParentId"/>), waits for all of them, and returns their results in
+    /// input order. The job's progress counts the children that have finished.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// If a child fails, or is cancelled by someone else, the others are cancelled and this throws
+    /// <see cref="ChildJobFailedException"/> with the child's id and error. If this job's token fires, every
+    /// child still waiting or running is cancelled and this throws <see cref="OperationCanceledException"/>.
+    /// </para>
+    /// <para>
+    /// This job holds a worker slot while it waits. Send the children to another queue
+    /// (<see cref="JobOptions.Queue"/> in <paramref name="childOptions"/>), or make sure this job's queue has
+    /// workers to spare: children of a parent that fills its queue's last slot would wait forever.
+    /// </para>
+    /// </remarks>
+    /// <typeparam name="TInput">The type of one child's input.</typeparam>
+    /// <typeparam name="TResult">The type of one child's result.</typeparam>
+    /// <param name="context">The running parent job.</param>
+    /// <param name="inputs">One input per child; read once, before the first child is enqueued.</param>
+    /// <param name="child">The child's work: its input and its own context.</param>
+    /// <param name="childOptions">Settings copied to every child (queue, priority, timeout, attempts, back-off, name), or <see langword="null"/> for the defaults. <see cref="JobOptions.ParentId"/> is always this job.</param>
+    /// <returns>The children's results, in the order of <paramref name="inputs"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The children would go to this job's own queue, which has a single worker: they could never run.</exception>
+    /// <exception cref="ChildJobFailedException">A child failed or was cancelled by someone else.</exception>
+    /// <exception cref="OperationCanceledException">This job's token fired.</exception>
+    public static async Task<TResult[]> FanOutAsync<TInput, TResult>(this JobContext context, IEnumerable<TInput> inputs, Func<TInput, JobContext, Task<TResult>> child, JobOptions? childOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(child);
+        var items = inputs as IReadOnlyList<TInput> ?? [.. inputs];
+        var results = new TResult[items.Count];
+        await RunChildrenAsync(
+            context,
+            items.Count,
+            (index, options) => context.Services.GetRequiredService<IJobQueue>().EnqueueAsync<TResult>(
+                async childContext => results[index] = await child(items[index], childContext).ConfigureAwait(false),
+                options,
+                context.CancellationToken),
+            childOptions).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="child"/> once per input as a child job on the worker pool (recorded in the store with
+    /// this job as its <see cref="JobRecord.ParentId"/>) and waits for all of them. The job's progress counts the
+    /// children that have finished.
+    /// </summary>
+    /// <remarks>Failures, cancellation and queues work as for <see cref="FanOutAsync{TInput, TResult}"/>.</remarks>
+    /// <typeparam name="TInput">The type of one child's input.</typeparam>
+    /// <param name="context">The running parent job.</param>
+    /// <param name="inputs">One input per child; read once, before the first child is enqueued.</param>
+    /// <param name="child">The child's work: its input and its own context.</param>
+    /// <param name="childOptions">Settings copied to every child (queue, priority, timeout, attempts, back-off, name), or <see langword="null"/> for the defaults. <see cref="JobOptions.ParentId"/> is always this job.</param>
+    /// <returns>A task that completes when every child has succeeded.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The children would go to this job's own queue, which has a single worker: they could never run.</exception>
+    /// <exception cref="ChildJobFailedException">A child failed or was cancelled by someone else.</exception>
+    /// <exception cref="OperationCanceledException">This job's token fired.</exception>
+    public static Task FanOutAsync<TInput>(this JobContext context, IEnumerable<TInput> inputs, Func<TInput, JobContext, Task> child, JobOptions? childOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(child);
+        var items = inputs as IReadOnlyList<TInput> ?? [.. inputs];
+        return RunChildrenAsync(
+            context,
+            items.Count,
+            (index, options) => context.Services.GetRequiredService<IJobQueue>().EnqueueAsync(
+                childContext => child(items[index], childContext),
+                options,
+                context.CancellationToken),
+            childOptions);
+    }
+
+    private static async Task RunChildrenAsync(JobContext context, int count, Func<int, JobOptions, ValueTask<JobId>> enqueue, JobOptions? template)
+    {
+        ThrowIfChildrenCannotRun(context, template);
+        var monitor = context.Services.GetRequiredService<IJobMonitor>();
+        var token = context.CancellationToken;
+        var ids = new List<JobId>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ids.Add(await enqueue(i, ChildOptions(context, template, i)).ConfigureAwait(false));
+            }
+
+            context.ReportItems(0, count);
+            var waits = new Task<JobRecord>[ids.Count];
+            for (var i = 0; i < waits.Length; i++)
+            {
+                waits[i] = monitor.WaitAsync(ids[i], token);
+            }
+
+            var done = 0;
+            await foreach (var finished in Task.WhenEach(waits).ConfigureAwait(false))
+            {
+                var record = await finished.ConfigureAwait(false);
+                if (record.Status != JobStatus.Succeeded)
+                {
+                    throw new ChildJobFailedException(record.Id, record.Status, record.Error);
+                }
+
+                context.ReportItems(++done, count);
+            }
+        }
+        catch
+        {
+            // The parent is cancelled, a child failed, or an enqueue threw: stop the children that are left.
+            // Cancelling a finished child is a no-op.
+            foreach (var id in ids)
+            {
+                await monitor.CancelAsync(id, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private static JobOptions ChildOptions(JobContext context, JobOptions? template, int index) => new()
+    {
+        Name = template?.Name ?? $"{context.Name ?? "job"}/child-{index}",
+        Queue = template?.Queue,
+        Priority = template?.Priority ?? JobPriority.Normal,
+        Timeout = template?.Timeout,
+        MaxAttempts = template?.MaxAttempts,
+        Backoff = template?.Backoff,
+        Delay = template?.Delay,
+        RunAt = template?.RunAt,
+        ParentId = context.Id,
+    };
+
+    private static void ThrowIfChildrenCannotRun(JobContext context, JobOptions? template)
+    {
+        if (context.Services.GetService<IOptions<BackgroundJobsOptions>>()?.Value is not { } options)
+        {
+            return;
+        }
+
+        var queue = template?.Queue ?? options.DefaultQueue;
+        if (string.Equals(queue, context.Queue, StringComparison.Ordinal)
+            && options.Queues.TryGetValue(queue, out var queueOptions)
+            && queueOptions.Workers == 1)
+        {
+            throw new InvalidOperationException($"Job {context.Id} cannot fan out to its own queue '{queue}': the queue has one worker, which this job holds while it waits, so the children could never run. Send the children to another queue (JobOptions.Queue) or give this queue more workers.");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace BackgroundTasks;
+
+/// <summary>How <see cref="ParallelWork"/> cuts its input into the chunks that workers claim.</summary>
+public enum PartitionChunking
+{
+    /// <summary>
+    /// Chunks shrink as the work runs out: each claim takes a share of what is left (about
+    /// 1 / (2 × workers)), down to <see cref="PartitionOptions.MinChunkSize"/>. Few claims, and a balanced
+    /// finish even when items cost different amounts. The default.
+    /// </summary>
+    Guided = 0,
+
+    /// <summary>
+    /// Chunks of one fixed size (<see cref="PartitionOptions.MinChunkSize"/>, or a size derived from the
+    /// input when that is 0) claimed one after another by whichever worker is free.
+    /// </summary>
+    Dynamic = 1,
+
+    /// <summary>
+    /// One contiguous chunk per worker, of equal size. Cheapest when every item costs the same; poor when
+    /// they do not. A worker that starts late leaves its chunk to the others, so the caller never waits for it.
+    /// </summary>
+    Static = 2,
+}

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace BackgroundTasks.Tests.Partitioning;
+
+[TestFixture]
+[CancelAfter(30000)]
+public class JobContextParallelExtensionsTests
+{
+    private const string ChildQueue = "children";
+    private IHost _host = null!;
+    private CountingJobStore _store = null!;
+    private IJobQueue _jobs = null!;
+    private IJobMonitor _monitor = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddBackgroundJobs(options =>
+            {
+                options.Queues[BackgroundJobsOptions.DefaultQueueName].Workers = 2;
+
+                // Long enough that only the first report and the final flush reach the store during a test.
+                options.ProgressInterval = TimeSpan.FromHours(1);
+            })
+            .AddQueue(ChildQueue, queue => queue.Workers = 2)
+            .AddQueue("single", queue => queue.Workers = 1)
+            .UseStore(static _ => new CountingJobStore(new InMemoryJobStore()));
+        _host = builder.Build();
+        await _host.StartAsync();
+        _store = (CountingJobStore)_host.Services.GetRequiredService<IJobStore>();
+        _jobs = _host.Services.GetRequiredService<IJobQueue>();
+        _monitor = _host.Services.GetRequiredService<IJobMonitor>();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    [Test]
+    public async Task ParallelFor_InJob_ReportsItemsWithFewStoreWrites(CancellationToken cancellationToken)
+    {
+        const int size = 20_000;
+        var hits = new int[size];
+
+        // Chunks of 10 items: 2,000 progress reports from the loop.
+        var id = await _jobs.EnqueueAsync(ctx =>
+        {
+            ctx.ParallelFor(0, size, i => Interlocked.Increment(ref hits[i]), new PartitionOptions { Chunking = PartitionChunking.Dynamic, MinChunkSize = 10 });
+            return Task.CompletedTask;
+        }, cancellationToken: cancellationToken);
+        var record = await _monitor.WaitAsync(id, cancellationToken);
+
+        Assert.That(record.Status, Is.EqualTo(JobStatus.Succeeded), record.Error?.StackTrace);
+        Assert.That(hits.All(static h => h == 1), Is.True);
+        Assert.That(record.Progress, Is.EqualTo(new JobProgress(100, null, size, size)));
+        Assert.That(_store.ProgressWrites(id), Is.InRange(1, 2), "coalesced: the first report, then the flush before the terminal state");
+    }
+
+    [Test]
+    public async Task ParallelAggregate_InJob_ReturnsSequentialResult(CancellationToken cancellationToken)
+    {
+        var id = await _jobs.EnqueueAsync(ctx => Task.FromResult(
+            ctx.ParallelAggregate(Enumerable.Range(1, 10_000).ToList(), static () => 0L, static (i, sum) => sum + i, static (a, b) => a + b)),
+            cancellationToken: cancellationToken);
+        var record = await _monitor.WaitAsync(id, cancellationToken);
+
+        Assert.That(record.Result, Is.EqualTo(50_005_000L));
+        Assert.That(record.Progress.ItemsDone, Is.EqualTo(10_000));
+    }
+
+    [Test]
+    public async Task ParallelForEachAsync_JobCancelled_StopsAndJobIsCancelled(CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var id = await _jobs.EnqueueAsync(ctx => ctx.ParallelForEachAsync(Enumerable.Range(0, 100), async (_, token) =>
+        {
+            started.TrySetResult();
+            await new TaskCompletionSource().Task.WaitAsync(token);
+        }), cancellationToken: cancellationToken);
+
+        await started.Task.WaitAsync(cancellationToken);
+        await _monitor.CancelAsync(id, cancellationToken);
+        var record = await _monitor.WaitAsync(id, cancellationToken);
+
+        Assert.That(record.Status, Is.EqualTo(JobStatus.Cancelled));
+    }
+
+    [Test]
+    public async Task FanOutAsync_ChildrenSucceed_CombinesResultsAndRecordsParent(CancellationToken cancellationToken)
+    {
+        var parentId = await _jobs.EnqueueAsync(async ctx =>
+        {
+            var squares = await ctx.FanOutAsync(Enumerable.Range(1, 5), static (x, _) => Task.FromResult(x * x), new JobOptions { Queue = ChildQueue });
+            return squares.Sum();
+        }, new JobOptions { Name = "squares" }, cancellationToken);
+        var parent = await _monitor.WaitAsync(parentId, cancellationToken);
+        var children = await _monitor.QueryAsync(new JobQuery { ParentId = parentId }, cancellationToken);
+
+        Assert.That(parent.Status, Is.EqualTo(JobStatus.Succeeded), parent.Error?.StackTrace);
+        Assert.That(parent.Result, Is.EqualTo(55));
+        Assert.That(parent.Progress, Is.EqualTo(new JobProgress(100, null, 5, 5)));
+        Assert.That(children, Has.Count.EqualTo(5));
+        Assert.That(children.Select(static c => (c.Status, c.Queue, c.ParentId)), Is.All.EqualTo((JobStatus.Succeeded, ChildQueue, (JobId?)parentId)));
+        Assert.That(children.Select(static c => c.Result), Is.EquivalentTo(new object[] { 1, 4, 9, 16, 25 }));
+        Assert.That(children.Select(static c => c.Name), Has.Member("squares/child-0"));
+    }
+
+    [Test]
+    public async Task FanOutAsync_ParentCancelled_CancelsChildren(CancellationToken cancellationToken)
+    {
+        var childIds = new ConcurrentBag<JobId>();
+        var bothStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var parentId = await _jobs.EnqueueAsync(ctx => ctx.FanOutAsync(Enumerable.Range(0, 2), async (_, child) =>
+        {
+            childIds.Add(child.Id);
+            if (childIds.Count == 2)
+            {
+                bothStarted.TrySetResult();
+            }
+
+            await new TaskCompletionSource().Task.WaitAsync(child.CancellationToken);
+        }, new JobOptions { Queue = ChildQueue }), cancellationToken: cancellationToken);
+
+        await bothStarted.Task.WaitAsync(cancellationToken);
+        await _monitor.CancelAsync(parentId, cancellationToken);
+        var parent = await _monitor.WaitAsync(parentId, cancellationToken);
+        var children = await Task.WhenAll(childIds.Select(id => _monitor.WaitAsync(id, cancellationToken)));
+
+        Assert.That(parent.Status, Is.EqualTo(JobStatus.Cancelled));
+        Assert.That(children.Select(static c => c.Status), Is.All.EqualTo(JobStatus.Cancelled));
+        Assert.That(children.Select(static c => c.ParentId), Is.All.EqualTo((JobId?)parentId));
+    }
+
+    [Test]
+    public async Task FanOutAsync_ChildFails_ParentFailsWithChildError(CancellationToken cancellationToken)
+    {
+        var parentId = await _jobs.EnqueueAsync(ctx => ctx.FanOutAsync(Enumerable.Range(0, 4), static (i, _) =>
+            i == 2 ? throw new InvalidOperationException("child 2 broke") : Task.CompletedTask,
+            new JobOptions { Queue = ChildQueue }), cancellationToken: cancellationToken);
+        var parent = await _monitor.WaitAsync(parentId, cancellationToken);
+        var failed = (await _monitor.QueryAsync(new JobQuery { ParentId = parentId, Status = JobStatus.Failed }, cancellationToken)).Single();
+
+        Assert.That(parent.Status, Is.EqualTo(JobStatus.Failed));
+        Assert.That(parent.Error!.Type, Is.EqualTo(typeof(ChildJobFailedException).FullName));
+        Assert.That(parent.Error.Message, Does.Contain(failed.Id.ToString()).And.Contain("System.InvalidOperationException: child 2 broke"));
+        Assert.That(failed.Error!.Message, Is.EqualTo("child 2 broke"));
+    }
+
+    [Test]
+    public async Task FanOutAsync_OwnSingleWorkerQueue_FailsFast(CancellationToken cancellationToken)
+    {
+        var parentId = await _jobs.EnqueueAsync(
+            ctx => ctx.FanOutAsync([1], static (_, _) => Task.CompletedTask, new JobOptions { Queue = "single" }),
+            new JobOptions { Queue = "single" },
+            cancellationToken);
+        var parent = await _monitor.WaitAsync(parentId, cancellationToken);
+
+        Assert.That(parent.Status, Is.EqualTo(JobStatus.Failed));
+        Assert.That(parent.Error!.Type, Is.EqualTo(typeof(InvalidOperationException).FullName));
+        Assert.That(await _monitor.QueryAsync(new JobQuery { ParentId = parentId }, cancellationToken), Is.Empty);
+    }
+}
