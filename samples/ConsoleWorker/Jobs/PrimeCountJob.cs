@@ -6,27 +6,19 @@ namespace ConsoleWorker.Jobs;
 /// <summary>A data-parallel job: counts the primes below a limit, block by block, over all cores.</summary>
 internal static class PrimeCountJob
 {
-    private const int BlockSize = 100_000;
-
     public static async Task<string> RunAsync(JobContext ctx, int limit)
     {
-        var blocks = (limit + BlockSize - 1) / BlockSize;
-        long primes = 0;
-        long blocksDone = 0;
-
-        // Partitioner: switch to the library's partitioner once it lands.
-        // One worker per core, led by a thread of its own: CPU-bound work must not hold every pool thread,
-        // or the other jobs' awaits wait for the pool to grow.
-        var options = new ParallelOptions { CancellationToken = ctx.CancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
-        await Task.Factory.StartNew(
-            () => Parallel.For(0, blocks, options, block =>
-            {
-                var from = block * BlockSize;
-                var count = CountPrimes(from, Math.Min(from + BlockSize, limit));
-                Interlocked.Add(ref primes, count);
-                var done = Interlocked.Increment(ref blocksDone);
-                ctx.ReportItems(done, blocks, string.Create(CultureInfo.InvariantCulture, $"{Math.Min(done * BlockSize, limit):N0} numbers checked"));
-            }),
+        // The library's partitioner splits the range over the cores, adapting chunk sizes to the uneven
+        // cost (larger numbers take longer), stops at the job's token, and reports numbers checked as the
+        // job's progress. The loop runs on a thread of its own: CPU-bound work should not hold the pool
+        // threads that the other jobs' awaits need.
+        var primes = await Task.Factory.StartNew(
+            () => ctx.ParallelAggregateRange(
+                0,
+                limit,
+                static () => 0L,
+                static (from, to, count) => count + CountPrimes(from, to),
+                static (a, b) => a + b),
             ctx.CancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);

@@ -16,7 +16,7 @@ public sealed class PartitionOptions
         {
             if (value is 0 or < -1)
             {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDegreeOfParallelism must be -1 (one per processor) or at least 1.");
+                throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), value, "MaxDegreeOfParallelism must be -1 (one per processor) or at least 1.");
             }
 
             _maxDegreeOfParallelism = value;
@@ -38,7 +38,7 @@ public sealed class PartitionOptions
         get => _minChunkSize;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(MinChunkSize));
             _minChunkSize = value;
         }
     }

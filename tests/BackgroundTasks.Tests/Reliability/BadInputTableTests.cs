@@ -86,6 +86,15 @@ public sealed class BadInputTableTests
         }, typeof(ArgumentException), "already recorded");
         yield return Case("InMemoryJobStore.QueryAsync null", async () => await new InMemoryJobStore().QueryAsync(null!), typeof(ArgumentNullException), "query");
 
+        // Partitioner
+        yield return Case("ParallelWork.For null body", Sync(() => ParallelWork.For(0, 10, null!)), typeof(ArgumentNullException), "body");
+        yield return Case("ParallelWork.For reversed range", Sync(() => ParallelWork.For(10, 0, _ => { })), typeof(ArgumentOutOfRangeException), "toExclusive");
+        yield return Case("ParallelWork.ForEach null source", Sync(() => ParallelWork.ForEach((IEnumerable<int>)null!, _ => { })), typeof(ArgumentNullException), "source");
+        yield return Case("ParallelWork.Aggregate null combine", Sync(() => ParallelWork.Aggregate(0, 10, () => 0, (i, s) => s + i, null!)), typeof(ArgumentNullException), "combine");
+        yield return Case("ParallelWork.ForEachAsync null body", async () => await ParallelWork.ForEachAsync(new[] { 1 }, null!), typeof(ArgumentNullException), "body");
+        yield return Case("PartitionOptions degree zero", Sync(() => _ = new PartitionOptions { MaxDegreeOfParallelism = 0 }), typeof(ArgumentOutOfRangeException), "MaxDegreeOfParallelism must be -1");
+        yield return Case("PartitionOptions negative chunk", Sync(() => _ = new PartitionOptions { MinChunkSize = -1 }), typeof(ArgumentOutOfRangeException), "MinChunkSize");
+
         // Registration
         yield return Case("AddBackgroundJobs null services", Sync(() => BackgroundJobsServiceCollectionExtensions.AddBackgroundJobs(null!)), typeof(ArgumentNullException), "services");
         yield return Case("AddQueue null name", Sync(() => new ServiceCollection().AddBackgroundJobs().AddQueue(null!)), typeof(ArgumentNullException), "name");
