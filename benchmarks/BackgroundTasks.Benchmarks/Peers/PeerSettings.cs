@@ -1,6 +1,6 @@
 namespace BackgroundTasks.Benchmarks.Peers;
 
-/// <summary>Settings shared by the contenders (see benchmarks/README.peers.md).</summary>
+/// <summary>Settings shared by the contenders (see benchmarks/README.md).</summary>
 public static class PeerSettings
 {
     /// <summary>
