@@ -110,7 +110,7 @@ public sealed class AddBackgroundJobsTests
             ids.Add(await host.Queue.EnqueueAsync(async _ =>
             {
                 var now = Interlocked.Increment(ref running);
-                InterlockedMax(ref peak, now);
+                Peak.Raise(ref peak, now);
                 if (now == 3)
                 {
                     threeRunning.TrySetResult();
@@ -161,20 +161,5 @@ public sealed class AddBackgroundJobsTests
         Assert.That(host.Services.GetRequiredService<TimeProvider>(), Is.SameAs(TimeProvider.System));
         Assert.That(host.Services.GetRequiredService<IOptions<BackgroundJobsOptions>>().Value.Queues["default"].Workers, Is.EqualTo(Environment.ProcessorCount));
         await Task.CompletedTask;
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 }

@@ -283,7 +283,7 @@ public class ParallelWorkTests
         ParallelWork.For(0, 2_000, _ =>
         {
             var now = Interlocked.Increment(ref running);
-            InterlockedMax(ref peak, now);
+            Peak.Raise(ref peak, now);
             Thread.SpinWait(200);
             Interlocked.Decrement(ref running);
         }, new PartitionOptions { MaxDegreeOfParallelism = degree, Chunking = PartitionChunking.Dynamic, MinChunkSize = 1 });
@@ -343,20 +343,5 @@ public class ParallelWorkTests
     {
         var wrong = hits.Select(static (count, index) => (count, index)).Where(static x => x.count != 1).Take(5).ToArray();
         Assert.That(wrong, Is.Empty, $"{kind}: items not run exactly once (count, index)");
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 }

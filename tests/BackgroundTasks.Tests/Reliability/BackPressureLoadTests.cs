@@ -31,7 +31,7 @@ public sealed class BackPressureLoadTests
                 ids.Add(await queue.EnqueueAsync(ctx =>
                 {
                     var waiting = Volatile.Read(ref enqueued) - Interlocked.Increment(ref started);
-                    InterlockedMax(ref peakWaiting, waiting);
+                    Peak.Raise(ref peakWaiting, waiting);
                     Thread.SpinWait(200);
                     Interlocked.Increment(ref completed);
                     return Task.CompletedTask;
@@ -99,20 +99,5 @@ public sealed class BackPressureLoadTests
             o.Queues["default"].FullMode = mode;
         }).ConfigureInMemoryStore(o => o.MaxFinishedJobs = 1_000);
         return builder.Build();
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        var current = Volatile.Read(ref target);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref target, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
     }
 }
