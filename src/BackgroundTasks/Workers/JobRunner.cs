@@ -26,7 +26,7 @@ internal sealed class JobRunner(JobQueue engine)
         await engine.RecordAsync(item, new JobTransition(JobStatus.Running, attempt, engine.Time.GetUtcNow())).ConfigureAwait(false);
 
         var context = new JobContext(engine, item, cts.Token);
-        using var activity = StartActivity(item);
+        var activity = StartActivity(item);
         engine.Metrics.Started(item.Queue.Name);
         var started = engine.Time.GetTimestamp();
         Exception? failure = null;
@@ -53,6 +53,9 @@ internal sealed class JobRunner(JobQueue engine)
                 activity.SetStatus(ActivityStatusCode.Error, failure.Message);
                 activity.AddException(failure);
             }
+
+            // The activity covers the attempt itself; it ends before the outcome is recorded and waiters wake.
+            activity.Dispose();
         }
 
         await RecordOutcomeAsync(item, failure, tokenFired).ConfigureAwait(false);
