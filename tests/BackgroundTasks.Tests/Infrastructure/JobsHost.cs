@@ -48,6 +48,20 @@ public sealed class JobsHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Enqueues a job that holds its worker until released, and returns once it runs.</summary>
+    public async Task<(JobId Id, TaskCompletionSource Release)> StartBlockingJobAsync(CancellationToken cancellationToken)
+    {
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        var id = await Queue.EnqueueAsync(async _ =>
+        {
+            started.SetResult();
+            await release.Task;
+        }, cancellationToken: cancellationToken);
+        await started.Task.WaitAsync(cancellationToken);
+        return (id, release);
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -11,14 +11,7 @@ public sealed class BackPressureTests
             o.Queues["default"].Workers = 1;
             o.Queues["default"].Capacity = 1;
         });
-        var gate = new TaskCompletionSource();
-        var started = new TaskCompletionSource();
-        var running = await host.Queue.EnqueueAsync(async _ =>
-        {
-            started.SetResult();
-            await gate.Task;
-        }, cancellationToken: ct);
-        await started.Task.WaitAsync(ct);
+        var (running, gate) = await host.StartBlockingJobAsync(ct);
         var waiting = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct);
 
         var blocked = host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct).AsTask();

@@ -8,22 +8,14 @@ public sealed class PriorityTests
     {
         await using var host = JobsHost.Create(o => o.Queues["default"].Workers = 1);
         var order = new List<string>();
-        Func<JobContext, Task> Track(string name) => _ =>
-        {
-            lock (order)
-            {
-                order.Add(name);
-            }
+        var track = Tracker(order);
 
-            return Task.CompletedTask;
-        };
-
-        await host.Queue.EnqueueAsync(Track("low-1"), new JobOptions { Priority = JobPriority.Low }, ct);
-        await host.Queue.EnqueueAsync(Track("normal-1"), null, ct);
-        await host.Queue.EnqueueAsync(Track("high-1"), new JobOptions { Priority = JobPriority.High }, ct);
-        await host.Queue.EnqueueAsync(Track("low-2"), new JobOptions { Priority = JobPriority.Low }, ct);
-        await host.Queue.EnqueueAsync(Track("high-2"), new JobOptions { Priority = JobPriority.High }, ct);
-        var last = await host.Queue.EnqueueAsync(Track("normal-2"), null, ct);
+        await host.Queue.EnqueueAsync(track("low-1"), new JobOptions { Priority = JobPriority.Low }, ct);
+        await host.Queue.EnqueueAsync(track("normal-1"), null, ct);
+        await host.Queue.EnqueueAsync(track("high-1"), new JobOptions { Priority = JobPriority.High }, ct);
+        await host.Queue.EnqueueAsync(track("low-2"), new JobOptions { Priority = JobPriority.Low }, ct);
+        await host.Queue.EnqueueAsync(track("high-2"), new JobOptions { Priority = JobPriority.High }, ct);
+        var last = await host.Queue.EnqueueAsync(track("normal-2"), null, ct);
         await host.Host.StartAsync(ct);
         await host.Store.WaitUntilAsync(() => order.Count == 6, "all six jobs to run", ct);
 
@@ -35,20 +27,12 @@ public sealed class PriorityTests
     {
         await using var host = JobsHost.Create(o => o.Queues["default"].Workers = 1);
         var order = new List<string>();
-        Func<JobContext, Task> Track(string name) => _ =>
-        {
-            lock (order)
-            {
-                order.Add(name);
-            }
+        var track = Tracker(order);
 
-            return Task.CompletedTask;
-        };
-
-        await host.Queue.EnqueueAsync(Track("low"), new JobOptions { Priority = JobPriority.Low }, ct);
+        await host.Queue.EnqueueAsync(track("low"), new JobOptions { Priority = JobPriority.Low }, ct);
         for (var i = 0; i < 50; i++)
         {
-            await host.Queue.EnqueueAsync(Track($"high-{i}"), new JobOptions { Priority = JobPriority.High }, ct);
+            await host.Queue.EnqueueAsync(track($"high-{i}"), new JobOptions { Priority = JobPriority.High }, ct);
         }
 
         await host.Host.StartAsync(ct);
@@ -58,4 +42,15 @@ public sealed class PriorityTests
         Assert.That(lowAt, Is.LessThanOrEqualTo(NamedJobQueue.StarvationLimit), $"The low job ran at position {lowAt}: it was passed over more than {NamedJobQueue.StarvationLimit} times.");
         Assert.That(order.Take(lowAt), Is.All.StartsWith("high"), "High jobs still go first until the limit.");
     }
+
+    /// <summary>Makes jobs that append their name to <paramref name="order"/> when they run.</summary>
+    private static Func<string, Func<JobContext, Task>> Tracker(List<string> order) => name => _ =>
+    {
+        lock (order)
+        {
+            order.Add(name);
+        }
+
+        return Task.CompletedTask;
+    };
 }

@@ -13,14 +13,7 @@ public sealed class ShutdownTests
             o.Queues["default"].Workers = 1;
             o.ShutdownMode = ShutdownMode.Drain;
         });
-        var gate = new TaskCompletionSource();
-        var started = new TaskCompletionSource();
-        var running = await host.Queue.EnqueueAsync(async _ =>
-        {
-            started.SetResult();
-            await gate.Task;
-        }, cancellationToken: ct);
-        await started.Task.WaitAsync(ct);
+        var (running, gate) = await host.StartBlockingJobAsync(ct);
         var queued = new List<JobId>();
         for (var i = 0; i < 5; i++)
         {
@@ -44,14 +37,7 @@ public sealed class ShutdownTests
             o.Queues["default"].Workers = 1;
             o.ShutdownMode = ShutdownMode.Cancel;
         });
-        var gate = new TaskCompletionSource();
-        var started = new TaskCompletionSource();
-        var running = await host.Queue.EnqueueAsync(async _ =>
-        {
-            started.SetResult();
-            await gate.Task;
-        }, cancellationToken: ct);
-        await started.Task.WaitAsync(ct);
+        var (running, gate) = await host.StartBlockingJobAsync(ct);
         var ran = 0;
         var queued = new List<JobId>();
         for (var i = 0; i < 5; i++)
@@ -164,14 +150,7 @@ public sealed class ShutdownTests
             o.Queues["default"].Capacity = 1;
         });
         await host.Host.StartAsync(ct);
-        var gate = new TaskCompletionSource();
-        var started = new TaskCompletionSource();
-        await host.Queue.EnqueueAsync(async _ =>
-        {
-            started.SetResult();
-            await gate.Task;
-        }, cancellationToken: ct);
-        await started.Task.WaitAsync(ct);
+        var (_, gate) = await host.StartBlockingJobAsync(ct);
         await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct);
         var waiting = host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct).AsTask();
         Assert.That(waiting.IsCompleted, Is.False);
