@@ -110,8 +110,24 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
             throw;
         }
 
-        if (add.IsCompletedSuccessfully)
+        if (!add.IsCompleted)
         {
+            // A store that answers asynchronously: the job is accepted now and enters its queue once recorded.
+            _ = AdmitWhenRecordedAsync(add, item, dueAt);
+        }
+        else
+        {
+            try
+            {
+                // Completed already: observe it, so that a store that failed at once rejects the job here.
+                add.GetAwaiter().GetResult();
+            }
+            catch
+            {
+                ReleaseSlot(item);
+                throw;
+            }
+
             if (!Admit(item, dueAt, out var mustRecord))
             {
                 if (mustRecord)
@@ -121,11 +137,6 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
 
                 throw ShutDownException();
             }
-        }
-        else
-        {
-            // A store that answers asynchronously: the job is accepted now and enters its queue once recorded.
-            _ = AdmitWhenRecordedAsync(add, item, dueAt);
         }
 
         id = item.Id;
