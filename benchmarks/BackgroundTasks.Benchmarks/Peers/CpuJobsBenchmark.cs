@@ -12,27 +12,6 @@ public class CpuJobsBenchmark : PeerBenchmarkBase
     private const int N = 20_000;
     private const int HangfireN = 5_000;
 
-    [GlobalSetup(Target = nameof(RawChannel))]
-    public void SetupRawChannel() => Start(Contender.RawChannel);
-
-    [GlobalSetup(Target = nameof(DocsPattern))]
-    public void SetupDocsPattern() => Start(Contender.DocsPattern);
-
-    [GlobalSetup(Target = nameof(Coravel))]
-    public void SetupCoravel() => Start(Contender.Coravel);
-
-    [GlobalSetup(Target = nameof(Hangfire))]
-    public void SetupHangfire() => Start(Contender.Hangfire);
-
-    [GlobalSetup(Target = nameof(Quartz))]
-    public void SetupQuartz() => Start(Contender.Quartz);
-
-    [GlobalSetup(Target = nameof(BackgroundTasksTracked))]
-    public void SetupBackgroundTasksTracked() => Start(Contender.BackgroundTasks);
-
-    [GlobalSetup(Target = nameof(BackgroundTasksNoStore))]
-    public void SetupBackgroundTasksNoStore() => Start(Contender.BackgroundTasksNoStore);
-
     [Benchmark(Baseline = true, OperationsPerInvoke = N)]
     public Task RawChannel() => RunAsync(JobBody.Cpu, N);
 

@@ -15,28 +15,7 @@ public class EnqueueOnlyBenchmark : PeerBenchmarkBase
     private const int QuartzN = 20_000;
     private const int OursN = 200_000;
 
-    [GlobalSetup(Target = nameof(RawChannel))]
-    public void SetupRawChannel() => Start(Contender.RawChannel);
-
-    [GlobalSetup(Target = nameof(DocsPattern))]
-    public void SetupDocsPattern() => Start(Contender.DocsPattern);
-
-    [GlobalSetup(Target = nameof(Coravel))]
-    public void SetupCoravel() => Start(Contender.Coravel);
-
-    [GlobalSetup(Target = nameof(Hangfire))]
-    public void SetupHangfire() => Start(Contender.Hangfire);
-
-    [GlobalSetup(Target = nameof(Quartz))]
-    public void SetupQuartz() => Start(Contender.Quartz);
-
-    [GlobalSetup(Target = nameof(BackgroundTasksTracked))]
-    public void SetupBackgroundTasksTracked() => Start(Contender.BackgroundTasks);
-
-    [GlobalSetup(Target = nameof(BackgroundTasksNoStore))]
-    public void SetupBackgroundTasksNoStore() => Start(Contender.BackgroundTasksNoStore);
-
-    /// <summary>The in-memory store has no retention yet: start every iteration from an empty one.</summary>
+    /// <summary>Start every iteration from an empty store, so that iterations compare alike.</summary>
     [IterationSetup(Targets = [nameof(BackgroundTasksTracked), nameof(BackgroundTasksNoStore)])]
     public void FreshStore() => Restart();
 

@@ -23,6 +23,28 @@ public abstract class PeerBenchmarkBase
     /// <summary>Gets the running contender.</summary>
     protected IJobSystemContender Current => _current ?? throw new InvalidOperationException("No contender was started.");
 
+    // Every peer benchmark class names its benchmark methods after the contenders, so these setups serve them all.
+    [GlobalSetup(Target = "RawChannel")]
+    public void SetupRawChannel() => Start(Contender.RawChannel);
+
+    [GlobalSetup(Target = "DocsPattern")]
+    public void SetupDocsPattern() => Start(Contender.DocsPattern);
+
+    [GlobalSetup(Target = "Coravel")]
+    public void SetupCoravel() => Start(Contender.Coravel);
+
+    [GlobalSetup(Target = "Hangfire")]
+    public void SetupHangfire() => Start(Contender.Hangfire);
+
+    [GlobalSetup(Target = "Quartz")]
+    public void SetupQuartz() => Start(Contender.Quartz);
+
+    [GlobalSetup(Target = "BackgroundTasksTracked")]
+    public void SetupBackgroundTasksTracked() => Start(Contender.BackgroundTasks);
+
+    [GlobalSetup(Target = "BackgroundTasksNoStore")]
+    public void SetupBackgroundTasksNoStore() => Start(Contender.BackgroundTasksNoStore);
+
     /// <summary>Stops the contender.</summary>
     [GlobalCleanup]
     public void StopContender()
