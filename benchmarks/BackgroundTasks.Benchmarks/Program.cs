@@ -9,6 +9,11 @@ if (args.Length > 0 && args[0] == "--soak")
     return await PeerReports.SoakAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "--quick")
+{
+    return await QuickRun.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "--alloc")
 {
     return await AllocationProfile.RunAsync();

@@ -24,6 +24,8 @@ public sealed partial class JobContext
         }
     }
 
+    private bool HasProgress => Volatile.Read(ref _progress) is not null;
+
     private ProgressState Progress
     {
         get

@@ -60,6 +60,9 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
         return winner;
     }
 
+    /// <summary>Gets a value indicating whether the attempt has nothing to end: no progress to flush, no scope to dispose.</summary>
+    internal bool IsQuiet => Volatile.Read(ref _scope) is null && !HasProgress;
+
     /// <summary>Ends the attempt: flushes progress and disposes the scope. Never throws.</summary>
     internal async ValueTask CompleteAsync()
     {

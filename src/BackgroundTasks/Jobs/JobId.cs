@@ -74,6 +74,9 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(_high, _low);
 
+    /// <summary>A hash for the in-memory store's table: cheap, and ids made in sequence land in neighbouring buckets and stripes.</summary>
+    internal int GetTableHash() => (int)(_low ^ (_low >> 32) ^ _high ^ (_high >> 32));
+
     /// <inheritdoc/>
     public int CompareTo(JobId other)
     {

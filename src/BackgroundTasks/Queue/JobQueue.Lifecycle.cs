@@ -11,7 +11,7 @@ internal sealed partial class JobQueue
         try
         {
             var change = new JobTransition(status, item.Attempt, Time.GetUtcNow(), Error: error, Result: result);
-            if (!await TransitionAsync(item.Id, change).ConfigureAwait(false))
+            if (!await TransitionAsync(item, change).ConfigureAwait(false))
             {
                 Logger.TransitionRefused(item.Id, status);
             }
@@ -33,7 +33,7 @@ internal sealed partial class JobQueue
     {
         try
         {
-            if (!await TransitionAsync(item.Id, change).ConfigureAwait(false))
+            if (!await TransitionAsync(item, change).ConfigureAwait(false))
             {
                 Logger.TransitionRefused(item.Id, change.Status);
             }
@@ -50,7 +50,33 @@ internal sealed partial class JobQueue
     internal const int StoreWriteAttempts = 5;
 
     /// <summary>Writes a transition, trying again at once when the store throws: a lost write would leave the store behind the job.</summary>
-    private async ValueTask<bool> TransitionAsync(JobId id, JobTransition change)
+    private ValueTask<bool> TransitionAsync(JobWorkItem item, JobTransition change)
+        => _memory is not null ? new ValueTask<bool>(ApplyInMemory(_memory, item, change)) : TransitionInStoreAsync(item.Id, change);
+
+    /// <summary>The in-memory store's path: the item is the job's entry, so no lookup.</summary>
+    private bool ApplyInMemory(InMemoryJobStore memory, JobWorkItem item, in JobTransition change)
+    {
+        lock (item)
+        {
+            if (!item.TryApplyLocked(change))
+            {
+                return false;
+            }
+        }
+
+        if (change.Status.IsTerminal())
+        {
+            Retire(memory, item, change.Timestamp.UtcTicks);
+        }
+
+        return true;
+    }
+
+    /// <summary>Hands a job whose terminal status is recorded to the in-memory store's retention.</summary>
+    internal void Retire(InMemoryJobStore memory, JobWorkItem item, long now)
+        => memory.Retire(item, _storeSharesClock ? now : memory.Clock.GetUtcNow().UtcTicks);
+
+    private async ValueTask<bool> TransitionInStoreAsync(JobId id, JobTransition change)
     {
         for (var attempt = 1; ; attempt++)
         {

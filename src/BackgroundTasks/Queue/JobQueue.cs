@@ -16,6 +16,8 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
     private readonly FrozenDictionary<string, NamedJobQueue> _queues;
     private readonly LiveJobs _alive;
     private readonly NamedJobQueue _defaultQueue;
+    private readonly InMemoryJobStore? _memory;
+    private readonly bool _storeSharesClock;
     private volatile bool _closed;
 
     public JobQueue(
@@ -33,11 +35,16 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         Logger = logger ?? (ILogger)NullLogger.Instance;
         _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedJobQueue(q.Key, q.Value), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
-        _alive = LiveJobs.For(store);
+        _memory = store as InMemoryJobStore;
+        _storeSharesClock = _memory is not null && ReferenceEquals(_memory.Clock, timeProvider);
+        _alive = LiveJobs.For(store, IsOurs);
         Metrics = new JobMetrics(meterFactory, QueueLengths);
     }
 
     public JobMetrics Metrics { get; }
+
+    /// <summary>Gets the store when it is the in-memory one, whose entries are the live jobs themselves.</summary>
+    public InMemoryJobStore? Memory => _memory;
 
     public BackgroundJobsOptions Options { get; }
 
@@ -262,7 +269,43 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         }
     }
 
-    private async ValueTask<JobId> AcceptAsync(JobWorkItem item, JobOptions? options, CancellationToken cancellationToken)
+    private ValueTask<JobId> AcceptAsync(JobWorkItem item, JobOptions? options, CancellationToken cancellationToken)
+    {
+        // The common case, without an async state machine: the in-memory store, no delay, room in the queue.
+        if (_memory is not null && (options is null || (options.Delay is null && options.RunAt is null)) && !cancellationToken.IsCancellationRequested)
+        {
+            ThrowIfClosed();
+            if (item.Queue.TryReserve())
+            {
+                item.HoldsSlot = true;
+                try
+                {
+                    AddToMemory(_memory, item, dueAt: null);
+                }
+                catch
+                {
+                    ReleaseSlot(item);
+                    throw;
+                }
+
+                if (!Admit(item, dueAt: null, out var mustRecord))
+                {
+                    if (mustRecord)
+                    {
+                        _ = RecordTerminalAsync(item, JobStatus.Cancelled, ShutdownError(), result: null).AsTask();
+                    }
+
+                    throw ShutDownException();
+                }
+
+                return new ValueTask<JobId>(item.Id);
+            }
+        }
+
+        return AcceptSlowAsync(item, options, cancellationToken);
+    }
+
+    private async ValueTask<JobId> AcceptSlowAsync(JobWorkItem item, JobOptions? options, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
         var dueAt = DueAt(options);
@@ -314,15 +357,22 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
 
     private ValueTask AddToStoreAsync(JobWorkItem item, DateTimeOffset? dueAt, CancellationToken cancellationToken)
     {
-        if (Store is InMemoryJobStore memory)
+        if (_memory is not null)
         {
-            var status = dueAt is null ? JobStatus.Queued : JobStatus.Scheduled;
-            memory.Add(item.Id, item.Name, item.Queue.Name, item.Priority, status, item.MaxAttempts, Time.GetUtcNow(), dueAt, item.ParentId);
+            AddToMemory(_memory, item, dueAt);
             return ValueTask.CompletedTask;
         }
 
         return Store.AddAsync(CreateRecord(item, dueAt), cancellationToken);
     }
+
+    private void AddToMemory(InMemoryJobStore memory, JobWorkItem item, DateTimeOffset? dueAt)
+    {
+        item.InitializeRecorded(dueAt is null ? JobStatus.Queued : JobStatus.Scheduled, Time.GetUtcNow().UtcTicks, dueAt?.UtcTicks ?? 0);
+        memory.Add(item);
+    }
+
+    private bool IsOurs(JobWorkItem item) => _queues.TryGetValue(item.Queue.Name, out var queue) && ReferenceEquals(queue, item.Queue);
 
     private JobRecord CreateRecord(JobWorkItem item, DateTimeOffset? dueAt) => new()
     {

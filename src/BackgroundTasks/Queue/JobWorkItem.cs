@@ -6,54 +6,61 @@ namespace BackgroundTasks;
 /// One accepted job while it lives in this process: its delegate, settings and in-process state. The
 /// state field makes sure that exactly one of the worker, a cancellation and the shutdown sweep ends it.
 /// </summary>
-internal abstract class JobWorkItem
+/// <remarks>
+/// The item is also the job's entry in the <see cref="InMemoryJobStore"/> (see <see cref="JobEntry"/>):
+/// with the default store a tracked job is this one object. Its monitor guards both the state machine and
+/// the recorded fields, so a worker starts or ends a job, record included, under one lock.
+/// </remarks>
+internal abstract class JobWorkItem : JobEntry
 {
     private const int Waiting = 0;
     private const int Running = 1;
     private const int Finished = 2;
 
-    private static readonly TaskCompletionSource s_finishedSentinel = CreateSentinel();
-
     private readonly JobSettings _settings;
     private int _state;
+    private bool _signalled;
     private CancellationTokenSource? _runningCts;
-    private TaskCompletionSource? _finished;
-    private List<Action>? _watchers;
+    private Extras? _extras;
 
     protected JobWorkItem(JobId id, NamedJobQueue queue, JobOptions? options)
+        : base(id)
     {
-        Id = id;
         Queue = queue;
         _settings = options is null ? queue.DefaultSettings : new JobSettings(options, queue.Options);
     }
 
-    public JobId Id { get; }
-
-    /// <summary>Gets the monitor that guards the state; the item is internal, so nobody else locks it.</summary>
-    private object Gate => this;
-
     public NamedJobQueue Queue { get; }
 
-    public string? Name => _settings.Name;
+    public override string? Name => _settings.Name;
 
-    public JobPriority Priority => _settings.Priority;
+    public override string QueueName => Queue.Name;
+
+    public override JobPriority Priority => _settings.Priority;
 
     public TimeSpan Timeout => _settings.Timeout;
 
-    public int MaxAttempts => _settings.MaxAttempts;
+    public override int MaxAttempts => _settings.MaxAttempts;
 
     public RetryBackoff Backoff => _settings.Backoff;
 
-    public JobId? ParentId => _settings.ParentId;
-
-    /// <summary>Gets or sets the attempt that runs or ran last, counting from 1.</summary>
-    public int Attempt { get; set; }
+    public override JobId? ParentId => _settings.ParentId;
 
     /// <summary>Gets or sets a value indicating whether the job took one of its queue's capacity slots.</summary>
     public bool HoldsSlot { get; set; }
 
     /// <summary>Gets or sets the timer of a delayed or retrying job.</summary>
-    public ITimer? Timer { get; set; }
+    public ITimer? Timer
+    {
+        get => _extras?.Timer;
+        set
+        {
+            if (value is not null || _extras is not null)
+            {
+                ExtrasLocked.Timer = value;
+            }
+        }
+    }
 
     /// <summary>Gets why the job's token was cancelled by the library, if it was.</summary>
     public JobCancelReason CancelReason { get; private set; }
@@ -65,13 +72,21 @@ internal abstract class JobWorkItem
 
     public bool IsRunning => Volatile.Read(ref _state) == Running;
 
+    /// <summary>Gets a value indicating whether the terminal status is recorded and the waiters were told: the job is no longer live.</summary>
+    public bool IsSignalled => Volatile.Read(ref _signalled);
+
+    private Extras ExtrasLocked => Volatile.Read(ref _extras) ?? Interlocked.CompareExchange(ref _extras, new Extras(), null) ?? _extras!;
+
     /// <summary>Runs the job's delegate once.</summary>
     public abstract Task InvokeAsync(JobContext context);
+
+    /// <summary>Lets go of the delegate (and what it captured) once the job has finished; the store may keep the item for a while.</summary>
+    protected abstract void ForgetDelegate();
 
     /// <summary>Claims a waiting job for a worker. Fails when the job was cancelled meanwhile.</summary>
     public bool TryStart(CancellationTokenSource cts)
     {
-        lock (Gate)
+        lock (this)
         {
             if (_state != Waiting)
             {
@@ -80,6 +95,24 @@ internal abstract class JobWorkItem
 
             _state = Running;
             _runningCts = cts;
+            Attempt++;
+            return true;
+        }
+    }
+
+    /// <summary>Claims a waiting job for a worker and records it Running in the same step (the in-memory store's path).</summary>
+    public bool TryStartRecorded(CancellationTokenSource cts, long now)
+    {
+        lock (this)
+        {
+            if (_state != Waiting)
+            {
+                return false;
+            }
+
+            _state = Running;
+            _runningCts = cts;
+            ApplyLocked(JobStatus.Running, Attempt + 1, now);
             return true;
         }
     }
@@ -87,7 +120,7 @@ internal abstract class JobWorkItem
     /// <summary>Puts a running job back to waiting, for a retry; fails when it was cancelled meanwhile.</summary>
     public bool TryReturnToWaiting()
     {
-        lock (Gate)
+        lock (this)
         {
             _runningCts = null;
             if (_state != Running || CancelReason != JobCancelReason.None)
@@ -103,7 +136,7 @@ internal abstract class JobWorkItem
     /// <summary>Detaches the running job's token source, so that a later cancellation cannot reach the next job that reuses it.</summary>
     public void DetachToken()
     {
-        lock (Gate)
+        lock (this)
         {
             _runningCts = null;
         }
@@ -112,40 +145,66 @@ internal abstract class JobWorkItem
     /// <summary>Ends a job that is not running (queued, delayed or waiting to retry). The caller must then record it cancelled.</summary>
     public bool TryCancelWaiting()
     {
-        lock (Gate)
+        lock (this)
         {
             if (_state != Waiting)
             {
                 return false;
             }
 
-            return FinishLocked();
+            FinishLocked();
+            return true;
         }
     }
 
     /// <summary>Ends the job in this process, whatever its state. Only the first caller succeeds; it must then record the terminal status.</summary>
     public bool TryFinish()
     {
-        lock (Gate)
+        lock (this)
         {
-            return _state != Finished && FinishLocked();
+            if (_state == Finished)
+            {
+                return false;
+            }
+
+            FinishLocked();
+            return true;
         }
     }
 
-    private bool FinishLocked()
+    /// <summary>Ends a job whose attempt succeeded and records it Succeeded in the same step (the in-memory store's path).</summary>
+    public bool TryFinishSucceeded(long now, object? result)
+    {
+        lock (this)
+        {
+            if (_state == Finished)
+            {
+                return false;
+            }
+
+            FinishLocked();
+            ApplyLocked(JobStatus.Succeeded, Attempt, now, result: result);
+            return true;
+        }
+    }
+
+    private void FinishLocked()
     {
         _state = Finished;
         _runningCts = null;
-        Timer?.Dispose();
-        Timer = null;
-        return true;
+        ForgetDelegate();
+        if (_extras?.Timer is { } timer)
+        {
+            timer.Dispose();
+            _extras.Timer = null;
+        }
     }
 
     /// <summary>Fires a running job's token, remembering why; a job between two attempts will not be retried.</summary>
     /// <returns><see langword="true"/> when the job was running.</returns>
     public bool CancelRunning(JobCancelReason reason)
     {
-        lock (Gate)
+        lock (this)
         {
             if (_state != Running)
             {
@@ -175,14 +234,18 @@ internal abstract class JobWorkItem
     public void SignalFinished()
     {
         Debug.Assert(IsFinished);
-        TaskCompletionSource? finished;
-        List<Action>? watchers;
-        lock (Gate)
+        TaskCompletionSource? finished = null;
+        List<Action>? watchers = null;
+        lock (this)
         {
-            finished = _finished;
-            _finished = s_finishedSentinel;
-            watchers = _watchers;
-            _watchers = null;
+            Volatile.Write(ref _signalled, true);
+            if (_extras is { } extras)
+            {
+                finished = extras.Finished;
+                watchers = extras.Watchers;
+                extras.Finished = null;
+                extras.Watchers = null;
+            }
         }
 
         finished?.TrySetResult();
@@ -198,20 +261,20 @@ internal abstract class JobWorkItem
     /// <summary>Tells the watchers that the job's record changed in the store. Cheap when nobody watches.</summary>
     public void SignalChanged()
     {
-        if (Volatile.Read(ref _watchers) is null)
+        if (Volatile.Read(ref _extras) is not { } extras || Volatile.Read(ref extras.Watchers) is null)
         {
             return;
         }
 
         Action[] watchers;
-        lock (Gate)
+        lock (this)
         {
-            if (_watchers is null)
+            if (extras.Watchers is null)
             {
                 return;
             }
 
-            watchers = [.. _watchers];
+            watchers = [.. extras.Watchers];
         }
 
         foreach (var watcher in watchers)
@@ -224,27 +287,46 @@ internal abstract class JobWorkItem
     /// <returns>Stops the calls when disposed.</returns>
     public IDisposable Watch(Action changed)
     {
-        lock (Gate)
+        lock (this)
         {
-            if (ReferenceEquals(_finished, s_finishedSentinel))
+            if (_signalled)
             {
                 changed();
                 return EmptyDisposable.Instance;
             }
 
-            (_watchers ??= []).Add(changed);
+            (ExtrasLocked.Watchers ??= []).Add(changed);
         }
 
         return new Unwatch(this, changed);
+    }
+
+    /// <summary>Gets a task that completes once the job's terminal status is recorded.</summary>
+    public Task WhenFinished()
+    {
+        lock (this)
+        {
+            return _signalled
+                ? Task.CompletedTask
+                : (ExtrasLocked.Finished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    /// <summary>What few jobs need: a timer (delayed or retrying), waiters and watchers.</summary>
+    private sealed class Extras
+    {
+        public ITimer? Timer;
+        public TaskCompletionSource? Finished;
+        public List<Action>? Watchers;
     }
 
     private sealed class Unwatch(JobWorkItem item, Action changed) : IDisposable
     {
         public void Dispose()
         {
-            lock (item.Gate)
+            lock (item)
             {
-                item._watchers?.Remove(changed);
+                item._extras?.Watchers?.Remove(changed);
             }
         }
     }
@@ -256,26 +338,5 @@ internal abstract class JobWorkItem
         public void Dispose()
         {
         }
-    }
-
-    /// <summary>Gets a task that completes once the job's terminal status is recorded.</summary>
-    public Task WhenFinished()
-    {
-        lock (Gate)
-        {
-            if (ReferenceEquals(_finished, s_finishedSentinel))
-            {
-                return Task.CompletedTask;
-            }
-
-            return (_finished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        }
-    }
-
-    private static TaskCompletionSource CreateSentinel()
-    {
-        var tcs = new TaskCompletionSource();
-        tcs.SetResult();
-        return tcs;
     }
 }

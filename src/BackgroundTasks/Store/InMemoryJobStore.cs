@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace BackgroundTasks;
 
 /// <summary>
@@ -7,14 +5,18 @@ namespace BackgroundTasks;
 /// forgotten by the retention rules of <see cref="InMemoryJobStoreOptions"/>, so memory stays flat
 /// however many jobs run; jobs that have not finished are always kept.
 /// </summary>
-public sealed partial class InMemoryJobStore : IJobStore
+public sealed class InMemoryJobStore : IJobStore
 {
-    private readonly ConcurrentDictionary<JobId, Entry> _jobs = new();
-    private readonly ConcurrentQueue<(Entry Entry, long FinishedAt)> _finished = new();
+    private readonly JobEntryTable _jobs = new(1024);
     private readonly Lock _pruneGate = new();
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _retention;
+    private readonly JobEntry _stub = new StubEntry();
+    private readonly long _retention;
     private readonly int _maxFinished;
+
+    // Finished jobs, oldest first: an intrusive queue that workers append to without a lock (one
+    // exchange each) and that the pruner alone takes from, under the prune gate.
+    private JobEntry _finishedHead;
+    private JobEntry _finishedTail;
     private int _finishedCount;
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryJobStore"/> class with default retention and the system clock.</summary>
@@ -42,13 +44,17 @@ public sealed partial class InMemoryJobStore : IJobStore
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxFinishedJobs, "InMemoryJobStoreOptions.MaxFinishedJobs must not be negative.");
         }
 
-        _retention = options.RetentionPeriod;
+        _retention = options.RetentionPeriod.Ticks;
         _maxFinished = options.MaxFinishedJobs;
-        _time = timeProvider;
+        Clock = timeProvider;
+        _finishedHead = _finishedTail = _stub;
     }
 
     /// <summary>Gets the number of jobs the store holds now, finished ones included.</summary>
     public int Count => _jobs.Count;
+
+    /// <summary>Gets the clock that ages finished jobs.</summary>
+    internal TimeProvider Clock { get; }
 
     /// <inheritdoc/>
     public ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default)
@@ -59,7 +65,7 @@ public sealed partial class InMemoryJobStore : IJobStore
             throw new ArgumentException($"A new job must be Queued or Scheduled, not {job.Status}.", nameof(job));
         }
 
-        if (!_jobs.TryAdd(job.Id, new Entry(job)))
+        if (!_jobs.TryAdd(new RecordEntry(job)))
         {
             throw DuplicateId(job.Id, nameof(job));
         }
@@ -67,81 +73,77 @@ public sealed partial class InMemoryJobStore : IJobStore
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The library's fast path: records a new job without building a <see cref="JobRecord"/> first.</summary>
-    internal void Add(JobId id, string? name, string queue, JobPriority priority, JobStatus status, int maxAttempts, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, JobId? parentId)
+    /// <summary>The library's path: records a live job, which is its own entry, without building a <see cref="JobRecord"/>.</summary>
+    /// <exception cref="ArgumentException">A job with the same id is already recorded.</exception>
+    internal void Add(JobEntry entry)
     {
-        if (!_jobs.TryAdd(id, new Entry(id, name, queue, priority, status, maxAttempts, enqueuedAt, scheduledAt, parentId)))
+        if (!_jobs.TryAdd(entry))
         {
-            throw DuplicateId(id, "job");
-        }
-    }
-
-    /// <summary>Attaches an opaque object to a job's entry (the library's live job), or detaches it with <see langword="null"/>.</summary>
-    internal void SetLiveTag(JobId id, object? tag)
-    {
-        if (_jobs.TryGetValue(id, out var entry))
-        {
-            entry.LiveTag = tag;
-        }
-    }
-
-    internal object? GetLiveTag(JobId id) => _jobs.TryGetValue(id, out var entry) ? entry.LiveTag : null;
-
-    internal IEnumerable<object> LiveTags()
-    {
-        foreach (var entry in _jobs.Values)
-        {
-            if (entry.LiveTag is { } tag)
-            {
-                yield return tag;
-            }
+            throw DuplicateId(entry.Id, nameof(entry));
         }
     }
 
     private static ArgumentException DuplicateId(JobId id, string paramName)
         => new($"Job {id} is already recorded; every job must have its own id.", paramName);
 
+    internal bool TryGetEntry(JobId id, out JobEntry entry) => _jobs.TryGet(id, out entry);
+
+    /// <summary>Gets every entry held now.</summary>
+    internal List<JobEntry> Entries() => _jobs.Snapshot();
+
     /// <inheritdoc/>
     public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default)
     {
-        if (!_jobs.TryGetValue(id, out var entry) || !entry.TryApply(transition))
+        if (!_jobs.TryGet(id, out var entry))
         {
             return new ValueTask<bool>(false);
+        }
+
+        lock (entry)
+        {
+            if (!entry.TryApplyLocked(transition))
+            {
+                return new ValueTask<bool>(false);
+            }
         }
 
         if (transition.Status.IsTerminal())
         {
             // Aged by the store's own clock, whatever clock stamped the transition.
-            _finished.Enqueue((entry, _time.GetTimestamp()));
-            Interlocked.Increment(ref _finishedCount);
-            Prune();
+            Retire(entry, Clock.GetUtcNow().UtcTicks);
         }
 
         return new ValueTask<bool>(true);
     }
 
+    /// <summary>Starts keeping a job that reached its terminal status under the retention rules. Called once per job.</summary>
+    /// <param name="entry">The finished job.</param>
+    /// <param name="now">Now, in UTC ticks of <see cref="Clock"/>.</param>
+    internal void Retire(JobEntry entry, long now)
+    {
+        entry.RetainedSince = now;
+        entry.NextFinished = null;
+        var previous = Interlocked.Exchange(ref _finishedTail, entry);
+        Volatile.Write(ref previous.NextFinished, entry);
+        Interlocked.Increment(ref _finishedCount);
+        Prune(now);
+    }
+
     /// <inheritdoc/>
     public ValueTask<bool> ReportProgressAsync(JobId id, JobProgress progress, CancellationToken cancellationToken = default)
-        => new(_jobs.TryGetValue(id, out var entry) && entry.TrySetProgress(progress));
+        => new(_jobs.TryGet(id, out var entry) && entry.TrySetProgress(progress));
 
     /// <inheritdoc/>
     public ValueTask<JobRecord?> GetAsync(JobId id, CancellationToken cancellationToken = default)
-        => new(_jobs.TryGetValue(id, out var entry) ? entry.ToRecord() : null);
+        => new(_jobs.TryGet(id, out var entry) ? entry.ToRecord() : null);
 
     /// <inheritdoc/>
     public ValueTask<IReadOnlyList<JobRecord>> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        Prune();
-        var matches = new List<Entry>();
-        foreach (var entry in _jobs.Values)
-        {
-            if (entry.Matches(query))
-            {
-                matches.Add(entry);
-            }
-        }
-
+        Prune(Clock.GetUtcNow().UtcTicks);
+        var matches = _jobs.Snapshot();
+        matches.RemoveAll(entry => !entry.Matches(query));
         matches.Sort(static (a, b) => b.Id.CompareTo(a.Id));
         var count = Math.Max(0, Math.Min(query.Take, matches.Count - query.Skip));
         var page = new JobRecord[count];
@@ -153,8 +155,8 @@ public sealed partial class InMemoryJobStore : IJobStore
         return new ValueTask<IReadOnlyList<JobRecord>>(page);
     }
 
-    /// <summary>Forgets finished jobs beyond the maximum count or older than the retention period.</summary>
-    private void Prune()
+    /// <summary>Forgets finished jobs beyond the maximum count or older than the retention period, oldest first.</summary>
+    private void Prune(long now)
     {
         if (Volatile.Read(ref _finishedCount) == 0 || !_pruneGate.TryEnter())
         {
@@ -163,17 +165,77 @@ public sealed partial class InMemoryJobStore : IJobStore
 
         try
         {
-            while (_finished.TryPeek(out var oldest)
-                && (Volatile.Read(ref _finishedCount) > _maxFinished || _time.GetElapsedTime(oldest.FinishedAt) >= _retention)
-                && _finished.TryDequeue(out oldest))
+            while (TryPeekOldest(out var oldest)
+                && (Volatile.Read(ref _finishedCount) > _maxFinished || now - oldest.RetainedSince >= _retention)
+                && TryTakeOldest(oldest))
             {
                 Interlocked.Decrement(ref _finishedCount);
-                _jobs.TryRemove(new KeyValuePair<JobId, Entry>(oldest.Entry.Id, oldest.Entry));
+                _jobs.Remove(oldest);
             }
         }
         finally
         {
             _pruneGate.Exit();
         }
+    }
+
+    // The queue below is Dmitry Vyukov's intrusive multi-producer, single-consumer queue: a stub entry
+    // stands in while the queue is empty, and an append shows up once its link is written.
+    private bool TryPeekOldest(out JobEntry oldest)
+    {
+        var head = _finishedHead;
+        if (ReferenceEquals(head, _stub))
+        {
+            var next = Volatile.Read(ref head.NextFinished);
+            if (next is null)
+            {
+                oldest = null!;
+                return false;
+            }
+
+            _finishedHead = head = next;
+        }
+
+        oldest = head;
+        return true;
+    }
+
+    private bool TryTakeOldest(JobEntry head)
+    {
+        var next = Volatile.Read(ref head.NextFinished);
+        if (next is null)
+        {
+            if (!ReferenceEquals(head, Volatile.Read(ref _finishedTail)))
+            {
+                // A worker is between its exchange and its link: take it on the next prune.
+                return false;
+            }
+
+            _stub.NextFinished = null;
+            var previous = Interlocked.Exchange(ref _finishedTail, _stub);
+            Volatile.Write(ref previous.NextFinished, _stub);
+            next = Volatile.Read(ref head.NextFinished);
+            if (next is null)
+            {
+                return false;
+            }
+        }
+
+        _finishedHead = next;
+        head.NextFinished = null;
+        return true;
+    }
+
+    private sealed class StubEntry() : JobEntry(default)
+    {
+        public override string? Name => null;
+
+        public override string QueueName => string.Empty;
+
+        public override JobPriority Priority => JobPriority.Normal;
+
+        public override int MaxAttempts => 1;
+
+        public override JobId? ParentId => null;
     }
 }

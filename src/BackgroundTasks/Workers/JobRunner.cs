@@ -10,29 +10,99 @@ internal sealed class JobRunner(JobQueue engine)
     /// <param name="item">The job.</param>
     /// <param name="cts">The worker's token source, reset and ready; it may be replaced if it cannot be reset afterwards.</param>
     /// <returns>The token source to use for the next job.</returns>
-    public async ValueTask<CancellationTokenSource> RunAsync(JobWorkItem item, CancellationTokenSource cts)
+    public ValueTask<CancellationTokenSource> RunAsync(JobWorkItem item, CancellationTokenSource cts)
+    {
+        var memory = engine.Memory;
+        if (memory is null)
+        {
+            return RunWithStoreAsync(item, cts);
+        }
+
+        // The in-memory store: the item is its own record, so starting it records it Running under the same lock.
+        var startedAt = engine.Time.GetUtcNow().UtcTicks;
+        if (!item.TryStartRecorded(cts, startedAt))
+        {
+            return new ValueTask<CancellationTokenSource>(cts);
+        }
+
+        item.SignalChanged();
+        var context = Begin(item, cts, out var activity);
+        Task running;
+        try
+        {
+            running = item.InvokeAsync(context);
+        }
+        catch (Exception ex)
+        {
+            running = Task.FromException(ex);
+        }
+
+        if (running.IsCompletedSuccessfully && activity is null && context.IsQuiet)
+        {
+            // Done already, nothing to flush or dispose: finish without an async state machine.
+            var finishedAt = engine.Time.GetUtcNow().UtcTicks;
+            var tokenFired = cts.IsCancellationRequested;
+            var succeeded = item.TryFinishSucceeded(finishedAt, item.Result);
+            var next = tokenFired || !cts.TryReset() ? Replace(cts) : cts;
+            engine.Metrics.Ended(item.Queue.Name, TimeSpan.FromTicks(finishedAt - startedAt), "succeeded");
+            if (succeeded)
+            {
+                engine.Logger.JobSucceeded(item.Id, item.Attempt);
+                engine.Retire(memory, item, finishedAt);
+                engine.Metrics.Finished(item.Queue.Name, JobStatus.Succeeded);
+                item.SignalFinished();
+            }
+
+            return new ValueTask<CancellationTokenSource>(next);
+        }
+
+        return EndAsync(item, cts, context, activity, running, startedAt);
+    }
+
+    private async ValueTask<CancellationTokenSource> RunWithStoreAsync(JobWorkItem item, CancellationTokenSource cts)
     {
         if (!item.TryStart(cts))
         {
             return cts;
         }
 
-        var attempt = ++item.Attempt;
+        var startedAt = engine.Time.GetUtcNow();
+        await engine.RecordAsync(item, new JobTransition(JobStatus.Running, item.Attempt, startedAt)).ConfigureAwait(false);
+        var context = Begin(item, cts, out var activity);
+        Task running;
+        try
+        {
+            running = item.InvokeAsync(context);
+        }
+        catch (Exception ex)
+        {
+            running = Task.FromException(ex);
+        }
+
+        return await EndAsync(item, cts, context, activity, running, startedAt.UtcTicks).ConfigureAwait(false);
+    }
+
+    /// <summary>Arms the timeout and builds the attempt's context, activity and metrics.</summary>
+    private JobContext Begin(JobWorkItem item, CancellationTokenSource cts, out Activity? activity)
+    {
         if (item.Timeout != Timeout.InfiniteTimeSpan)
         {
             cts.CancelAfter(item.Timeout);
         }
 
-        await engine.RecordAsync(item, new JobTransition(JobStatus.Running, attempt, engine.Time.GetUtcNow())).ConfigureAwait(false);
-
         var context = new JobContext(engine, item, cts.Token);
-        var activity = StartActivity(item);
+        activity = StartActivity(item);
         engine.Metrics.Started(item.Queue.Name);
-        var started = engine.Time.GetTimestamp();
+        return context;
+    }
+
+    /// <summary>Waits for the attempt, ends it (progress flushed, scope disposed, activity ended) and records its outcome.</summary>
+    private async ValueTask<CancellationTokenSource> EndAsync(JobWorkItem item, CancellationTokenSource cts, JobContext context, Activity? activity, Task running, long startedAt)
+    {
         Exception? failure = null;
         try
         {
-            await item.InvokeAsync(context).ConfigureAwait(false);
+            await running.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -42,9 +112,9 @@ internal sealed class JobRunner(JobQueue engine)
         await context.CompleteAsync().ConfigureAwait(false);
         item.DetachToken();
         var tokenFired = cts.IsCancellationRequested;
-        var next = cts.TryReset() ? cts : Replace(cts);
+        var next = !tokenFired && cts.TryReset() ? cts : Replace(cts);
         var outcome = failure is null ? "succeeded" : item.CancelReason != JobCancelReason.None ? "cancelled" : tokenFired && failure is OperationCanceledException ? "timed_out" : "failed";
-        engine.Metrics.Ended(item.Queue.Name, engine.Time.GetElapsedTime(started), outcome);
+        engine.Metrics.Ended(item.Queue.Name, TimeSpan.FromTicks(engine.Time.GetUtcNow().UtcTicks - startedAt), outcome);
         if (activity is not null)
         {
             activity.SetTag("backgroundtasks.job.status", outcome);
