@@ -1,17 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace BackgroundTasks;
 
 /// <summary>Progress reports, coalesced so that the store sees at most one write per progress interval.</summary>
 public sealed partial class JobContext
 {
-    // Allocated on the first report, so that jobs that report nothing pay nothing; it is also the lock.
-    private ProgressState? _progress;
+    // Allocated on the first report (or the first use of Services), so that jobs that use neither pay nothing; it is also the lock.
+    private AttemptState? _state;
 
     /// <summary>Gets the latest progress this attempt reported.</summary>
     public JobProgress LatestProgress
     {
         get
         {
-            var state = Volatile.Read(ref _progress);
+            var state = Volatile.Read(ref _state);
             if (state is null)
             {
                 return default;
@@ -24,14 +26,12 @@ public sealed partial class JobContext
         }
     }
 
-    private bool HasProgress => Volatile.Read(ref _progress) is not null;
-
-    private ProgressState Progress
+    private AttemptState State
     {
         get
         {
-            var state = Volatile.Read(ref _progress);
-            return state ?? Interlocked.CompareExchange(ref _progress, new ProgressState(), null) ?? _progress;
+            var state = Volatile.Read(ref _state);
+            return state ?? Interlocked.CompareExchange(ref _state, new AttemptState(), null) ?? _state;
         }
     }
 
@@ -92,7 +92,7 @@ public sealed partial class JobContext
 
     private void Publish(JobProgress progress)
     {
-        var state = Progress;
+        var state = State;
         lock (state)
         {
             state.Latest = progress;
@@ -103,22 +103,22 @@ public sealed partial class JobContext
                 return;
             }
 
-            var interval = _engine.Options.ProgressInterval;
-            var sinceLast = _engine.Time.GetElapsedTime(state.LastWrite);
+            var interval = Engine.Options.ProgressInterval;
+            var sinceLast = Engine.Time.GetElapsedTime(state.LastWrite);
             if (!state.WroteOnce || sinceLast >= interval)
             {
                 StartWriteLocked(state);
             }
             else
             {
-                state.FlushTimer = _engine.Time.CreateTimer(static state => ((JobContext)state!).OnFlushTimer(), this, interval - sinceLast, Timeout.InfiniteTimeSpan);
+                state.FlushTimer = Engine.Time.CreateTimer(static state => ((JobContext)state!).OnFlushTimer(), this, interval - sinceLast, Timeout.InfiniteTimeSpan);
             }
         }
     }
 
     private void OnFlushTimer()
     {
-        var state = Progress;
+        var state = State;
         lock (state)
         {
             state.FlushTimer?.Dispose();
@@ -130,11 +130,11 @@ public sealed partial class JobContext
         }
     }
 
-    private void StartWriteLocked(ProgressState state)
+    private void StartWriteLocked(AttemptState state)
     {
         var value = state.Latest;
         state.Dirty = false;
-        state.LastWrite = _engine.Time.GetTimestamp();
+        state.LastWrite = Engine.Time.GetTimestamp();
         state.WroteOnce = true;
 
         // The lock is re-entrant: a write that completes at once has already run its finally block.
@@ -144,15 +144,15 @@ public sealed partial class JobContext
 
     private async Task WriteAsync(JobProgress value)
     {
-        var state = Progress;
+        var state = State;
         try
         {
-            await _engine.Store.ReportProgressAsync(Id, value).ConfigureAwait(false);
+            await Engine.Store.ReportProgressAsync(Id, value).ConfigureAwait(false);
             _item.SignalChanged();
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
+            Log.StoreFailed(Engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
             lock (state)
             {
                 // Not written: the next write (or the final flush) carries the latest value.
@@ -166,8 +166,8 @@ public sealed partial class JobContext
                 state.Writing = null;
                 if (state.Dirty && !state.Closed && state.FlushTimer is null)
                 {
-                    var wait = _engine.Options.ProgressInterval - _engine.Time.GetElapsedTime(state.LastWrite);
-                    state.FlushTimer = _engine.Time.CreateTimer(static state => ((JobContext)state!).OnFlushTimer(), this, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+                    var wait = Engine.Options.ProgressInterval - Engine.Time.GetElapsedTime(state.LastWrite);
+                    state.FlushTimer = Engine.Time.CreateTimer(static state => ((JobContext)state!).OnFlushTimer(), this, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
                 }
             }
         }
@@ -176,7 +176,7 @@ public sealed partial class JobContext
     /// <summary>Stops timed flushes, waits for a write in flight, then writes the latest value if it is not written yet.</summary>
     private async ValueTask FlushProgressAsync()
     {
-        var state = Volatile.Read(ref _progress);
+        var state = Volatile.Read(ref _state);
         if (state is null)
         {
             return;
@@ -213,19 +213,21 @@ public sealed partial class JobContext
         {
             try
             {
-                await _engine.Store.ReportProgressAsync(Id, last).ConfigureAwait(false);
+                await Engine.Store.ReportProgressAsync(Id, last).ConfigureAwait(false);
                 _item.SignalChanged();
                 return;
             }
             catch (Exception ex)
             {
-                Log.StoreFailed(_engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
+                Log.StoreFailed(Engine.Logger, ex, nameof(IJobStore.ReportProgressAsync), Id);
             }
         }
     }
 
-    private sealed class ProgressState
+    /// <summary>What an attempt allocates only when it uses it: progress coalescing, and the DI scope.</summary>
+    private sealed class AttemptState
     {
+        public IServiceScope? Scope;
         public JobProgress Latest;
         public bool Dirty;
         public bool Closed;

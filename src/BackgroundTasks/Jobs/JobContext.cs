@@ -8,16 +8,15 @@ namespace BackgroundTasks;
 /// </summary>
 public sealed partial class JobContext : IProgress<JobProgress>, IProgress<double>
 {
-    private readonly JobQueue _engine;
     private readonly JobWorkItem _item;
-    private IServiceScope? _scope;
 
-    internal JobContext(JobQueue engine, JobWorkItem item, CancellationToken cancellationToken)
+    internal JobContext(JobWorkItem item, CancellationToken cancellationToken)
     {
-        _engine = engine;
         _item = item;
         CancellationToken = cancellationToken;
     }
+
+    private JobQueue Engine => _item.Queue.Engine;
 
     /// <summary>Gets the job's id.</summary>
     public JobId Id => _item.Id;
@@ -44,12 +43,12 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
     public CancellationToken CancellationToken { get; }
 
     /// <summary>Gets the services of a DI scope that belongs to this attempt alone; it is disposed when the attempt ends.</summary>
-    public IServiceProvider Services => (Volatile.Read(ref _scope) ?? CreateScope()).ServiceProvider;
+    public IServiceProvider Services => (Volatile.Read(ref State.Scope) ?? CreateScope()).ServiceProvider;
 
     private IServiceScope CreateScope()
     {
-        var scope = _engine.ScopeFactory.CreateScope();
-        var winner = Interlocked.CompareExchange(ref _scope, scope, null);
+        var scope = Engine.ScopeFactory.CreateScope();
+        var winner = Interlocked.CompareExchange(ref State.Scope, scope, null);
         if (winner is null)
         {
             return scope;
@@ -61,13 +60,13 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
     }
 
     /// <summary>Gets a value indicating whether the attempt has nothing to end: no progress to flush, no scope to dispose.</summary>
-    internal bool IsQuiet => Volatile.Read(ref _scope) is null && !HasProgress;
+    internal bool IsQuiet => Volatile.Read(ref _state) is null;
 
     /// <summary>Ends the attempt: flushes progress and disposes the scope. Never throws.</summary>
     internal async ValueTask CompleteAsync()
     {
         await FlushProgressAsync().ConfigureAwait(false);
-        if (Interlocked.Exchange(ref _scope, null) is { } scope)
+        if (Volatile.Read(ref _state) is { } state && Interlocked.Exchange(ref state.Scope, null) is { } scope)
         {
             try
             {
@@ -82,7 +81,7 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
             }
             catch (Exception ex)
             {
-                Log.ScopeDisposeFailed(_engine.Logger, ex, Id);
+                Log.ScopeDisposeFailed(Engine.Logger, ex, Id);
             }
         }
     }

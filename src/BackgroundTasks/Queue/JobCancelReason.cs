@@ -1,7 +1,7 @@
 namespace BackgroundTasks;
 
 /// <summary>Why the library fired a running job's token.</summary>
-internal enum JobCancelReason
+internal enum JobCancelReason : byte
 {
     /// <summary>It did not (a token that fired on its own was the timeout).</summary>
     None = 0,

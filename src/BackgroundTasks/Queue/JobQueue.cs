@@ -33,7 +33,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         Time = timeProvider;
         ScopeFactory = scopeFactory;
         Logger = logger ?? (ILogger)NullLogger.Instance;
-        _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedJobQueue(q.Key, q.Value), StringComparer.Ordinal);
+        _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, q => new NamedJobQueue(this, q.Key, q.Value), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
         _memory = store as InMemoryJobStore;
         _storeSharesClock = _memory is not null && ReferenceEquals(_memory.Clock, timeProvider);
@@ -372,7 +372,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         memory.Add(item);
     }
 
-    private bool IsOurs(JobWorkItem item) => _queues.TryGetValue(item.Queue.Name, out var queue) && ReferenceEquals(queue, item.Queue);
+    private bool IsOurs(JobWorkItem item) => ReferenceEquals(item.Queue.Engine, this);
 
     private JobRecord CreateRecord(JobWorkItem item, DateTimeOffset? dueAt) => new()
     {

@@ -6,8 +6,10 @@ namespace BackgroundTasks;
 /// </summary>
 internal sealed class JobSettings
 {
-    public JobSettings(JobOptions? options, JobQueueOptions defaults)
+    public JobSettings(JobOptions? options, NamedJobQueue queue)
     {
+        Queue = queue;
+        var defaults = queue.Options;
         Name = options?.Name;
         Priority = options?.Priority ?? JobPriority.Normal;
         Timeout = options?.Timeout ?? defaults.Timeout;
@@ -15,6 +17,8 @@ internal sealed class JobSettings
         Backoff = options?.Backoff ?? defaults.Backoff;
         ParentId = options?.ParentId;
     }
+
+    public NamedJobQueue Queue { get; }
 
     public string? Name { get; }
 

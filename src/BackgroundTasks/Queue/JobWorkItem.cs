@@ -21,16 +21,14 @@ internal abstract class JobWorkItem : JobEntry
     private int _state;
     private bool _signalled;
     private CancellationTokenSource? _runningCts;
-    private Extras? _extras;
 
     protected JobWorkItem(JobId id, NamedJobQueue queue, JobOptions? options)
         : base(id)
     {
-        Queue = queue;
-        _settings = options is null ? queue.DefaultSettings : new JobSettings(options, queue.Options);
+        _settings = options is null ? queue.DefaultSettings : new JobSettings(options, queue);
     }
 
-    public NamedJobQueue Queue { get; }
+    public NamedJobQueue Queue => _settings.Queue;
 
     public override string? Name => _settings.Name;
 
@@ -52,12 +50,12 @@ internal abstract class JobWorkItem : JobEntry
     /// <summary>Gets or sets the timer of a delayed or retrying job.</summary>
     public ITimer? Timer
     {
-        get => _extras?.Timer;
+        get => DetailsOrNull?.Timer;
         set
         {
-            if (value is not null || _extras is not null)
+            if (value is not null || DetailsOrNull is not null)
             {
-                ExtrasLocked.Timer = value;
+                Details.Timer = value;
             }
         }
     }
@@ -74,8 +72,6 @@ internal abstract class JobWorkItem : JobEntry
 
     /// <summary>Gets a value indicating whether the terminal status is recorded and the waiters were told: the job is no longer live.</summary>
     public bool IsSignalled => Volatile.Read(ref _signalled);
-
-    private Extras ExtrasLocked => Volatile.Read(ref _extras) ?? Interlocked.CompareExchange(ref _extras, new Extras(), null) ?? _extras!;
 
     /// <summary>Runs the job's delegate once.</summary>
     public abstract Task InvokeAsync(JobContext context);
@@ -193,10 +189,10 @@ internal abstract class JobWorkItem : JobEntry
         _state = Finished;
         _runningCts = null;
         ForgetDelegate();
-        if (_extras?.Timer is { } timer)
+        if (DetailsOrNull is { Timer: { } timer } details)
         {
             timer.Dispose();
-            _extras.Timer = null;
+            details.Timer = null;
         }
     }
 
@@ -239,7 +235,7 @@ internal abstract class JobWorkItem : JobEntry
         lock (this)
         {
             Volatile.Write(ref _signalled, true);
-            if (_extras is { } extras)
+            if (DetailsOrNull is { } extras)
             {
                 finished = extras.Finished;
                 watchers = extras.Watchers;
@@ -261,7 +257,7 @@ internal abstract class JobWorkItem : JobEntry
     /// <summary>Tells the watchers that the job's record changed in the store. Cheap when nobody watches.</summary>
     public void SignalChanged()
     {
-        if (Volatile.Read(ref _extras) is not { } extras || Volatile.Read(ref extras.Watchers) is null)
+        if (DetailsOrNull is not { } extras || Volatile.Read(ref extras.Watchers) is null)
         {
             return;
         }
@@ -295,7 +291,7 @@ internal abstract class JobWorkItem : JobEntry
                 return EmptyDisposable.Instance;
             }
 
-            (ExtrasLocked.Watchers ??= []).Add(changed);
+            (Details.Watchers ??= []).Add(changed);
         }
 
         return new Unwatch(this, changed);
@@ -308,16 +304,8 @@ internal abstract class JobWorkItem : JobEntry
         {
             return _signalled
                 ? Task.CompletedTask
-                : (ExtrasLocked.Finished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                : (Details.Finished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
-    }
-
-    /// <summary>What few jobs need: a timer (delayed or retrying), waiters and watchers.</summary>
-    private sealed class Extras
-    {
-        public ITimer? Timer;
-        public TaskCompletionSource? Finished;
-        public List<Action>? Watchers;
     }
 
     private sealed class Unwatch(JobWorkItem item, Action changed) : IDisposable
@@ -326,7 +314,7 @@ internal abstract class JobWorkItem : JobEntry
         {
             lock (item)
             {
-                item._extras?.Watchers?.Remove(changed);
+                item.DetailsOrNull?.Watchers?.Remove(changed);
             }
         }
     }

@@ -30,17 +30,21 @@ internal sealed class NamedJobQueue : IDisposable
     private int _parked;
     private volatile bool _stopTaking;
 
-    public NamedJobQueue(string name, JobQueueOptions options)
+    public NamedJobQueue(JobQueue engine, string name, JobQueueOptions options)
     {
+        Engine = engine;
         Name = name;
         Options = options;
-        DefaultSettings = new JobSettings(null, options);
+        DefaultSettings = new JobSettings(null, this);
         _capacity = options.Capacity;
         for (var i = 0; i < LaneCount; i++)
         {
             _lanes[i] = Channel.CreateUnbounded<JobWorkItem>(s_laneOptions);
         }
     }
+
+    /// <summary>Gets the engine the queue belongs to.</summary>
+    public JobQueue Engine { get; }
 
     public string Name { get; }
 

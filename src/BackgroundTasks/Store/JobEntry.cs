@@ -16,7 +16,7 @@ internal abstract class JobEntry
     private long _enqueuedAt;
     private long _startedAt;
     private long _finishedAt;
-    private EntryDetails? _details; // most jobs never need these: 8 bytes instead of ~80
+    private EntryDetails? _details; // most jobs never need these: 8 bytes instead of ~100
 
     protected JobEntry(JobId id) => Id = id;
 
@@ -30,9 +30,6 @@ internal abstract class JobEntry
 
     /// <summary>Gets or sets when the store started keeping the finished job, in UTC ticks of the store's clock.</summary>
     internal long RetainedSince { get; set; }
-
-    /// <summary>Gets or sets a value indicating whether the store holds the entry in its table.</summary>
-    internal bool IsStored { get; set; }
 
     public abstract string? Name { get; }
 
@@ -77,7 +74,11 @@ internal abstract class JobEntry
         }
     }
 
-    private EntryDetails Details => _details ??= new EntryDetails();
+    /// <summary>Gets the side object of the fields few jobs use, creating it on first use.</summary>
+    private protected EntryDetails Details => Volatile.Read(ref _details) ?? Interlocked.CompareExchange(ref _details, new EntryDetails(), null) ?? _details!;
+
+    /// <summary>Gets the side object if some field of it was used.</summary>
+    private protected EntryDetails? DetailsOrNull => Volatile.Read(ref _details);
 
     /// <summary>Applies a transition if it moves the job forward. The caller holds the entry's monitor.</summary>
     public bool TryApplyLocked(in JobTransition change)
@@ -203,15 +204,25 @@ internal abstract class JobEntry
 
     private static DateTimeOffset? Time(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
-    /// <summary>The fields few jobs use.</summary>
-    private sealed class EntryDetails
-    {
-        public long ScheduledAt;
-        public JobProgress Progress;
-        public JobError? Error;
-        public object? Result;
-        public JobRecord? Snapshot;
-    }
+}
+
+/// <summary>The fields few jobs use: recorded ones (for the store) and live ones (for the work item).</summary>
+internal sealed class EntryDetails
+{
+    public long ScheduledAt;
+    public JobProgress Progress;
+    public JobError? Error;
+    public object? Result;
+    public JobRecord? Snapshot;
+
+    /// <summary>The timer of a delayed or retrying job.</summary>
+    public ITimer? Timer;
+
+    /// <summary>What <see cref="JobWorkItem.WhenFinished"/> hands out.</summary>
+    public TaskCompletionSource? Finished;
+
+    /// <summary>What <see cref="JobWorkItem.Watch"/> registered.</summary>
+    public List<Action>? Watchers;
 }
 
 /// <summary>An entry for a record that somebody other than the library added to the store.</summary>

@@ -69,7 +69,6 @@ internal sealed class JobEntryTable
 
             entry.NextInBucket = head;
             head = entry;
-            entry.IsStored = true;
             grow = ++_counts[stripe] > _budgetPerStripe;
         }
 
@@ -116,7 +115,6 @@ internal sealed class JobEntryTable
                 {
                     link = e.NextInBucket;
                     e.NextInBucket = null;
-                    e.IsStored = false;
                     _counts[stripe]--;
                     return true;
                 }

@@ -90,7 +90,7 @@ internal sealed class JobRunner(JobQueue engine)
             cts.CancelAfter(item.Timeout);
         }
 
-        var context = new JobContext(engine, item, cts.Token);
+        var context = new JobContext(item, cts.Token);
         activity = StartActivity(item);
         engine.Metrics.Started(item.Queue.Name);
         return context;
