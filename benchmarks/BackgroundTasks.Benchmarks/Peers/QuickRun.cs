@@ -20,27 +20,31 @@ public static class QuickRun
             kinds = [Contender.RawChannel, Contender.BackgroundTasks, Contender.BackgroundTasksNoStore];
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, 7 rounds, median\n\n| Contender | ns/job | jobs/s | B/job |\n|---|---:|---:|---:|"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, 7 rounds, median\n\n| Contender | ns/job | jobs/s | CPU ns/job | B/job |\n|---|---:|---:|---:|---:|"));
         foreach (var kind in kinds)
         {
             var times = new List<double>();
             var bytes = new List<double>();
+            var cpu = new List<double>();
             for (var round = 0; round < 7; round++)
             {
                 // A fresh contender per round, as in the BenchmarkDotNet suite, so that every round starts from an empty store.
                 await using var contender = await Contenders.StartAsync(kind);
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var started = Stopwatch.GetTimestamp();
                 await contender.RunAsync(JobBody.Counted, jobs);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 bytes.Add((GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)jobs);
                 times.Add(elapsed.TotalNanoseconds / jobs);
+                cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalNanoseconds / jobs);
             }
 
             times.Sort();
             bytes.Sort();
+            cpu.Sort();
             var ns = times[times.Count / 2];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {ns:N1} | {1e9 / ns:N0} | {bytes[bytes.Count / 2]:N0} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {ns:N1} | {1e9 / ns:N0} | {cpu[cpu.Count / 2]:N0} | {bytes[bytes.Count / 2]:N0} |"));
         }
 
         return 0;

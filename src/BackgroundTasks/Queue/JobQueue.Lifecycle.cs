@@ -56,7 +56,7 @@ internal sealed partial class JobQueue
     /// <summary>The in-memory store's path: the item is the job's entry, so no lookup.</summary>
     private bool ApplyInMemory(InMemoryJobStore memory, JobWorkItem item, in JobTransition change)
     {
-        lock (item)
+        using (item.Guard())
         {
             if (!item.TryApplyLocked(change))
             {

@@ -8,8 +8,9 @@ namespace BackgroundTasks;
 /// </summary>
 /// <remarks>
 /// The item is also the job's entry in the <see cref="InMemoryJobStore"/> (see <see cref="JobEntry"/>):
-/// with the default store a tracked job is this one object. Its monitor guards both the state machine and
-/// the recorded fields, so a worker starts or ends a job, record included, under one lock.
+/// with the default store a tracked job is this one object. Its gate guards both the state machine and
+/// the recorded fields, so a worker starts or ends a job, record included, under one lock. Nothing that
+/// can call out (a token's callbacks, a watcher, a timer's disposal) runs under the gate.
 /// </remarks>
 internal abstract class JobWorkItem : JobEntry
 {
@@ -20,6 +21,7 @@ internal abstract class JobWorkItem : JobEntry
     private readonly JobSettings _settings;
     private int _state;
     private bool _signalled;
+    private bool _cancelling;
     private CancellationTokenSource? _runningCts;
 
     protected JobWorkItem(JobId id, NamedJobQueue queue, JobOptions? options)
@@ -82,7 +84,7 @@ internal abstract class JobWorkItem : JobEntry
     /// <summary>Claims a waiting job for a worker. Fails when the job was cancelled meanwhile.</summary>
     public bool TryStart(CancellationTokenSource cts)
     {
-        lock (this)
+        using (Guard())
         {
             if (_state != Waiting)
             {
@@ -99,7 +101,7 @@ internal abstract class JobWorkItem : JobEntry
     /// <summary>Claims a waiting job for a worker and records it Running in the same step (the in-memory store's path).</summary>
     public bool TryStartRecorded(CancellationTokenSource cts, long now)
     {
-        lock (this)
+        using (Guard())
         {
             if (_state != Waiting)
             {
@@ -116,7 +118,7 @@ internal abstract class JobWorkItem : JobEntry
     /// <summary>Puts a running job back to waiting, for a retry; fails when it was cancelled meanwhile.</summary>
     public bool TryReturnToWaiting()
     {
-        lock (this)
+        using (Guard())
         {
             _runningCts = null;
             if (_state != Running || CancelReason != JobCancelReason.None)
@@ -130,77 +132,120 @@ internal abstract class JobWorkItem : JobEntry
     }
 
     /// <summary>Detaches the running job's token source, so that a later cancellation cannot reach the next job that reuses it.</summary>
-    public void DetachToken()
+    /// <returns><see langword="false"/> when a cancellation is firing the source right now: it must not be reset, reused or disposed.</returns>
+    public bool DetachToken()
     {
-        lock (this)
+        using (Guard())
         {
             _runningCts = null;
+            return !_cancelling;
         }
     }
 
     /// <summary>Ends a job that is not running (queued, delayed or waiting to retry). The caller must then record it cancelled.</summary>
     public bool TryCancelWaiting()
     {
-        lock (this)
+        ITimer? timer;
+        using (Guard())
         {
             if (_state != Waiting)
             {
                 return false;
             }
 
-            FinishLocked();
-            return true;
+            timer = FinishLocked();
         }
+
+        timer?.Dispose();
+        return true;
     }
 
     /// <summary>Ends the job in this process, whatever its state. Only the first caller succeeds; it must then record the terminal status.</summary>
     public bool TryFinish()
     {
-        lock (this)
+        ITimer? timer;
+        using (Guard())
         {
             if (_state == Finished)
             {
                 return false;
             }
 
-            FinishLocked();
-            return true;
+            timer = FinishLocked();
         }
+
+        timer?.Dispose();
+        return true;
     }
 
-    /// <summary>Ends a job whose attempt succeeded and records it Succeeded in the same step (the in-memory store's path).</summary>
-    public bool TryFinishSucceeded(long now, object? result)
+    /// <summary>
+    /// Ends a job whose attempt succeeded, records it Succeeded and lets it go (no longer live) in one step:
+    /// the in-memory store's path for a job that finished at once.
+    /// </summary>
+    /// <param name="now">The finish time.</param>
+    /// <param name="result">The job's result.</param>
+    /// <param name="tokenReusable">Whether the worker's token source may be reset and reused (no cancellation is firing it).</param>
+    /// <param name="waiting">What waits for the job, to be told once the store has taken the job in (<see cref="Release"/>).</param>
+    /// <returns><see langword="false"/> when the job had already ended (cancelled by the shutdown sweep).</returns>
+    public bool TryFinishSucceeded(long now, object? result, out bool tokenReusable, out EntryDetails? waiting)
     {
-        lock (this)
+        ITimer? timer;
+        using (Guard())
         {
+            tokenReusable = !_cancelling;
+            _runningCts = null;
             if (_state == Finished)
             {
+                waiting = null;
                 return false;
             }
 
-            FinishLocked();
+            timer = FinishLocked();
             ApplyLocked(JobStatus.Succeeded, Attempt, now, result: result);
-            return true;
+            _signalled = true;
+            waiting = DetailsOrNull is { } details && (details.Finished is not null || details.Watchers is not null) ? details : null;
         }
+
+        timer?.Dispose();
+        return true;
     }
 
-    private void FinishLocked()
+    /// <summary>Tells what waited for a job that <see cref="TryFinishSucceeded"/> ended.</summary>
+    public void Release(EntryDetails waiting)
+    {
+        TaskCompletionSource? finished;
+        List<Action>? watchers;
+        using (Guard())
+        {
+            finished = waiting.Finished;
+            watchers = waiting.Watchers;
+            waiting.Finished = null;
+            waiting.Watchers = null;
+        }
+
+        Notify(finished, watchers);
+    }
+
+    private ITimer? FinishLocked()
     {
         _state = Finished;
         _runningCts = null;
         ForgetDelegate();
         if (DetailsOrNull is { Timer: { } timer } details)
         {
-            timer.Dispose();
             details.Timer = null;
+            return timer;
         }
+
+        return null;
     }
 
     /// <summary>Fires a running job's token, remembering why; a job between two attempts will not be retried.</summary>
     /// <returns><see langword="true"/> when the job was running.</returns>
     public bool CancelRunning(JobCancelReason reason)
     {
-        lock (this)
+        CancellationTokenSource? cts;
+        using (Guard())
         {
             if (_state != Running)
             {
@@ -212,14 +257,30 @@ internal abstract class JobWorkItem : JobEntry
                 CancelReason = reason;
             }
 
-            // Cancel under the lock: the worker detaches the source under the same lock before it reuses it.
-            try
+            // Fire it outside the gate (its callbacks are the job's code); while it fires, the worker that owns
+            // the source neither resets nor reuses nor disposes it (see DetachToken).
+            cts = _runningCts;
+            if (cts is null || _cancelling)
             {
-                _runningCts?.Cancel();
+                return true;
             }
-            catch (AggregateException)
+
+            _cancelling = true;
+        }
+
+        try
+        {
+            cts.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback the job registered threw; the job sees its token cancelled all the same.
+        }
+        finally
+        {
+            using (Guard())
             {
-                // A callback the job registered threw; the job sees its token cancelled all the same.
+                _cancelling = false;
             }
         }
 
@@ -232,7 +293,7 @@ internal abstract class JobWorkItem : JobEntry
         Debug.Assert(IsFinished);
         TaskCompletionSource? finished = null;
         List<Action>? watchers = null;
-        lock (this)
+        using (Guard())
         {
             Volatile.Write(ref _signalled, true);
             if (DetailsOrNull is { } extras)
@@ -244,6 +305,11 @@ internal abstract class JobWorkItem : JobEntry
             }
         }
 
+        Notify(finished, watchers);
+    }
+
+    private static void Notify(TaskCompletionSource? finished, List<Action>? watchers)
+    {
         finished?.TrySetResult();
         if (watchers is not null)
         {
@@ -263,7 +329,7 @@ internal abstract class JobWorkItem : JobEntry
         }
 
         Action[] watchers;
-        lock (this)
+        using (Guard())
         {
             if (extras.Watchers is null)
             {
@@ -283,24 +349,23 @@ internal abstract class JobWorkItem : JobEntry
     /// <returns>Stops the calls when disposed.</returns>
     public IDisposable Watch(Action changed)
     {
-        lock (this)
+        using (Guard())
         {
-            if (_signalled)
+            if (!_signalled)
             {
-                changed();
-                return EmptyDisposable.Instance;
+                (Details.Watchers ??= []).Add(changed);
+                return new Unwatch(this, changed);
             }
-
-            (Details.Watchers ??= []).Add(changed);
         }
 
-        return new Unwatch(this, changed);
+        changed();
+        return EmptyDisposable.Instance;
     }
 
     /// <summary>Gets a task that completes once the job's terminal status is recorded.</summary>
     public Task WhenFinished()
     {
-        lock (this)
+        using (Guard())
         {
             return _signalled
                 ? Task.CompletedTask
@@ -312,7 +377,7 @@ internal abstract class JobWorkItem : JobEntry
     {
         public void Dispose()
         {
-            lock (item)
+            using (item.Guard())
             {
                 item.DetailsOrNull?.Watchers?.Remove(changed);
             }

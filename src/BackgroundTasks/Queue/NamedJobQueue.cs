@@ -1,10 +1,9 @@
-using System.Diagnostics;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace BackgroundTasks;
 
 /// <summary>
-/// One named queue: a lane (an unbounded <see cref="Channel{T}"/>) per priority, a capacity counter that
+/// One named queue: a lane (a <see cref="ConcurrentQueue{T}"/>) per priority, a capacity counter that
 /// gives back-pressure or rejects, and a doorbell that wakes parked workers. The hot path takes no lock
 /// of its own: slots are counted with interlocked operations, and workers only touch the doorbell when
 /// the lanes are empty.
@@ -16,10 +15,7 @@ internal sealed class NamedJobQueue : IDisposable
 
     private const int LaneCount = 3;
 
-    private static readonly UnboundedChannelOptions s_laneOptions = new() { SingleReader = false, SingleWriter = false };
-
-    private readonly Channel<JobWorkItem>[] _lanes = new Channel<JobWorkItem>[LaneCount];
-    private readonly int[] _laneCounts = new int[LaneCount];
+    private readonly ConcurrentQueue<JobWorkItem>[] _lanes = new ConcurrentQueue<JobWorkItem>[LaneCount];
     private readonly int[] _passedOver = new int[LaneCount];
     private readonly int _capacity;
     private readonly Queue<TaskCompletionSource> _producers = new();
@@ -39,7 +35,7 @@ internal sealed class NamedJobQueue : IDisposable
         _capacity = options.Capacity;
         for (var i = 0; i < LaneCount; i++)
         {
-            _lanes[i] = Channel.CreateUnbounded<JobWorkItem>(s_laneOptions);
+            _lanes[i] = new ConcurrentQueue<JobWorkItem>();
         }
     }
 
@@ -54,7 +50,7 @@ internal sealed class NamedJobQueue : IDisposable
     public JobSettings DefaultSettings { get; }
 
     /// <summary>Gets the number of jobs waiting in the lanes (cancelled ones that no worker has skipped yet included).</summary>
-    public int Count => Volatile.Read(ref _laneCounts[0]) + Volatile.Read(ref _laneCounts[1]) + Volatile.Read(ref _laneCounts[2]);
+    public int Count => _lanes[0].Count + _lanes[1].Count + _lanes[2].Count;
 
     /// <summary>Takes a capacity slot without waiting.</summary>
     public bool TryReserve()
@@ -104,10 +100,7 @@ internal sealed class NamedJobQueue : IDisposable
     /// <summary>Puts a job into its priority's lane, where a worker will find it.</summary>
     public void Push(JobWorkItem item)
     {
-        var lane = LaneOf(item.Priority);
-        Interlocked.Increment(ref _laneCounts[lane]);
-        var written = _lanes[lane].Writer.TryWrite(item);
-        Debug.Assert(written, "Unbounded lanes always accept.");
+        _lanes[LaneOf(item.Priority)].Enqueue(item);
 
         // Ring only when a worker is parked and no ring is pending for each of them.
         if (Volatile.Read(ref _parked) > _doorbell.CurrentCount)
@@ -197,9 +190,8 @@ internal sealed class NamedJobQueue : IDisposable
         var left = new List<JobWorkItem>();
         for (var lane = 0; lane < LaneCount; lane++)
         {
-            while (_lanes[lane].Reader.TryRead(out var item))
+            while (_lanes[lane].TryDequeue(out var item))
             {
-                Interlocked.Decrement(ref _laneCounts[lane]);
                 left.Add(item);
             }
         }
@@ -288,8 +280,15 @@ internal sealed class NamedJobQueue : IDisposable
         }
     }
 
-    private bool TryTake(out JobWorkItem item)
+    /// <summary>Takes the next job if one waits, by priority (with the starvation limit); never waits.</summary>
+    public bool TryTake(out JobWorkItem item)
     {
+        if (_stopTaking)
+        {
+            item = null!;
+            return false;
+        }
+
         // A lower lane whose head was passed over too often goes first, once.
         for (var lane = LaneCount - 1; lane > 0; lane--)
         {
@@ -302,11 +301,11 @@ internal sealed class NamedJobQueue : IDisposable
 
         for (var lane = 0; lane < LaneCount; lane++)
         {
-            if (Volatile.Read(ref _laneCounts[lane]) > 0 && TryTakeFrom(lane, out item))
+            if (TryTakeFrom(lane, out item))
             {
                 for (var lower = lane + 1; lower < LaneCount; lower++)
                 {
-                    if (Volatile.Read(ref _laneCounts[lower]) > 0)
+                    if (!_lanes[lower].IsEmpty)
                     {
                         Interlocked.Increment(ref _passedOver[lower]);
                     }
@@ -327,12 +326,11 @@ internal sealed class NamedJobQueue : IDisposable
 
     private bool TryTakeFrom(int lane, out JobWorkItem item)
     {
-        if (!_lanes[lane].Reader.TryRead(out item!))
+        if (!_lanes[lane].TryDequeue(out item!))
         {
             return false;
         }
 
-        Interlocked.Decrement(ref _laneCounts[lane]);
         if (item.HoldsSlot)
         {
             item.HoldsSlot = false;

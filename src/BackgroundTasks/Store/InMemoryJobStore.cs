@@ -99,7 +99,7 @@ public sealed class InMemoryJobStore : IJobStore
             return new ValueTask<bool>(false);
         }
 
-        lock (entry)
+        using (entry.Guard())
         {
             if (!entry.TryApplyLocked(transition))
             {

@@ -7,11 +7,13 @@ namespace BackgroundTasks;
 /// added through <see cref="IJobStore.AddAsync"/> by anyone else become a <see cref="RecordEntry"/>.
 /// </summary>
 /// <remarks>
-/// Fields change under the entry's monitor (<c>lock (this)</c>); the live job's own state machine uses
-/// the same monitor, so one lock covers both. Timestamps are UTC ticks, 0 for none.
+/// Fields change under the entry's gate (<see cref="Guard"/>); the live job's own state machine uses the
+/// same gate, so one lock covers both. The gate is a spin lock held for a few field writes at most: code
+/// under it never calls out (no callbacks, no user code, no waiting). Timestamps are UTC ticks, 0 for none.
 /// </remarks>
 internal abstract class JobEntry
 {
+    private int _gate;
     private int _status;
     private long _enqueuedAt;
     private long _startedAt;
@@ -44,8 +46,38 @@ internal abstract class JobEntry
     /// <summary>Gets or sets the attempt that runs or ran last, counting from 1.</summary>
     public int Attempt { get; set; }
 
-    /// <summary>Gets the recorded status. Read it under the entry's monitor when it must agree with other fields.</summary>
+    /// <summary>Gets when the job was enqueued, in UTC ticks.</summary>
+    internal long EnqueuedTicks => _enqueuedAt;
+
+    /// <summary>Gets the recorded status. Read it under the entry's gate when it must agree with other fields.</summary>
     public JobStatus Status => (JobStatus)Volatile.Read(ref _status);
+
+    /// <summary>Enters the entry's gate; dispose the result to leave it. Not re-entrant.</summary>
+    internal GateScope Guard()
+    {
+        if (Interlocked.CompareExchange(ref _gate, 1, 0) != 0)
+        {
+            EnterContended();
+        }
+
+        return new GateScope(this);
+    }
+
+    private void EnterContended()
+    {
+        var spinner = default(SpinWait);
+        do
+        {
+            spinner.SpinOnce();
+        }
+        while (Volatile.Read(ref _gate) != 0 || Interlocked.CompareExchange(ref _gate, 1, 0) != 0);
+    }
+
+    /// <summary>Holds an entry's gate until disposed.</summary>
+    internal readonly ref struct GateScope(JobEntry entry)
+    {
+        public void Dispose() => Volatile.Write(ref entry._gate, 0);
+    }
 
     /// <summary>Sets the fields of a newly added job. Called before the entry is visible to anyone else.</summary>
     protected internal void InitializeRecorded(JobStatus status, long enqueuedAt, long scheduledAt)
@@ -80,7 +112,7 @@ internal abstract class JobEntry
     /// <summary>Gets the side object if some field of it was used.</summary>
     private protected EntryDetails? DetailsOrNull => Volatile.Read(ref _details);
 
-    /// <summary>Applies a transition if it moves the job forward. The caller holds the entry's monitor.</summary>
+    /// <summary>Applies a transition if it moves the job forward. The caller holds the entry's gate.</summary>
     public bool TryApplyLocked(in JobTransition change)
     {
         if (!JobTransition.IsAllowed((JobStatus)_status, change.Status)
@@ -93,7 +125,7 @@ internal abstract class JobEntry
         return true;
     }
 
-    /// <summary>Applies a transition the caller already knows to be allowed. The caller holds the entry's monitor.</summary>
+    /// <summary>Applies a transition the caller already knows to be allowed. The caller holds the entry's gate.</summary>
     public void ApplyLocked(JobStatus status, int attempt, long timestamp, long scheduledAt = 0, JobError? error = null, object? result = null)
     {
         Volatile.Write(ref _status, (int)status);
@@ -138,7 +170,7 @@ internal abstract class JobEntry
     /// <summary>Records progress unless the job is terminal.</summary>
     public bool TrySetProgress(JobProgress progress)
     {
-        lock (this)
+        using (Guard())
         {
             if (((JobStatus)_status).IsTerminal())
             {
@@ -167,7 +199,7 @@ internal abstract class JobEntry
     /// <summary>Gets a snapshot of the entry; the same instance until the entry changes.</summary>
     public JobRecord ToRecord()
     {
-        lock (this)
+        using (Guard())
         {
             if (_details?.Snapshot is { } cached)
             {

@@ -14,7 +14,7 @@ internal sealed class JobEntryTable
 {
     private const int StripeCount = 64;
 
-    private readonly object[] _stripes = new object[StripeCount];
+    private readonly Lock[] _stripes = new Lock[StripeCount];
     private readonly int[] _counts = new int[StripeCount];
     private JobEntry?[] _buckets;
     private int _budgetPerStripe;
@@ -23,7 +23,7 @@ internal sealed class JobEntryTable
     {
         for (var i = 0; i < StripeCount; i++)
         {
-            _stripes[i] = new object();
+            _stripes[i] = new Lock();
         }
 
         var size = (int)Math.Min(1 << 30, Math.Max(StripeCount, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, capacity))));
@@ -158,7 +158,7 @@ internal sealed class JobEntryTable
         {
             for (; taken < StripeCount; taken++)
             {
-                Monitor.Enter(_stripes[taken]);
+                _stripes[taken].Enter();
             }
 
             var old = _buckets;
@@ -189,7 +189,7 @@ internal sealed class JobEntryTable
         {
             for (var i = 0; i < taken; i++)
             {
-                Monitor.Exit(_stripes[i]);
+                _stripes[i].Exit();
             }
         }
     }

@@ -8,21 +8,26 @@ internal sealed class JobRunner(JobQueue engine)
 {
     /// <summary>Runs a job taken from its queue, unless it was cancelled while it waited.</summary>
     /// <param name="item">The job.</param>
-    /// <param name="cts">The worker's token source, reset and ready; it may be replaced if it cannot be reset afterwards.</param>
-    /// <returns>The token source to use for the next job.</returns>
-    public ValueTask<CancellationTokenSource> RunAsync(JobWorkItem item, CancellationTokenSource cts)
+    /// <param name="worker">The worker's token source (reset and ready; replaced when it cannot be reused) and clock reading.</param>
+    /// <returns>A task that completes when the attempt's outcome is recorded; completed at once for a job that was.</returns>
+    public ValueTask RunAsync(JobWorkItem item, WorkerState worker)
     {
         var memory = engine.Memory;
         if (memory is null)
         {
-            return RunWithStoreAsync(item, cts);
+            worker.LastReading = 0;
+            return RunWithStoreAsync(item, worker);
         }
 
-        // The in-memory store: the item is its own record, so starting it records it Running under the same lock.
-        var startedAt = engine.Time.GetUtcNow().UtcTicks;
+        // The in-memory store: the item is its own record, so starting it records it Running under the same
+        // lock. A worker that goes straight from one job to the next reuses the clock reading that ended the
+        // last one (never earlier than the job's enqueue time): one clock read per job saved.
+        var cts = worker.Cts;
+        var startedAt = worker.LastReading != 0 ? Math.Max(worker.LastReading, item.EnqueuedTicks) : engine.Time.GetUtcNow().UtcTicks;
+        worker.LastReading = 0;
         if (!item.TryStartRecorded(cts, startedAt))
         {
-            return new ValueTask<CancellationTokenSource>(cts);
+            return ValueTask.CompletedTask;
         }
 
         item.SignalChanged();
@@ -37,38 +42,41 @@ internal sealed class JobRunner(JobQueue engine)
             running = Task.FromException(ex);
         }
 
-        if (running.IsCompletedSuccessfully && activity is null && context.IsQuiet)
+        if (!running.IsCompletedSuccessfully || activity is not null || !context.IsQuiet)
         {
-            // Done already, nothing to flush or dispose: finish without an async state machine.
-            var finishedAt = engine.Time.GetUtcNow().UtcTicks;
-            var tokenFired = cts.IsCancellationRequested;
-            var succeeded = item.TryFinishSucceeded(finishedAt, item.Result);
-            var next = tokenFired || !cts.TryReset() ? Replace(cts) : cts;
-            engine.Metrics.Ended(item.Queue.Name, TimeSpan.FromTicks(finishedAt - startedAt), "succeeded");
-            if (succeeded)
-            {
-                engine.Logger.JobSucceeded(item.Id, item.Attempt);
-                engine.Retire(memory, item, finishedAt);
-                engine.Metrics.Finished(item.Queue.Name, JobStatus.Succeeded);
-                item.SignalFinished();
-            }
-
-            return new ValueTask<CancellationTokenSource>(next);
+            return EndAsync(item, worker, context, activity, running, startedAt);
         }
 
-        return EndAsync(item, cts, context, activity, running, startedAt);
+        // Done already, with nothing to flush or dispose: finish without an async state machine.
+        var finishedAt = engine.Time.GetUtcNow().UtcTicks;
+        var succeeded = item.TryFinishSucceeded(finishedAt, item.Result, out var reusable, out var waiting);
+        worker.Cts = NextSource(cts, reusable);
+        engine.Metrics.Ended(item.Queue.Name, TimeSpan.FromTicks(finishedAt - startedAt), "succeeded");
+        if (succeeded)
+        {
+            engine.Logger.JobSucceeded(item.Id, item.Attempt);
+            engine.Retire(memory, item, finishedAt);
+            engine.Metrics.Finished(item.Queue.Name, JobStatus.Succeeded);
+            if (waiting is not null)
+            {
+                item.Release(waiting);
+            }
+        }
+
+        worker.LastReading = finishedAt;
+        return ValueTask.CompletedTask;
     }
 
-    private async ValueTask<CancellationTokenSource> RunWithStoreAsync(JobWorkItem item, CancellationTokenSource cts)
+    private async ValueTask RunWithStoreAsync(JobWorkItem item, WorkerState worker)
     {
-        if (!item.TryStart(cts))
+        if (!item.TryStart(worker.Cts))
         {
-            return cts;
+            return;
         }
 
         var startedAt = engine.Time.GetUtcNow();
         await engine.RecordAsync(item, new JobTransition(JobStatus.Running, item.Attempt, startedAt)).ConfigureAwait(false);
-        var context = Begin(item, cts, out var activity);
+        var context = Begin(item, worker.Cts, out var activity);
         Task running;
         try
         {
@@ -79,7 +87,7 @@ internal sealed class JobRunner(JobQueue engine)
             running = Task.FromException(ex);
         }
 
-        return await EndAsync(item, cts, context, activity, running, startedAt.UtcTicks).ConfigureAwait(false);
+        await EndAsync(item, worker, context, activity, running, startedAt.UtcTicks).ConfigureAwait(false);
     }
 
     /// <summary>Arms the timeout and builds the attempt's context, activity and metrics.</summary>
@@ -97,8 +105,9 @@ internal sealed class JobRunner(JobQueue engine)
     }
 
     /// <summary>Waits for the attempt, ends it (progress flushed, scope disposed, activity ended) and records its outcome.</summary>
-    private async ValueTask<CancellationTokenSource> EndAsync(JobWorkItem item, CancellationTokenSource cts, JobContext context, Activity? activity, Task running, long startedAt)
+    private async ValueTask EndAsync(JobWorkItem item, WorkerState worker, JobContext context, Activity? activity, Task running, long startedAt)
     {
+        var cts = worker.Cts;
         Exception? failure = null;
         try
         {
@@ -110,9 +119,9 @@ internal sealed class JobRunner(JobQueue engine)
         }
 
         await context.CompleteAsync().ConfigureAwait(false);
-        item.DetachToken();
+        var reusable = item.DetachToken();
         var tokenFired = cts.IsCancellationRequested;
-        var next = !tokenFired && cts.TryReset() ? cts : Replace(cts);
+        worker.Cts = NextSource(cts, reusable);
         var outcome = failure is null ? "succeeded" : item.CancelReason != JobCancelReason.None ? "cancelled" : tokenFired && failure is OperationCanceledException ? "timed_out" : "failed";
         engine.Metrics.Ended(item.Queue.Name, TimeSpan.FromTicks(engine.Time.GetUtcNow().UtcTicks - startedAt), outcome);
         if (activity is not null)
@@ -129,7 +138,6 @@ internal sealed class JobRunner(JobQueue engine)
         }
 
         await RecordOutcomeAsync(item, failure, tokenFired).ConfigureAwait(false);
-        return next;
     }
 
     private async ValueTask RecordOutcomeAsync(JobWorkItem item, Exception? failure, bool tokenFired)
@@ -204,9 +212,22 @@ internal sealed class JobRunner(JobQueue engine)
         return activity;
     }
 
-    private CancellationTokenSource Replace(CancellationTokenSource spent)
+    /// <summary>The token source for the worker's next job: this one reset, or a new one.</summary>
+    /// <param name="used">The source the job ran with.</param>
+    /// <param name="reusable">Whether the source may be touched: <see langword="false"/> while a cancellation fires it.</param>
+    private CancellationTokenSource NextSource(CancellationTokenSource used, bool reusable)
     {
-        spent.Dispose();
+        if (reusable)
+        {
+            if (used.TryReset())
+            {
+                return used;
+            }
+
+            used.Dispose();
+        }
+
+        // Left to the garbage collector when a cancellation still fires it.
         return new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
     }
 }

@@ -103,27 +103,69 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
 
     private async Task WorkAsync(NamedJobQueue queue)
     {
-        var cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+        var worker = new WorkerState(engine.Time);
         try
         {
-            while (await queue.TakeAsync().ConfigureAwait(false) is { } item)
+            while (true)
             {
-                try
+                // Go from job to job while the lanes hold some: only an empty queue costs an await.
+                while (queue.TryTake(out var item))
                 {
-                    cts = await _runner.RunAsync(item, cts).ConfigureAwait(false);
+                    var run = RunSafely(item, worker, queue);
+                    if (!run.IsCompletedSuccessfully)
+                    {
+                        await run.ConfigureAwait(false);
+                    }
                 }
-                catch (Exception ex)
+
+                worker.LastReading = 0;
+                if (await queue.TakeAsync().ConfigureAwait(false) is not { } next)
                 {
-                    // The runner records every outcome itself; reaching here is a bug, which must not kill the worker.
-                    engine.Logger.WorkerFailed(ex, queue.Name);
-                    cts.Dispose();
-                    cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+                    return;
                 }
+
+                await RunSafely(next, worker, queue).ConfigureAwait(false);
             }
         }
         finally
         {
-            cts.Dispose();
+            worker.Cts.Dispose();
         }
+    }
+
+    private ValueTask RunSafely(JobWorkItem item, WorkerState worker, NamedJobQueue queue)
+    {
+        ValueTask run;
+        try
+        {
+            run = _runner.RunAsync(item, worker);
+        }
+        catch (Exception ex)
+        {
+            OnRunnerFailed(ex, worker, queue);
+            return ValueTask.CompletedTask;
+        }
+
+        return run.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitSafelyAsync(run, worker, queue);
+    }
+
+    private async ValueTask AwaitSafelyAsync(ValueTask run, WorkerState worker, NamedJobQueue queue)
+    {
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            OnRunnerFailed(ex, worker, queue);
+        }
+    }
+
+    // The runner records every outcome itself; reaching here is a bug, which must not kill the worker.
+    private void OnRunnerFailed(Exception ex, WorkerState worker, NamedJobQueue queue)
+    {
+        engine.Logger.WorkerFailed(ex, queue.Name);
+        worker.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+        worker.LastReading = 0;
     }
 }
