@@ -4,8 +4,9 @@ using Microsoft.Extensions.Hosting;
 namespace BackgroundTasks.Benchmarks.Peers;
 
 /// <summary>
-/// BackgroundTasks: one default queue with one worker per core and a capacity above any batch the
-/// benchmarks enqueue. With <paramref name="tracked"/> the default in-memory store records every job's
+/// BackgroundTasks: one default queue with one worker per core and the capacity of
+/// <see cref="PeerSettings.QueueCapacity"/> (the library's default, 1,000, except in the enqueue-only
+/// benchmark, where the whole batch fits). With <paramref name="tracked"/> the default in-memory store records every job's
 /// status; without it a store that records nothing stands in for a "tracking off" mode.
 /// </summary>
 public sealed class BackgroundTasksContender(bool tracked) : IJobSystemContender

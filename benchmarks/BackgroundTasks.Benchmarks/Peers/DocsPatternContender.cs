@@ -24,7 +24,7 @@ public sealed class DocsPatternContender : IJobSystemContender
     {
         _host = PeerHost.Create(services =>
         {
-            services.AddSingleton(new DocsTaskQueue(PeerSettings.QueueCapacity));
+            services.AddSingleton(new DocsTaskQueue(PeerSettings.LargeCapacity));
             services.AddHostedService<DocsQueuedHostedService>();
         });
         await _host.StartAsync();

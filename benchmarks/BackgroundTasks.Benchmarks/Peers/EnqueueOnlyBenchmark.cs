@@ -15,6 +15,9 @@ public class EnqueueOnlyBenchmark : PeerBenchmarkBase
     private const int QuartzN = 20_000;
     private const int OursN = 200_000;
 
+    /// <summary>Gets a capacity that holds the whole batch: the producer never waits, so only the enqueue is measured.</summary>
+    protected override int QueueCapacity => PeerSettings.LargeCapacity;
+
     /// <summary>Start every iteration from an empty store, so that iterations compare alike.</summary>
     [IterationSetup(Targets = [nameof(BackgroundTasksTracked), nameof(BackgroundTasksNoStore)])]
     public void FreshStore() => Restart();

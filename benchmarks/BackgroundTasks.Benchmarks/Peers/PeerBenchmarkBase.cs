@@ -53,8 +53,15 @@ public abstract class PeerBenchmarkBase
         _current = null;
     }
 
+    /// <summary>Gets the capacity of the bounded queues this benchmark runs with.</summary>
+    protected virtual int QueueCapacity => PeerSettings.DefaultCapacity;
+
     /// <summary>Starts a contender (and warms it up).</summary>
-    protected void Start(Contender kind) => _current = Contenders.StartAsync(kind).GetAwaiter().GetResult();
+    protected void Start(Contender kind)
+    {
+        PeerSettings.QueueCapacity = QueueCapacity;
+        _current = Contenders.StartAsync(kind).GetAwaiter().GetResult();
+    }
 
     /// <summary>Replaces the contender by a fresh one of the same kind, so that an iteration starts from an empty store.</summary>
     protected void Restart()

@@ -4,10 +4,24 @@ namespace BackgroundTasks.Benchmarks.Peers;
 public static class PeerSettings
 {
     /// <summary>
-    /// Capacity of the bounded queues (docs pattern, BackgroundTasks): above the largest batch a benchmark
-    /// enqueues, so that back-pressure never throttles a producer in these benchmarks.
+    /// A capacity above the largest batch a benchmark enqueues, so that back-pressure never throttles the
+    /// producer: the docs pattern's fastest setting, and what BackgroundTasks needs in the enqueue-only
+    /// benchmark to measure the enqueue alone.
     /// </summary>
-    public const int QueueCapacity = 1 << 21;
+    public const int LargeCapacity = 1 << 21;
+
+    /// <summary>
+    /// The capacity of BackgroundTasks' default queue: its default. Back-pressure keeps the backlog of
+    /// live jobs small, and with it the garbage collector's work, so end to end it is faster than an
+    /// unbounded queue (see benchmarks/README.md).
+    /// </summary>
+    public const int DefaultCapacity = 1000;
+
+    /// <summary>
+    /// Gets or sets the capacity of BackgroundTasks' queue for the contenders started from now on. Benchmark classes set it in their global setup; BenchmarkDotNet runs each case in
+    /// a process of its own.
+    /// </summary>
+    public static int QueueCapacity { get; set; } = DefaultCapacity;
 
     /// <summary>Gets the worker count of every contender: one per core.</summary>
     public static int Workers => Environment.ProcessorCount;

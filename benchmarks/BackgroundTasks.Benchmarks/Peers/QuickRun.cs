@@ -10,41 +10,58 @@ namespace BackgroundTasks.Benchmarks.Peers;
 /// </summary>
 public static class QuickRun
 {
-    /// <summary>Runs <c>--quick [jobs] [contender ...]</c>; defaults: 1,000,000 jobs, raw Channel and both BackgroundTasks modes.</summary>
+    /// <summary>
+    /// Runs <c>--quick [jobs] [capacity=N] [contender ...]</c>; defaults: 1,000,000 jobs, the default capacity,
+    /// the raw Channel and both BackgroundTasks modes.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
         var jobs = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var n) ? n : 1_000_000;
-        var kinds = args.Skip(2).Select(static a => Enum.Parse<Contender>(a, ignoreCase: true)).ToList();
+        var rest = args.Skip(2).ToList();
+        if (rest.FirstOrDefault(static a => a.StartsWith("capacity=", StringComparison.Ordinal)) is { } capacity)
+        {
+            PeerSettings.QueueCapacity = int.Parse(capacity["capacity=".Length..], CultureInfo.InvariantCulture);
+            rest.Remove(capacity);
+        }
+
+        var kinds = rest.Select(static a => Enum.Parse<Contender>(a, ignoreCase: true)).ToList();
         if (kinds.Count == 0)
         {
             kinds = [Contender.RawChannel, Contender.BackgroundTasks, Contender.BackgroundTasksNoStore];
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, 7 rounds, median\n\n| Contender | ns/job | jobs/s | CPU ns/job | B/job |\n|---|---:|---:|---:|---:|"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, queue capacity {PeerSettings.QueueCapacity:N0}, 7 rounds, median\n\n| Contender | ns/job | jobs/s | CPU ns/job | B/job | GCs gen0/1/2 per round | GC pause ns/job |\n|---|---:|---:|---:|---:|---|---:|"));
         foreach (var kind in kinds)
         {
             var times = new List<double>();
             var bytes = new List<double>();
             var cpu = new List<double>();
+            var gcs = string.Empty;
+            var pauses = new List<double>();
             for (var round = 0; round < 7; round++)
             {
                 // A fresh contender per round, as in the BenchmarkDotNet suite, so that every round starts from an empty store.
                 await using var contender = await Contenders.StartAsync(kind);
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var pauseBefore = GC.GetTotalPauseDuration();
+                int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
                 var started = Stopwatch.GetTimestamp();
                 await contender.RunAsync(JobBody.Counted, jobs);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 bytes.Add((GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)jobs);
                 times.Add(elapsed.TotalNanoseconds / jobs);
                 cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalNanoseconds / jobs);
+                pauses.Add((GC.GetTotalPauseDuration() - pauseBefore).TotalNanoseconds / jobs);
+                gcs = $"{GC.CollectionCount(0) - gcBefore[0]}/{GC.CollectionCount(1) - gcBefore[1]}/{GC.CollectionCount(2) - gcBefore[2]}";
             }
 
             times.Sort();
             bytes.Sort();
             cpu.Sort();
+            pauses.Sort();
             var ns = times[times.Count / 2];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {ns:N1} | {1e9 / ns:N0} | {cpu[cpu.Count / 2]:N0} | {bytes[bytes.Count / 2]:N0} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {ns:N1} | {1e9 / ns:N0} | {cpu[cpu.Count / 2]:N0} | {bytes[bytes.Count / 2]:N0} | {gcs} | {pauses[pauses.Count / 2]:N0} |"));
         }
 
         return 0;

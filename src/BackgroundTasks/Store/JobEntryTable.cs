@@ -6,26 +6,24 @@ namespace BackgroundTasks;
 /// <c>ConcurrentDictionary</c> node per job.
 /// </summary>
 /// <remarks>
-/// Striped locks: an id's stripe depends only on its hash, never on the table's size, so a resize takes
-/// every stripe and everything else takes one. Ids made in sequence fall into different stripes, which
-/// keeps the producer (adding) and the workers (evicting older jobs) apart.
+/// Striped spin locks: an id's stripe depends only on its hash, never on the table's size, so a resize
+/// takes every stripe and everything else takes one, for a few loads and stores. Ids made in sequence fall
+/// into different stripes, which keeps the producer (adding) and the workers (evicting older jobs) apart;
+/// each stripe's lock word and count sit on a cache line of their own.
 /// </remarks>
 internal sealed class JobEntryTable
 {
     private const int StripeCount = 64;
 
-    private readonly Lock[] _stripes = new Lock[StripeCount];
-    private readonly int[] _counts = new int[StripeCount];
+    // Per stripe, 64 bytes: [0] is the lock word, [1] the number of entries.
+    private const int Stride = 16;
+
+    private readonly int[] _stripes = new int[StripeCount * Stride];
     private JobEntry?[] _buckets;
     private int _budgetPerStripe;
 
     public JobEntryTable(int capacity)
     {
-        for (var i = 0; i < StripeCount; i++)
-        {
-            _stripes[i] = new Lock();
-        }
-
         var size = (int)Math.Min(1 << 30, Math.Max(StripeCount, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, capacity))));
         _buckets = new JobEntry?[size];
         _budgetPerStripe = size / StripeCount;
@@ -39,10 +37,7 @@ internal sealed class JobEntryTable
             var count = 0;
             for (var i = 0; i < StripeCount; i++)
             {
-                lock (_stripes[i])
-                {
-                    count += _counts[i];
-                }
+                count += Volatile.Read(ref _stripes[(i * Stride) + 1]);
             }
 
             return count;
@@ -55,7 +50,8 @@ internal sealed class JobEntryTable
         var hash = Hash(entry.Id);
         var stripe = hash & (StripeCount - 1);
         bool grow;
-        lock (_stripes[stripe])
+        Enter(stripe);
+        try
         {
             var buckets = _buckets;
             ref var head = ref buckets[hash & (buckets.Length - 1)];
@@ -69,7 +65,11 @@ internal sealed class JobEntryTable
 
             entry.NextInBucket = head;
             head = entry;
-            grow = ++_counts[stripe] > _budgetPerStripe;
+            grow = ++_stripes[(stripe * Stride) + 1] > _budgetPerStripe;
+        }
+        finally
+        {
+            Exit(stripe);
         }
 
         if (grow)
@@ -83,7 +83,9 @@ internal sealed class JobEntryTable
     public bool TryGet(JobId id, out JobEntry entry)
     {
         var hash = Hash(id);
-        lock (_stripes[hash & (StripeCount - 1)])
+        var stripe = hash & (StripeCount - 1);
+        Enter(stripe);
+        try
         {
             var buckets = _buckets;
             for (var e = buckets[hash & (buckets.Length - 1)]; e is not null; e = e.NextInBucket)
@@ -95,6 +97,10 @@ internal sealed class JobEntryTable
                 }
             }
         }
+        finally
+        {
+            Exit(stripe);
+        }
 
         entry = null!;
         return false;
@@ -105,7 +111,8 @@ internal sealed class JobEntryTable
     {
         var hash = Hash(entry.Id);
         var stripe = hash & (StripeCount - 1);
-        lock (_stripes[stripe])
+        Enter(stripe);
+        try
         {
             var buckets = _buckets;
             ref var link = ref buckets[hash & (buckets.Length - 1)];
@@ -115,12 +122,16 @@ internal sealed class JobEntryTable
                 {
                     link = e.NextInBucket;
                     e.NextInBucket = null;
-                    _counts[stripe]--;
+                    _stripes[(stripe * Stride) + 1]--;
                     return true;
                 }
 
                 link = ref e.NextInBucket!;
             }
+        }
+        finally
+        {
+            Exit(stripe);
         }
 
         return false;
@@ -132,7 +143,8 @@ internal sealed class JobEntryTable
         var all = new List<JobEntry>();
         for (var stripe = 0; stripe < StripeCount; stripe++)
         {
-            lock (_stripes[stripe])
+            Enter(stripe);
+            try
             {
                 var buckets = _buckets;
                 for (var b = stripe; b < buckets.Length; b += StripeCount)
@@ -143,10 +155,35 @@ internal sealed class JobEntryTable
                     }
                 }
             }
+            finally
+            {
+                Exit(stripe);
+            }
         }
 
         return all;
     }
+
+    private void Enter(int stripe)
+    {
+        ref var word = ref _stripes[stripe * Stride];
+        if (Interlocked.CompareExchange(ref word, 1, 0) != 0)
+        {
+            EnterContended(ref word);
+        }
+    }
+
+    private static void EnterContended(ref int word)
+    {
+        var spinner = default(SpinWait);
+        do
+        {
+            spinner.SpinOnce();
+        }
+        while (Volatile.Read(ref word) != 0 || Interlocked.CompareExchange(ref word, 1, 0) != 0);
+    }
+
+    private void Exit(int stripe) => Volatile.Write(ref _stripes[stripe * Stride], 0);
 
     // Sequential ids differ in their low bits: those spread over stripes and buckets as they are.
     private static int Hash(JobId id) => id.GetTableHash();
@@ -156,13 +193,15 @@ internal sealed class JobEntryTable
         var taken = 0;
         try
         {
+            var fullest = 0;
             for (; taken < StripeCount; taken++)
             {
-                _stripes[taken].Enter();
+                Enter(taken);
+                fullest = Math.Max(fullest, _stripes[(taken * Stride) + 1]);
             }
 
             var old = _buckets;
-            if (old.Length >= 1 << 30 || Array.IndexOf(_counts, _counts.Max()) is var fullest && _counts[fullest] <= _budgetPerStripe)
+            if (old.Length >= 1 << 30 || fullest <= _budgetPerStripe)
             {
                 // Another thread grew the table first.
                 return;
@@ -189,7 +228,7 @@ internal sealed class JobEntryTable
         {
             for (var i = 0; i < taken; i++)
             {
-                _stripes[i].Exit();
+                Exit(i);
             }
         }
     }
