@@ -47,7 +47,11 @@ public static class QuickRun
                 var pauseBefore = GC.GetTotalPauseDuration();
                 int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
                 var started = Stopwatch.GetTimestamp();
-                await contender.RunAsync(JobBody.Counted, jobs);
+
+                // As under BenchmarkDotNet: the producer starts on a thread of its own, not on the thread pool.
+                var producer = new Thread(() => contender.RunAsync(JobBody.Counted, jobs).GetAwaiter().GetResult());
+                producer.Start();
+                producer.Join();
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 bytes.Add((GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)jobs);
                 times.Add(elapsed.TotalNanoseconds / jobs);

@@ -18,6 +18,7 @@ internal sealed class NamedJobQueue : IDisposable
     private readonly ConcurrentQueue<JobWorkItem>[] _lanes = new ConcurrentQueue<JobWorkItem>[LaneCount];
     private readonly int[] _passedOver = new int[LaneCount];
     private readonly int _capacity;
+    private readonly int _resumeAt;
     private readonly Queue<TaskCompletionSource> _producers = new();
     private readonly SemaphoreSlim _doorbell = new(0);
     private readonly CancellationTokenSource _closing = new();
@@ -33,6 +34,10 @@ internal sealed class NamedJobQueue : IDisposable
         Options = options;
         DefaultSettings = new JobSettings(null, this);
         _capacity = options.Capacity;
+
+        // Producers waiting for space are let in once a quarter of the queue is free again, not slot by slot:
+        // each wake-up costs them a thread hop, so they come back to enqueue a batch.
+        _resumeAt = _capacity - Math.Max(1, _capacity / 4);
         for (var i = 0; i < LaneCount; i++)
         {
             _lanes[i] = new ConcurrentQueue<JobWorkItem>();
@@ -90,8 +95,7 @@ internal sealed class NamedJobQueue : IDisposable
     /// <summary>Gives a slot back: a worker took the job, or the job was not accepted after all.</summary>
     public void ReleaseReservation()
     {
-        Interlocked.Decrement(ref _reserved);
-        if (Volatile.Read(ref _waitingProducers) > 0)
+        if (Interlocked.Decrement(ref _reserved) <= _resumeAt && Volatile.Read(ref _waitingProducers) > 0)
         {
             GrantWaitingProducers();
         }

@@ -10,6 +10,9 @@ namespace BackgroundTasks;
 /// </summary>
 internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
 {
+    /// <summary>How many jobs a worker runs back to back before it looks whether other thread-pool work waits.</summary>
+    private const int YieldCheckInterval = 64;
+
     private readonly JobRunner _runner = new(engine);
     private Task _workers = Task.CompletedTask;
 
@@ -106,6 +109,7 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
         var worker = new WorkerState(engine.Time);
         try
         {
+            var sinceYield = 0;
             while (true)
             {
                 // Go from job to job while the lanes hold some: only an empty queue costs an await.
@@ -115,6 +119,17 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                     if (!run.IsCompletedSuccessfully)
                     {
                         await run.ConfigureAwait(false);
+                    }
+
+                    // The loop runs on a thread-pool thread: now and then, let other work queued there run
+                    // (the application's requests, a producer that waited for space) instead of starving it.
+                    if (++sinceYield == YieldCheckInterval)
+                    {
+                        sinceYield = 0;
+                        if (ThreadPool.PendingWorkItemCount > 0)
+                        {
+                            await Task.Yield();
+                        }
                     }
                 }
 
