@@ -7,22 +7,31 @@ namespace BackgroundTasks.Tests;
 
 /// <summary>
 /// A real generic host with background jobs on the default <see cref="InMemoryJobStore"/> (the library's
-/// fast path), a fake clock, and a log collector. Unlike <see cref="JobsHost"/>, no custom store is plugged in.
+/// fast path), a fake clock (or the system clock), and a log collector. Unlike <see cref="JobsHost"/>, no
+/// custom store is plugged in.
 /// </summary>
+/// <remarks>
+/// Workers reuse their token source from job to job only when <see cref="CancellationTokenSource.TryReset"/>
+/// succeeds, and it never does for a source made with a <see cref="TimeProvider"/> other than
+/// <see cref="TimeProvider.System"/>: tests of that reuse run on the system clock.
+/// </remarks>
 public sealed class DefaultStoreHost : IAsyncDisposable
 {
     private readonly List<TaskCompletionSource> _blockers = [];
 
-    private DefaultStoreHost(IHost host, TestClock clock, FakeLogCollector logs)
+    private readonly TimeProvider _time;
+
+    private DefaultStoreHost(IHost host, TimeProvider time, FakeLogCollector logs)
     {
         Host = host;
-        Clock = clock;
+        _time = time;
         Logs = logs;
     }
 
     public IHost Host { get; }
 
-    public TestClock Clock { get; }
+    /// <summary>Gets the fake clock the host runs on.</summary>
+    public TestClock Clock => _time as TestClock ?? throw new InvalidOperationException("This host runs on the system clock.");
 
     public FakeLogCollector Logs { get; }
 
@@ -39,14 +48,18 @@ public sealed class DefaultStoreHost : IAsyncDisposable
     public static DateTimeOffset Start { get; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Builds (does not start) a host whose store is the default one, unless <paramref name="build"/> says otherwise.</summary>
-    public static DefaultStoreHost Create(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, TestClock? clock = null, Action<IServiceCollection>? services = null)
+    /// <param name="configure">Configures the options; the default queue starts with 2 workers.</param>
+    /// <param name="build">Configures queues and the store further.</param>
+    /// <param name="time">The clock: a new <see cref="TestClock"/> at <see cref="Start"/> unless given.</param>
+    /// <param name="services">Adds services.</param>
+    public static DefaultStoreHost Create(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         var logs = new FakeLogCollector();
         builder.Logging.AddProvider(new FakeLoggerProvider(logs));
-        clock ??= new TestClock(Start);
-        builder.Services.AddSingleton<TimeProvider>(clock);
+        time ??= new TestClock(Start);
+        builder.Services.AddSingleton<TimeProvider>(time);
         var jobs = builder.Services.AddBackgroundJobs(options =>
         {
             options.Queues["default"].Workers = 2;
@@ -54,12 +67,12 @@ public sealed class DefaultStoreHost : IAsyncDisposable
         });
         build?.Invoke(jobs);
         services?.Invoke(builder.Services);
-        return new DefaultStoreHost(builder.Build(), clock, logs);
+        return new DefaultStoreHost(builder.Build(), time, logs);
     }
 
-    public static async Task<DefaultStoreHost> StartAsync(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, TestClock? clock = null, Action<IServiceCollection>? services = null)
+    public static async Task<DefaultStoreHost> StartAsync(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
-        var host = Create(configure, build, clock, services);
+        var host = Create(configure, build, time, services);
         await host.Host.StartAsync();
         return host;
     }
