@@ -72,6 +72,36 @@ internal sealed partial class JobQueue
         return true;
     }
 
+    /// <summary>
+    /// A transition that somebody wrote through the in-memory store for a job this engine still runs: applied
+    /// under the job's gate, and a terminal one ends a waiting job here as a cancellation by id would (it
+    /// never runs; waiters wake). A running job keeps running; its worker's own terminal status is refused.
+    /// </summary>
+    internal bool ApplyFromStore(InMemoryJobStore memory, JobWorkItem item, in JobTransition change)
+    {
+        var (applied, ended) = item.ApplyFromStore(change);
+        if (!applied)
+        {
+            return false;
+        }
+
+        if (change.Status.IsTerminal())
+        {
+            // Aged by the store's own clock, whatever clock stamped the transition.
+            memory.Retire(item, memory.Clock.GetUtcNow().UtcTicks);
+            if (ended)
+            {
+                // Its lane entry stays; the worker that takes it skips it and gives its slot back.
+                Metrics.Finished(item.Queue.Name, change.Status);
+                item.SignalFinished();
+                return true;
+            }
+        }
+
+        item.SignalChanged();
+        return true;
+    }
+
     /// <summary>Hands a job whose terminal status is recorded to the in-memory store's retention.</summary>
     internal void Retire(InMemoryJobStore memory, JobWorkItem item, long now)
         => memory.Retire(item, _storeSharesClock ? now : memory.Clock.GetUtcNow().UtcTicks);

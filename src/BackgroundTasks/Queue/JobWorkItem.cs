@@ -186,8 +186,12 @@ internal abstract class JobWorkItem : JobEntry
     /// <param name="result">The job's result.</param>
     /// <param name="tokenReusable">Whether the worker's token source may be reset and reused (no cancellation is firing it).</param>
     /// <param name="waiting">What waits for the job, to be told once the store has taken the job in (<see cref="Release"/>).</param>
+    /// <param name="recorded">
+    /// Whether Succeeded was recorded: <see langword="false"/> when somebody wrote a terminal status through the
+    /// store meanwhile (see <see cref="JobQueue.ApplyFromStore"/>), which stays.
+    /// </param>
     /// <returns><see langword="false"/> when the job had already ended (cancelled by the shutdown sweep).</returns>
-    public bool TryFinishSucceeded(long now, object? result, out bool tokenReusable, out EntryDetails? waiting)
+    public bool TryFinishSucceeded(long now, object? result, out bool tokenReusable, out EntryDetails? waiting, out bool recorded)
     {
         ITimer? timer;
         using (Guard())
@@ -197,17 +201,51 @@ internal abstract class JobWorkItem : JobEntry
             if (_state == Finished)
             {
                 waiting = null;
+                recorded = false;
                 return false;
             }
 
             timer = FinishLocked();
-            ApplyLocked(JobStatus.Succeeded, Attempt, now, result: result);
+            recorded = !Status.IsTerminal();
+            if (recorded)
+            {
+                ApplyLocked(JobStatus.Succeeded, Attempt, now, result: result);
+            }
+
             _signalled = true;
             waiting = DetailsOrNull is { } details && (details.Finished is not null || details.Watchers is not null) ? details : null;
         }
 
         timer?.Dispose();
         return true;
+    }
+
+    /// <summary>
+    /// Applies a transition written through the store (not by the library) and, when it is terminal, ends a
+    /// waiting job here too: it will not run. A running job is left to its worker, whose own terminal
+    /// transition the store will then refuse.
+    /// </summary>
+    /// <returns>Whether the transition was applied, and whether it ended the job here.</returns>
+    public (bool Applied, bool Ended) ApplyFromStore(in JobTransition change)
+    {
+        ITimer? timer = null;
+        bool ended;
+        using (Guard())
+        {
+            if (!TryApplyLocked(change))
+            {
+                return (false, false);
+            }
+
+            ended = change.Status.IsTerminal() && _state == Waiting;
+            if (ended)
+            {
+                timer = FinishLocked();
+            }
+        }
+
+        timer?.Dispose();
+        return (true, ended);
     }
 
     /// <summary>Tells what waited for a job that <see cref="TryFinishSucceeded"/> ended.</summary>

@@ -19,6 +19,7 @@ internal sealed class NamedJobQueue : IDisposable
     private readonly int[] _passedOver = new int[LaneCount];
     private readonly int _capacity;
     private readonly int _resumeAt;
+    private readonly int _releaseBatch;
     private readonly Queue<TaskCompletionSource> _producers = new();
     private readonly SemaphoreSlim _doorbell = new(0);
     private readonly CancellationTokenSource _closing = new();
@@ -38,6 +39,10 @@ internal sealed class NamedJobQueue : IDisposable
         // Producers waiting for space are let in once a quarter of the queue is free again, not slot by slot:
         // each wake-up costs them a thread hop, so they come back to enqueue a batch.
         _resumeAt = _capacity - Math.Max(1, _capacity / 4);
+
+        // A worker gives the slots of the jobs it took back in batches (at most 1/64 of the capacity, so that
+        // a small queue stays exact), not one interlocked write per job on a counter every producer updates.
+        _releaseBatch = Math.Clamp(_capacity / 64, 1, 16);
         for (var i = 0; i < LaneCount; i++)
         {
             _lanes[i] = new ConcurrentQueue<JobWorkItem>();
@@ -58,7 +63,13 @@ internal sealed class NamedJobQueue : IDisposable
     public int Count => _lanes[0].Count + _lanes[1].Count + _lanes[2].Count;
 
     /// <summary>Takes a capacity slot without waiting.</summary>
-    public bool TryReserve()
+    /// <remarks>
+    /// Fails while producers wait for space, even when a slot is free: they are first in line (they are let
+    /// in once a quarter of the queue is free), so a newcomer must not take their slots.
+    /// </remarks>
+    public bool TryReserve() => Volatile.Read(ref _waitingProducers) == 0 && TryReserveSlot();
+
+    private bool TryReserveSlot()
     {
         var reserved = Volatile.Read(ref _reserved);
         while (reserved < _capacity)
@@ -92,10 +103,23 @@ internal sealed class NamedJobQueue : IDisposable
         return WaitForSpaceAsync(cancellationToken);
     }
 
-    /// <summary>Gives a slot back: a worker took the job, or the job was not accepted after all.</summary>
-    public void ReleaseReservation()
+    /// <summary>Gives a slot back: the job was not accepted after all.</summary>
+    public void ReleaseReservation() => ReleaseReservations(1);
+
+    /// <summary>Gives back the slots of the jobs a worker took and has not given back yet. Call it before the worker waits or stops.</summary>
+    public void ReleaseTaken(WorkerState worker)
     {
-        if (Interlocked.Decrement(ref _reserved) <= _resumeAt && Volatile.Read(ref _waitingProducers) > 0)
+        if (worker.TakenSlots > 0)
+        {
+            var taken = worker.TakenSlots;
+            worker.TakenSlots = 0;
+            ReleaseReservations(taken);
+        }
+    }
+
+    private void ReleaseReservations(int count)
+    {
+        if (Interlocked.Add(ref _reserved, -count) <= _resumeAt && Volatile.Read(ref _waitingProducers) > 0)
         {
             GrantWaitingProducers();
         }
@@ -114,7 +138,7 @@ internal sealed class NamedJobQueue : IDisposable
     }
 
     /// <summary>Waits for the next job. Returns <see langword="null"/> when the worker should stop.</summary>
-    public async ValueTask<JobWorkItem?> TakeAsync()
+    public async ValueTask<JobWorkItem?> TakeAsync(WorkerState worker)
     {
         while (true)
         {
@@ -123,11 +147,13 @@ internal sealed class NamedJobQueue : IDisposable
                 return null;
             }
 
-            if (TryTake(out var item))
+            if (TryTake(worker, out var item))
             {
                 return item;
             }
 
+            // Nothing to run: give the slots back before waiting, so that producers waiting for space get them.
+            ReleaseTaken(worker);
             if (_closing.IsCancellationRequested)
             {
                 // Closed and empty: in drain mode the worker is done.
@@ -138,7 +164,7 @@ internal sealed class NamedJobQueue : IDisposable
             try
             {
                 // Look once more after announcing the park: a job pushed meanwhile rang, or is seen here.
-                if (!_stopTaking && TryTake(out item))
+                if (!_stopTaking && TryTake(worker, out item))
                 {
                     return item;
                 }
@@ -269,7 +295,7 @@ internal sealed class NamedJobQueue : IDisposable
                     Interlocked.Decrement(ref _waitingProducers);
                 }
 
-                if (_producers.Count > 0 && TryReserve())
+                if (_producers.Count > 0 && TryReserveSlot())
                 {
                     next = _producers.Dequeue();
                     Interlocked.Decrement(ref _waitingProducers);
@@ -285,7 +311,10 @@ internal sealed class NamedJobQueue : IDisposable
     }
 
     /// <summary>Takes the next job if one waits, by priority (with the starvation limit); never waits.</summary>
-    public bool TryTake(out JobWorkItem item)
+    /// <param name="worker">The worker, which keeps count of the slots it took until it gives them back (<see cref="ReleaseTaken"/>).</param>
+    /// <param name="item">The job.</param>
+    /// <returns><see langword="true"/> when a job was taken.</returns>
+    public bool TryTake(WorkerState worker, out JobWorkItem item)
     {
         if (_stopTaking)
         {
@@ -296,7 +325,7 @@ internal sealed class NamedJobQueue : IDisposable
         // A lower lane whose head was passed over too often goes first, once.
         for (var lane = LaneCount - 1; lane > 0; lane--)
         {
-            if (Volatile.Read(ref _passedOver[lane]) >= StarvationLimit && TryTakeFrom(lane, out item))
+            if (Volatile.Read(ref _passedOver[lane]) >= StarvationLimit && TryTakeFrom(worker, lane, out item))
             {
                 Volatile.Write(ref _passedOver[lane], 0);
                 return true;
@@ -305,7 +334,7 @@ internal sealed class NamedJobQueue : IDisposable
 
         for (var lane = 0; lane < LaneCount; lane++)
         {
-            if (TryTakeFrom(lane, out item))
+            if (TryTakeFrom(worker, lane, out item))
             {
                 for (var lower = lane + 1; lower < LaneCount; lower++)
                 {
@@ -328,7 +357,7 @@ internal sealed class NamedJobQueue : IDisposable
         return false;
     }
 
-    private bool TryTakeFrom(int lane, out JobWorkItem item)
+    private bool TryTakeFrom(WorkerState worker, int lane, out JobWorkItem item)
     {
         if (!_lanes[lane].TryDequeue(out item!))
         {
@@ -338,7 +367,10 @@ internal sealed class NamedJobQueue : IDisposable
         if (item.HoldsSlot)
         {
             item.HoldsSlot = false;
-            ReleaseReservation();
+            if (++worker.TakenSlots >= _releaseBatch || Volatile.Read(ref _waitingProducers) > 0)
+            {
+                ReleaseTaken(worker);
+            }
         }
 
         return true;

@@ -8,16 +8,16 @@ namespace BackgroundTasks;
 public sealed class InMemoryJobStore : IJobStore
 {
     private readonly JobEntryTable _jobs = new(1024);
-    private readonly Lock _pruneGate = new();
     private readonly JobEntry _stub = new StubEntry();
     private readonly long _retention;
     private readonly int _maxFinished;
 
     // Finished jobs, oldest first: an intrusive queue that workers append to without a lock (one
-    // exchange each) and that the pruner alone takes from, under the prune gate.
+    // exchange each) and that the pruner alone takes from (one thread at a time, see _pruning).
     private JobEntry _finishedHead;
     private JobEntry _finishedTail;
     private int _finishedCount;
+    private int _pruning; // 1 while a thread prunes: one pruner at a time, the others go on
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryJobStore"/> class with default retention and the system clock.</summary>
     public InMemoryJobStore()
@@ -99,6 +99,12 @@ public sealed class InMemoryJobStore : IJobStore
             return new ValueTask<bool>(false);
         }
 
+        if (entry is JobWorkItem { IsSignalled: false } live)
+        {
+            // A job the library still runs here: its engine applies the change, so that both agree.
+            return new ValueTask<bool>(live.Queue.Engine.ApplyFromStore(this, live, transition));
+        }
+
         using (entry.Guard())
         {
             if (!entry.TryApplyLocked(transition))
@@ -158,7 +164,7 @@ public sealed class InMemoryJobStore : IJobStore
     /// <summary>Forgets finished jobs beyond the maximum count or older than the retention period, oldest first.</summary>
     private void Prune(long now)
     {
-        if (Volatile.Read(ref _finishedCount) == 0 || !_pruneGate.TryEnter())
+        if (Volatile.Read(ref _finishedCount) == 0 || Interlocked.CompareExchange(ref _pruning, 1, 0) != 0)
         {
             return;
         }
@@ -175,7 +181,7 @@ public sealed class InMemoryJobStore : IJobStore
         }
         finally
         {
-            _pruneGate.Exit();
+            Volatile.Write(ref _pruning, 0);
         }
     }
 

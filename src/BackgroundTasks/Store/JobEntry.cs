@@ -109,6 +109,9 @@ internal abstract class JobEntry
     /// <summary>Gets the side object of the fields few jobs use, creating it on first use.</summary>
     private protected EntryDetails Details => Volatile.Read(ref _details) ?? Interlocked.CompareExchange(ref _details, new EntryDetails(), null) ?? _details!;
 
+    /// <summary>Gets a value indicating whether the entry uses any of the rare fields (delayed, retried, waited for, watched, read...).</summary>
+    internal bool HasDetails => Volatile.Read(ref _details) is not null;
+
     /// <summary>Gets the side object if some field of it was used.</summary>
     private protected EntryDetails? DetailsOrNull => Volatile.Read(ref _details);
 

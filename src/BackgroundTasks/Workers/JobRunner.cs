@@ -21,9 +21,12 @@ internal sealed class JobRunner(JobQueue engine)
 
         // The in-memory store: the item is its own record, so starting it records it Running under the same
         // lock. A worker that goes straight from one job to the next reuses the clock reading that ended the
-        // last one (never earlier than the job's enqueue time): one clock read per job saved.
+        // last one for a plain job's first attempt (never earlier than its enqueue time): one clock read per
+        // job saved. A delayed or retried job, or one somebody waits for, reads the clock.
         var cts = worker.Cts;
-        var startedAt = worker.LastReading != 0 ? Math.Max(worker.LastReading, item.EnqueuedTicks) : engine.Time.GetUtcNow().UtcTicks;
+        var startedAt = worker.LastReading != 0 && item.Attempt == 0 && !item.HasDetails
+            ? Math.Max(worker.LastReading, item.EnqueuedTicks)
+            : engine.Time.GetUtcNow().UtcTicks;
         worker.LastReading = 0;
         if (!item.TryStartRecorded(cts, startedAt))
         {
@@ -49,14 +52,22 @@ internal sealed class JobRunner(JobQueue engine)
 
         // Done already, with nothing to flush or dispose: finish without an async state machine.
         var finishedAt = engine.Time.GetUtcNow().UtcTicks;
-        var succeeded = item.TryFinishSucceeded(finishedAt, item.Result, out var reusable, out var waiting);
+        var ended = item.TryFinishSucceeded(finishedAt, item.Result, out var reusable, out var waiting, out var recorded);
         worker.Cts = NextSource(cts, reusable);
         engine.Metrics.Ended(item.Queue.Name, TimeSpan.FromTicks(finishedAt - startedAt), "succeeded");
-        if (succeeded)
+        if (ended)
         {
-            engine.Logger.JobSucceeded(item.Id, item.Attempt);
-            engine.Retire(memory, item, finishedAt);
-            engine.Metrics.Finished(item.Queue.Name, JobStatus.Succeeded);
+            if (recorded)
+            {
+                engine.Logger.JobSucceeded(item.Id, item.Attempt);
+                engine.Retire(memory, item, finishedAt);
+                engine.Metrics.Finished(item.Queue.Name, JobStatus.Succeeded);
+            }
+            else
+            {
+                engine.Logger.TransitionRefused(item.Id, JobStatus.Succeeded);
+            }
+
             if (waiting is not null)
             {
                 item.Release(waiting);

@@ -113,11 +113,13 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
             while (true)
             {
                 // Go from job to job while the lanes hold some: only an empty queue costs an await.
-                while (queue.TryTake(out var item))
+                while (queue.TryTake(worker, out var item))
                 {
                     var run = RunSafely(item, worker, queue);
                     if (!run.IsCompletedSuccessfully)
                     {
+                        // The job went asynchronous: give back the slots held for the batch before waiting for it.
+                        queue.ReleaseTaken(worker);
                         await run.ConfigureAwait(false);
                     }
 
@@ -128,22 +130,30 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                         sinceYield = 0;
                         if (ThreadPool.PendingWorkItemCount > 0)
                         {
+                            queue.ReleaseTaken(worker);
+                            worker.LastReading = 0;
                             await Task.Yield();
                         }
                     }
                 }
 
                 worker.LastReading = 0;
-                if (await queue.TakeAsync().ConfigureAwait(false) is not { } next)
+                if (await queue.TakeAsync(worker).ConfigureAwait(false) is not { } next)
                 {
                     return;
                 }
 
-                await RunSafely(next, worker, queue).ConfigureAwait(false);
+                var first = RunSafely(next, worker, queue);
+                if (!first.IsCompletedSuccessfully)
+                {
+                    queue.ReleaseTaken(worker);
+                    await first.ConfigureAwait(false);
+                }
             }
         }
         finally
         {
+            queue.ReleaseTaken(worker);
             worker.Cts.Dispose();
         }
     }

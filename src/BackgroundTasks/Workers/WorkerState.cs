@@ -11,4 +11,7 @@ internal sealed class WorkerState(TimeProvider time)
     /// to the next one; 0 once the worker waited or ran a job the slow way.
     /// </summary>
     public long LastReading { get; set; }
+
+    /// <summary>Gets or sets how many queue slots of jobs this worker took it has not given back yet (see <see cref="NamedJobQueue.ReleaseTaken"/>).</summary>
+    public int TakenSlots { get; set; }
 }
