@@ -31,7 +31,7 @@ public sealed class BackgroundTasksContender(bool tracked) : IJobSystemContender
         {
             var builder = services.AddBackgroundJobs(o =>
             {
-                o.Queues[BackgroundJobsOptions.DefaultQueueName].Workers = PeerSettings.Workers;
+                o.Queues[BackgroundJobsOptions.DefaultQueueName].Workers = PeerSettings.BackgroundTasksWorkers;
                 o.Queues[BackgroundJobsOptions.DefaultQueueName].Capacity = PeerSettings.QueueCapacity;
             });
             if (!tracked)

@@ -16,8 +16,16 @@ public class EndToEndBenchmark : PeerBenchmarkBase
     private const int OursN = 200_000;
 
     /// <summary>Start every iteration from an empty store, so that iterations compare alike.</summary>
-    [IterationSetup(Targets = [nameof(BackgroundTasksTracked), nameof(BackgroundTasksNoStore)])]
+    [IterationSetup(Targets = [nameof(BackgroundTasksTracked), nameof(BackgroundTasksTrackedOneWorker), nameof(BackgroundTasksNoStore)])]
     public void FreshStore() => Restart();
+
+    /// <summary>BackgroundTasks with a single worker: no-op jobs need no second one, and one fewer thread than cores leaves the producer a core.</summary>
+    [GlobalSetup(Target = nameof(BackgroundTasksTrackedOneWorker))]
+    public void SetupOneWorker()
+    {
+        PeerSettings.BackgroundTasksWorkers = 1;
+        Start(Contender.BackgroundTasks);
+    }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = RawN)]
     public Task RawChannel() => RunAsync(JobBody.Counted, RawN);
@@ -36,6 +44,9 @@ public class EndToEndBenchmark : PeerBenchmarkBase
 
     [Benchmark(OperationsPerInvoke = OursN)]
     public Task BackgroundTasksTracked() => RunAsync(JobBody.Counted, OursN);
+
+    [Benchmark(OperationsPerInvoke = OursN)]
+    public Task BackgroundTasksTrackedOneWorker() => RunAsync(JobBody.Counted, OursN);
 
     [Benchmark(OperationsPerInvoke = OursN)]
     public Task BackgroundTasksNoStore() => RunAsync(JobBody.Counted, OursN);

@@ -25,4 +25,7 @@ public static class PeerSettings
 
     /// <summary>Gets the worker count of every contender: one per core.</summary>
     public static int Workers => Environment.ProcessorCount;
+
+    /// <summary>Gets or sets the worker count of BackgroundTasks' queue for the contenders started from now on (default: one per core).</summary>
+    public static int BackgroundTasksWorkers { get; set; } = Environment.ProcessorCount;
 }

@@ -11,7 +11,7 @@ namespace BackgroundTasks.Benchmarks.Peers;
 public static class QuickRun
 {
     /// <summary>
-    /// Runs <c>--quick [jobs] [capacity=N] [contender ...]</c>; defaults: 1,000,000 jobs, the default capacity,
+    /// Runs <c>--quick [jobs] [capacity=N] [workers=N] [contender ...]</c>; defaults: 1,000,000 jobs, the default capacity,
     /// the raw Channel and both BackgroundTasks modes.
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
@@ -24,13 +24,19 @@ public static class QuickRun
             rest.Remove(capacity);
         }
 
+        if (rest.FirstOrDefault(static a => a.StartsWith("workers=", StringComparison.Ordinal)) is { } workers)
+        {
+            PeerSettings.BackgroundTasksWorkers = int.Parse(workers["workers=".Length..], CultureInfo.InvariantCulture);
+            rest.Remove(workers);
+        }
+
         var kinds = rest.Select(static a => Enum.Parse<Contender>(a, ignoreCase: true)).ToList();
         if (kinds.Count == 0)
         {
             kinds = [Contender.RawChannel, Contender.BackgroundTasks, Contender.BackgroundTasksNoStore];
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, queue capacity {PeerSettings.QueueCapacity:N0}, 7 rounds, median\n\n| Contender | ns/job | jobs/s | CPU ns/job | B/job | GCs gen0/1/2 per round | GC pause ns/job |\n|---|---:|---:|---:|---:|---|---:|"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, BackgroundTasks capacity {PeerSettings.QueueCapacity:N0} and workers {PeerSettings.BackgroundTasksWorkers}, 7 rounds, median\n\n| Contender | ns/job | jobs/s | CPU ns/job | B/job | GCs gen0/1/2 per round | GC pause ns/job |\n|---|---:|---:|---:|---:|---|---:|"));
         foreach (var kind in kinds)
         {
             var times = new List<double>();

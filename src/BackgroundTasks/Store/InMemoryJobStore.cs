@@ -5,6 +5,13 @@ namespace BackgroundTasks;
 /// forgotten by the retention rules of <see cref="InMemoryJobStoreOptions"/>, so memory stays flat
 /// however many jobs run; jobs that have not finished are always kept.
 /// </summary>
+/// <remarks>
+/// The library records the jobs it runs here without building a <see cref="JobRecord"/> per change: a job
+/// and its entry are one object, and records are made only when read. A transition written through
+/// <see cref="TransitionAsync"/> for a job a host still runs is applied as for any job; a terminal one ends
+/// a job that has not started (it will not run, and its waiters wake), and a job that is running keeps
+/// running, but its own outcome no longer replaces the status written.
+/// </remarks>
 public sealed class InMemoryJobStore : IJobStore
 {
     private readonly JobEntryTable _jobs = new(1024);
