@@ -28,8 +28,16 @@ internal sealed class JobRunner(JobQueue engine)
             ? Math.Max(worker.LastReading, item.EnqueuedTicks)
             : engine.Time.GetUtcNow().UtcTicks;
         worker.LastReading = 0;
+
+        // The timeout runs from the start: armed before anyone can see the job Running.
+        var timed = ArmTimeout(item, cts);
         if (!item.TryStartRecorded(cts, startedAt))
         {
+            if (timed)
+            {
+                worker.Cts = NextSource(cts, reusable: true);
+            }
+
             return ValueTask.CompletedTask;
         }
 
@@ -85,6 +93,7 @@ internal sealed class JobRunner(JobQueue engine)
             return;
         }
 
+        ArmTimeout(item, worker.Cts);
         var startedAt = engine.Time.GetUtcNow();
         await engine.RecordAsync(item, new JobTransition(JobStatus.Running, item.Attempt, startedAt)).ConfigureAwait(false);
         var context = Begin(item, worker.Cts, out var activity);
@@ -101,14 +110,20 @@ internal sealed class JobRunner(JobQueue engine)
         await EndAsync(item, worker, context, activity, running, startedAt.UtcTicks).ConfigureAwait(false);
     }
 
-    /// <summary>Arms the timeout and builds the attempt's context, activity and metrics.</summary>
-    private JobContext Begin(JobWorkItem item, CancellationTokenSource cts, out Activity? activity)
+    private static bool ArmTimeout(JobWorkItem item, CancellationTokenSource cts)
     {
-        if (item.Timeout != Timeout.InfiniteTimeSpan)
+        if (item.Timeout == Timeout.InfiniteTimeSpan)
         {
-            cts.CancelAfter(item.Timeout);
+            return false;
         }
 
+        cts.CancelAfter(item.Timeout);
+        return true;
+    }
+
+    /// <summary>Builds the attempt's context, activity and metrics.</summary>
+    private JobContext Begin(JobWorkItem item, CancellationTokenSource cts, out Activity? activity)
+    {
         var context = new JobContext(item, cts.Token);
         activity = StartActivity(item);
         engine.Metrics.Started(item.Queue.Name);
