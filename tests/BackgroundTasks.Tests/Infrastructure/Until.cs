@@ -10,6 +10,19 @@ public static class Until
         cancellationToken.Register(static s => ((TaskCompletionSource)s!).TrySetCanceled(), stopped);
         return stopped.Task;
     }
+
+    /// <summary>Enqueues a job that runs until its token fires, and returns its id once it runs.</summary>
+    public static async Task<JobId> StartCancellableJobAsync(this IJobQueue queue, JobOptions? options, CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var id = await queue.EnqueueAsync(ctx =>
+        {
+            started.SetResult();
+            return Cancelled(ctx.CancellationToken);
+        }, options, cancellationToken);
+        await started.Task.WaitAsync(cancellationToken);
+        return id;
+    }
 }
 
 /// <summary>A bounded poll for conditions nothing signals: checks, yields, and fails with a message when the test's time is up.</summary>

@@ -29,13 +29,7 @@ public sealed class CancelTests
     public async Task CancelAsync_RunningJob_FiresItsTokenAndRecordsCancelled(CancellationToken ct)
     {
         await using var host = await JobsHost.StartAsync();
-        var started = new TaskCompletionSource();
-        var id = await host.Queue.EnqueueAsync(async ctx =>
-        {
-            started.SetResult();
-            await Until.Cancelled(ctx.CancellationToken);
-        }, new JobOptions { MaxAttempts = 3 }, ct);
-        await started.Task.WaitAsync(ct);
+        var id = await host.Queue.StartCancellableJobAsync(new JobOptions { MaxAttempts = 3 }, ct);
 
         Assert.That(await host.Monitor.CancelAsync(id, ct), Is.True);
         var record = await host.Monitor.WaitAsync(id, ct);

@@ -216,13 +216,7 @@ public sealed class DefaultStoreHotPathTests
     public async Task Job_RunsPastItsTimeout_TokenFiresAndRecordedTimedOut(CancellationToken ct)
     {
         await using var host = await DefaultStoreHost.StartAsync();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var id = await host.Queue.EnqueueAsync(async ctx =>
-        {
-            started.SetResult();
-            await Until.Cancelled(ctx.CancellationToken);
-        }, new JobOptions { Timeout = TimeSpan.FromSeconds(30) }, ct);
-        await started.Task.WaitAsync(ct);
+        var id = await host.Queue.StartCancellableJobAsync(new JobOptions { Timeout = TimeSpan.FromSeconds(30) }, ct);
 
         host.Clock.Advance(TimeSpan.FromSeconds(29));
         Assert.That(host.Record(id)!.Status, Is.EqualTo(JobStatus.Running));
@@ -293,13 +287,7 @@ public sealed class DefaultStoreHotPathTests
     public async Task CancelAsync_RunningJob_FiresItsTokenAndRecordsCancelledWithoutRetry(CancellationToken ct)
     {
         await using var host = await DefaultStoreHost.StartAsync();
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var id = await host.Queue.EnqueueAsync(async ctx =>
-        {
-            started.SetResult();
-            await Until.Cancelled(ctx.CancellationToken);
-        }, new JobOptions { MaxAttempts = 3 }, ct);
-        await started.Task.WaitAsync(ct);
+        var id = await host.Queue.StartCancellableJobAsync(new JobOptions { MaxAttempts = 3 }, ct);
 
         Assert.That(await host.Monitor.CancelAsync(id, ct), Is.True);
         var record = await host.Monitor.WaitAsync(id, ct);

@@ -7,13 +7,7 @@ public sealed class TimeoutTests
     public async Task Job_RunsPastTimeout_TokenFiresAndRecordedTimedOut(CancellationToken ct)
     {
         await using var host = await JobsHost.StartAsync();
-        var started = new TaskCompletionSource();
-        var id = await host.Queue.EnqueueAsync(async ctx =>
-        {
-            started.SetResult();
-            await Until.Cancelled(ctx.CancellationToken);
-        }, new JobOptions { Timeout = TimeSpan.FromSeconds(30) }, ct);
-        await started.Task.WaitAsync(ct);
+        var id = await host.Queue.StartCancellableJobAsync(new JobOptions { Timeout = TimeSpan.FromSeconds(30) }, ct);
 
         host.Time.Advance(TimeSpan.FromSeconds(29));
         Assert.That(host.Store.Get(id).Status, Is.EqualTo(JobStatus.Running));
