@@ -106,6 +106,19 @@ internal sealed partial class JobQueue
     internal void Retire(InMemoryJobStore memory, JobWorkItem item, long now)
         => memory.Retire(item, _storeSharesClock ? now : memory.Clock.GetUtcNow().UtcTicks);
 
+    /// <summary>The same from a worker, which hands its finished jobs over in batches.</summary>
+    internal void Retire(InMemoryJobStore memory, JobWorkItem item, long now, WorkerState worker)
+    {
+        if (_storeSharesClock)
+        {
+            worker.Retire(memory, item, now);
+        }
+        else
+        {
+            memory.Retire(item, memory.Clock.GetUtcNow().UtcTicks);
+        }
+    }
+
     private async ValueTask<bool> TransitionInStoreAsync(JobId id, JobTransition change)
     {
         for (var attempt = 1; ; attempt++)

@@ -136,9 +136,26 @@ public sealed class InMemoryJobStore : IJobStore
     {
         entry.RetainedSince = now;
         entry.NextFinished = null;
-        var previous = Interlocked.Exchange(ref _finishedTail, entry);
-        Volatile.Write(ref previous.NextFinished, entry);
-        Interlocked.Increment(ref _finishedCount);
+        RetireChain(entry, entry, 1, now);
+    }
+
+    /// <summary>
+    /// Gets how many finished jobs a worker may hand to retention at once (<see cref="RetireChain"/>): up to
+    /// 1/64 of <see cref="InMemoryJobStoreOptions.MaxFinishedJobs"/>, at most 16, and 1 (no batching) for a
+    /// small maximum, so that the store never holds more than a sliver beyond it.
+    /// </summary>
+    internal int RetireBatch => Math.Clamp(_maxFinished / 64, 1, 16);
+
+    /// <summary>
+    /// Hands a chain of finished jobs to retention in one step: <paramref name="first"/> to
+    /// <paramref name="last"/>, linked through <see cref="JobEntry.NextFinished"/>, oldest first, each with
+    /// its <see cref="JobEntry.RetainedSince"/> set. One exchange and one count for the whole chain.
+    /// </summary>
+    internal void RetireChain(JobEntry first, JobEntry last, int count, long now)
+    {
+        var previous = Interlocked.Exchange(ref _finishedTail, last);
+        Volatile.Write(ref previous.NextFinished, first);
+        Interlocked.Add(ref _finishedCount, count);
         Prune(now);
     }
 

@@ -68,7 +68,7 @@ internal sealed class JobRunner(JobQueue engine)
             if (recorded)
             {
                 engine.Logger.JobSucceeded(item.Id, item.Attempt);
-                engine.Retire(memory, item, finishedAt);
+                engine.Retire(memory, item, finishedAt, worker);
                 engine.Metrics.Finished(item.Queue.Name, JobStatus.Succeeded);
             }
             else

@@ -120,6 +120,7 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                     {
                         // The job went asynchronous: give back the slots held for the batch before waiting for it.
                         queue.ReleaseTaken(worker);
+                        worker.FlushRetired(engine.Memory);
                         await run.ConfigureAwait(false);
                     }
 
@@ -131,6 +132,7 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                         if (ThreadPool.PendingWorkItemCount > 0)
                         {
                             queue.ReleaseTaken(worker);
+                            worker.FlushRetired(engine.Memory);
                             worker.LastReading = 0;
                             await Task.Yield();
                         }
@@ -138,6 +140,7 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                 }
 
                 worker.LastReading = 0;
+                worker.FlushRetired(engine.Memory);
                 if (await queue.TakeAsync(worker).ConfigureAwait(false) is not { } next)
                 {
                     return;
@@ -147,6 +150,7 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                 if (!first.IsCompletedSuccessfully)
                 {
                     queue.ReleaseTaken(worker);
+                    worker.FlushRetired(engine.Memory);
                     await first.ConfigureAwait(false);
                 }
             }
@@ -154,6 +158,7 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
         finally
         {
             queue.ReleaseTaken(worker);
+            worker.FlushRetired(engine.Memory);
             worker.Cts.Dispose();
         }
     }

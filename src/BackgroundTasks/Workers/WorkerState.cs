@@ -14,4 +14,47 @@ internal sealed class WorkerState(TimeProvider time)
 
     /// <summary>Gets or sets how many queue slots of jobs this worker took it has not given back yet (see <see cref="NamedJobQueue.ReleaseTaken"/>).</summary>
     public int TakenSlots { get; set; }
+
+    private JobEntry? _retiredFirst;
+    private JobEntry? _retiredLast;
+    private int _retiredCount;
+    private long _retiredAt;
+
+    /// <summary>
+    /// Keeps a job that just finished (its terminal status recorded, its waiters told) for the in-memory
+    /// store's retention, which takes the worker's finished jobs in batches (<see cref="InMemoryJobStore.RetireBatch"/>).
+    /// </summary>
+    public void Retire(InMemoryJobStore store, JobEntry entry, long now)
+    {
+        entry.RetainedSince = now;
+        entry.NextFinished = null;
+        if (_retiredLast is null)
+        {
+            _retiredFirst = entry;
+        }
+        else
+        {
+            _retiredLast.NextFinished = entry;
+        }
+
+        _retiredLast = entry;
+        _retiredAt = now;
+        if (++_retiredCount >= store.RetireBatch)
+        {
+            FlushRetired(store);
+        }
+    }
+
+    /// <summary>Hands the finished jobs kept so far to the store's retention. Call it before the worker waits, yields or stops.</summary>
+    public void FlushRetired(InMemoryJobStore? store)
+    {
+        if (store is not null && _retiredFirst is { } first)
+        {
+            var last = _retiredLast!;
+            var count = _retiredCount;
+            _retiredFirst = _retiredLast = null;
+            _retiredCount = 0;
+            store.RetireChain(first, last, count, _retiredAt);
+        }
+    }
 }
