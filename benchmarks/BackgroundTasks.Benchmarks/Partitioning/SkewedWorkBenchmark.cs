@@ -94,4 +94,25 @@ public class SkewedWorkBenchmark
     [Benchmark]
     public double ParallelWorkPerItem()
         => ParallelWork.Aggregate(0, Count, static () => 0.0, static (i, local) => local + Workloads.Skewed(i, Step), static (a, b) => a + b);
+
+    /// <summary>The same range body with fixed-size chunks (<see cref="PartitionChunking.Dynamic"/>) instead of the default guided ones.</summary>
+    [Benchmark]
+    public double ParallelWorkRangeDynamic()
+    {
+        return ParallelWork.AggregateRange(
+            0,
+            Count,
+            static () => 0.0,
+            static (from, to, local) =>
+            {
+                for (var i = from; i < to; i++)
+                {
+                    local += Workloads.Skewed(i, Step);
+                }
+
+                return local;
+            },
+            static (a, b) => a + b,
+            new PartitionOptions { Chunking = PartitionChunking.Dynamic });
+    }
 }

@@ -150,4 +150,26 @@ public class UniformSumBenchmark
         var data = _data;
         return ParallelWork.Aggregate(0, data.Length, static () => 0.0, (i, local) => local + Workloads.Uniform(data[i]), static (a, b) => a + b);
     }
+
+    /// <summary>The same range body with fixed-size chunks (<see cref="PartitionChunking.Dynamic"/>) instead of the default guided ones.</summary>
+    [Benchmark]
+    public double ParallelWorkRangeDynamic()
+    {
+        var data = _data;
+        return ParallelWork.AggregateRange(
+            0,
+            data.Length,
+            static () => 0.0,
+            (from, to, local) =>
+            {
+                foreach (var x in data.AsSpan(from, to - from))
+                {
+                    local += Workloads.Uniform(x);
+                }
+
+                return local;
+            },
+            static (a, b) => a + b,
+            new PartitionOptions { Chunking = PartitionChunking.Dynamic });
+    }
 }
