@@ -75,7 +75,17 @@ public class SkewedWorkBenchmark
     public double Plinq() => ParallelEnumerable.Range(0, Count).Sum(static i => Workloads.Skewed(i, Step));
 
     [Benchmark]
-    public double ParallelWorkRange()
+    public double ParallelWorkRange() => SumByRanges(options: null);
+
+    [Benchmark]
+    public double ParallelWorkPerItem()
+        => ParallelWork.Aggregate(0, Count, static () => 0.0, static (i, local) => local + Workloads.Skewed(i, Step), static (a, b) => a + b);
+
+    /// <summary>The same range body with fixed-size chunks (<see cref="PartitionChunking.Dynamic"/>) instead of the default guided ones.</summary>
+    [Benchmark]
+    public double ParallelWorkRangeDynamic() => SumByRanges(new PartitionOptions { Chunking = PartitionChunking.Dynamic });
+
+    private static double SumByRanges(PartitionOptions? options)
         => ParallelWork.AggregateRange(
             0,
             Count,
@@ -89,30 +99,6 @@ public class SkewedWorkBenchmark
 
                 return local;
             },
-            static (a, b) => a + b);
-
-    [Benchmark]
-    public double ParallelWorkPerItem()
-        => ParallelWork.Aggregate(0, Count, static () => 0.0, static (i, local) => local + Workloads.Skewed(i, Step), static (a, b) => a + b);
-
-    /// <summary>The same range body with fixed-size chunks (<see cref="PartitionChunking.Dynamic"/>) instead of the default guided ones.</summary>
-    [Benchmark]
-    public double ParallelWorkRangeDynamic()
-    {
-        return ParallelWork.AggregateRange(
-            0,
-            Count,
-            static () => 0.0,
-            static (from, to, local) =>
-            {
-                for (var i = from; i < to; i++)
-                {
-                    local += Workloads.Skewed(i, Step);
-                }
-
-                return local;
-            },
             static (a, b) => a + b,
-            new PartitionOptions { Chunking = PartitionChunking.Dynamic });
-    }
+            options);
 }

@@ -124,7 +124,20 @@ public class UniformSumBenchmark
     public double Plinq() => _data.AsParallel().Sum(Workloads.Uniform);
 
     [Benchmark]
-    public double ParallelWorkRange()
+    public double ParallelWorkRange() => SumByRanges(options: null);
+
+    [Benchmark]
+    public double ParallelWorkPerItem()
+    {
+        var data = _data;
+        return ParallelWork.Aggregate(0, data.Length, static () => 0.0, (i, local) => local + Workloads.Uniform(data[i]), static (a, b) => a + b);
+    }
+
+    /// <summary>The same range body with fixed-size chunks (<see cref="PartitionChunking.Dynamic"/>) instead of the default guided ones.</summary>
+    [Benchmark]
+    public double ParallelWorkRangeDynamic() => SumByRanges(new PartitionOptions { Chunking = PartitionChunking.Dynamic });
+
+    private double SumByRanges(PartitionOptions? options)
     {
         var data = _data;
         return ParallelWork.AggregateRange(
@@ -141,35 +154,7 @@ public class UniformSumBenchmark
 
                 return local;
             },
-            static (a, b) => a + b);
-    }
-
-    [Benchmark]
-    public double ParallelWorkPerItem()
-    {
-        var data = _data;
-        return ParallelWork.Aggregate(0, data.Length, static () => 0.0, (i, local) => local + Workloads.Uniform(data[i]), static (a, b) => a + b);
-    }
-
-    /// <summary>The same range body with fixed-size chunks (<see cref="PartitionChunking.Dynamic"/>) instead of the default guided ones.</summary>
-    [Benchmark]
-    public double ParallelWorkRangeDynamic()
-    {
-        var data = _data;
-        return ParallelWork.AggregateRange(
-            0,
-            data.Length,
-            static () => 0.0,
-            (from, to, local) =>
-            {
-                foreach (var x in data.AsSpan(from, to - from))
-                {
-                    local += Workloads.Uniform(x);
-                }
-
-                return local;
-            },
             static (a, b) => a + b,
-            new PartitionOptions { Chunking = PartitionChunking.Dynamic });
+            options);
     }
 }

@@ -8,13 +8,6 @@ namespace BackgroundTasks.Benchmarks.Peers;
 /// </summary>
 public class EnqueueOnlyBenchmark : PeerBenchmarkBase
 {
-    private const int RawN = 1_000_000;
-    private const int DocsN = 500_000;
-    private const int CoravelN = 500_000;
-    private const int HangfireN = 5_000;
-    private const int QuartzN = 20_000;
-    private const int OursN = 200_000;
-
     /// <summary>Gets a capacity that holds the whole batch: the producer never waits, so only the enqueue is measured.</summary>
     protected override int QueueCapacity => PeerSettings.LargeCapacity;
 
@@ -26,26 +19,26 @@ public class EnqueueOnlyBenchmark : PeerBenchmarkBase
     [IterationCleanup]
     public void Drain() => Countdown.Wait();
 
-    [Benchmark(Baseline = true, OperationsPerInvoke = RawN)]
-    public Task RawChannel() => EnqueueAsync(RawN);
+    [Benchmark(Baseline = true, OperationsPerInvoke = NoOpBatch.Raw)]
+    public Task RawChannel() => EnqueueAsync(NoOpBatch.Raw);
 
-    [Benchmark(OperationsPerInvoke = DocsN)]
-    public Task DocsPattern() => EnqueueAsync(DocsN);
+    [Benchmark(OperationsPerInvoke = NoOpBatch.Docs)]
+    public Task DocsPattern() => EnqueueAsync(NoOpBatch.Docs);
 
-    [Benchmark(OperationsPerInvoke = CoravelN)]
-    public Task Coravel() => EnqueueAsync(CoravelN);
+    [Benchmark(OperationsPerInvoke = NoOpBatch.Coravel)]
+    public Task Coravel() => EnqueueAsync(NoOpBatch.Coravel);
 
-    [Benchmark(OperationsPerInvoke = HangfireN)]
-    public Task Hangfire() => EnqueueAsync(HangfireN);
+    [Benchmark(OperationsPerInvoke = NoOpBatch.Hangfire)]
+    public Task Hangfire() => EnqueueAsync(NoOpBatch.Hangfire);
 
-    [Benchmark(OperationsPerInvoke = QuartzN)]
-    public Task Quartz() => EnqueueAsync(QuartzN);
+    [Benchmark(OperationsPerInvoke = NoOpBatch.Quartz)]
+    public Task Quartz() => EnqueueAsync(NoOpBatch.Quartz);
 
-    [Benchmark(OperationsPerInvoke = OursN)]
-    public Task BackgroundTasksTracked() => EnqueueAsync(OursN);
+    [Benchmark(OperationsPerInvoke = NoOpBatch.Ours)]
+    public Task BackgroundTasksTracked() => EnqueueAsync(NoOpBatch.Ours);
 
-    [Benchmark(OperationsPerInvoke = OursN)]
-    public Task BackgroundTasksNoStore() => EnqueueAsync(OursN);
+    [Benchmark(OperationsPerInvoke = NoOpBatch.Ours)]
+    public Task BackgroundTasksNoStore() => EnqueueAsync(NoOpBatch.Ours);
 
     private async Task EnqueueAsync(int count)
     {

@@ -29,3 +29,17 @@ public static class PeerSettings
     /// <summary>Gets or sets the worker count of BackgroundTasks' queue for the contenders started from now on (default: one per core).</summary>
     public static int BackgroundTasksWorkers { get; set; } = Environment.ProcessorCount;
 }
+
+/// <summary>
+/// Jobs per invocation in the no-op classes (end to end, enqueue only): each contender gets a batch large
+/// enough to last 0.1 s or more, and to amortize Coravel's 1 s poll.
+/// </summary>
+public static class NoOpBatch
+{
+    public const int Raw = 1_000_000;
+    public const int Docs = 500_000;
+    public const int Coravel = 500_000;
+    public const int Hangfire = 5_000;
+    public const int Quartz = 20_000;
+    public const int Ours = 200_000;
+}

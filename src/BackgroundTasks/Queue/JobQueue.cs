@@ -106,17 +106,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
             item.HoldsSlot = true;
         }
 
-        ValueTask add;
-        try
-        {
-            add = AddToStoreAsync(item, dueAt, CancellationToken.None);
-        }
-        catch
-        {
-            ReleaseSlot(item);
-            throw;
-        }
-
+        var add = RecordNew(item, dueAt, CancellationToken.None);
         if (!add.IsCompleted)
         {
             // A store that answers asynchronously: the job is accepted now and enters its queue once recorded.
@@ -124,26 +114,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         }
         else
         {
-            try
-            {
-                // Completed already: observe it, so that a store that failed at once rejects the job here.
-                add.GetAwaiter().GetResult();
-            }
-            catch
-            {
-                ReleaseSlot(item);
-                throw;
-            }
-
-            if (!Admit(item, dueAt, out var mustRecord))
-            {
-                if (mustRecord)
-                {
-                    _ = RecordTerminalAsync(item, JobStatus.Cancelled, ShutdownError(), result: null).AsTask();
-                }
-
-                throw ShutDownException();
-            }
+            AdmitRecorded(add, item, dueAt);
         }
 
         id = item.Id;
@@ -278,26 +249,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
             if (item.Queue.TryReserve())
             {
                 item.HoldsSlot = true;
-                try
-                {
-                    AddToMemory(_memory, item, dueAt: null);
-                }
-                catch
-                {
-                    ReleaseSlot(item);
-                    throw;
-                }
-
-                if (!Admit(item, dueAt: null, out var mustRecord))
-                {
-                    if (mustRecord)
-                    {
-                        _ = RecordTerminalAsync(item, JobStatus.Cancelled, ShutdownError(), result: null).AsTask();
-                    }
-
-                    throw ShutDownException();
-                }
-
+                AdmitRecorded(RecordNew(item, dueAt: null, cancellationToken), item, dueAt: null);
                 return new ValueTask<JobId>(item.Id);
             }
         }
@@ -352,6 +304,48 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
         if (!Admit(item, dueAt, out var mustRecord) && mustRecord)
         {
             await RecordTerminalAsync(item, JobStatus.Cancelled, ShutdownError(), result: null).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts recording a new job; a store that throws at once gives the job's slot back.</summary>
+    private ValueTask RecordNew(JobWorkItem item, DateTimeOffset? dueAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return AddToStoreAsync(item, dueAt, cancellationToken);
+        }
+        catch
+        {
+            ReleaseSlot(item);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Admits a job whose recording completed already, or rejects it: the store's failure (slot given
+    /// back), or the shut-down exception when the queue closed meanwhile.
+    /// </summary>
+    private void AdmitRecorded(ValueTask add, JobWorkItem item, DateTimeOffset? dueAt)
+    {
+        try
+        {
+            // Completed already: observe it, so that a store that failed at once rejects the job here.
+            add.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            ReleaseSlot(item);
+            throw;
+        }
+
+        if (!Admit(item, dueAt, out var mustRecord))
+        {
+            if (mustRecord)
+            {
+                _ = RecordTerminalAsync(item, JobStatus.Cancelled, ShutdownError(), result: null).AsTask();
+            }
+
+            throw ShutDownException();
         }
     }
 

@@ -138,6 +138,7 @@ internal sealed class NamedJobQueue : IDisposable
     }
 
     /// <summary>Waits for the next job. Returns <see langword="null"/> when the worker should stop.</summary>
+    /// <remarks>The worker gives back the slots it took (<see cref="ReleaseTaken"/>) before it calls this, so that producers waiting for space get them.</remarks>
     public async ValueTask<JobWorkItem?> TakeAsync(WorkerState worker)
     {
         while (true)
@@ -152,8 +153,6 @@ internal sealed class NamedJobQueue : IDisposable
                 return item;
             }
 
-            // Nothing to run: give the slots back before waiting, so that producers waiting for space get them.
-            ReleaseTaken(worker);
             if (_closing.IsCancellationRequested)
             {
                 // Closed and empty: in drain mode the worker is done.

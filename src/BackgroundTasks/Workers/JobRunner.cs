@@ -42,17 +42,7 @@ internal sealed class JobRunner(JobQueue engine)
         }
 
         item.SignalChanged();
-        var context = Begin(item, cts, out var activity);
-        Task running;
-        try
-        {
-            running = item.InvokeAsync(context);
-        }
-        catch (Exception ex)
-        {
-            running = Task.FromException(ex);
-        }
-
+        var running = Invoke(item, cts, out var context, out var activity);
         if (!running.IsCompletedSuccessfully || activity is not null || !context.IsQuiet)
         {
             return EndAsync(item, worker, context, activity, running, startedAt);
@@ -96,17 +86,7 @@ internal sealed class JobRunner(JobQueue engine)
         ArmTimeout(item, worker.Cts);
         var startedAt = engine.Time.GetUtcNow();
         await engine.RecordAsync(item, new JobTransition(JobStatus.Running, item.Attempt, startedAt)).ConfigureAwait(false);
-        var context = Begin(item, worker.Cts, out var activity);
-        Task running;
-        try
-        {
-            running = item.InvokeAsync(context);
-        }
-        catch (Exception ex)
-        {
-            running = Task.FromException(ex);
-        }
-
+        var running = Invoke(item, worker.Cts, out var context, out var activity);
         await EndAsync(item, worker, context, activity, running, startedAt.UtcTicks).ConfigureAwait(false);
     }
 
@@ -121,13 +101,21 @@ internal sealed class JobRunner(JobQueue engine)
         return true;
     }
 
-    /// <summary>Builds the attempt's context, activity and metrics.</summary>
-    private JobContext Begin(JobWorkItem item, CancellationTokenSource cts, out Activity? activity)
+    /// <summary>Builds the attempt's context, activity and metrics, and calls the job's delegate.</summary>
+    /// <returns>The attempt: a task, also when the delegate threw before returning one.</returns>
+    private Task Invoke(JobWorkItem item, CancellationTokenSource cts, out JobContext context, out Activity? activity)
     {
-        var context = new JobContext(item, cts.Token);
+        context = new JobContext(item, cts.Token);
         activity = StartActivity(item);
         engine.Metrics.Started(item.Queue.Name);
-        return context;
+        try
+        {
+            return item.InvokeAsync(context);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
     }
 
     /// <summary>Waits for the attempt, ends it (progress flushed, scope disposed, activity ended) and records its outcome.</summary>

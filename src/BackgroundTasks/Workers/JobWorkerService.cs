@@ -118,9 +118,8 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                     var run = RunSafely(item, worker, queue);
                     if (!run.IsCompletedSuccessfully)
                     {
-                        // The job went asynchronous: give back the slots held for the batch before waiting for it.
-                        queue.ReleaseTaken(worker);
-                        worker.FlushRetired(engine.Memory);
+                        // The job went asynchronous: hand back what the batch holds before waiting for it.
+                        HandBack(queue, worker);
                         await run.ConfigureAwait(false);
                     }
 
@@ -131,16 +130,13 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                         sinceYield = 0;
                         if (ThreadPool.PendingWorkItemCount > 0)
                         {
-                            queue.ReleaseTaken(worker);
-                            worker.FlushRetired(engine.Memory);
-                            worker.LastReading = 0;
+                            HandBack(queue, worker);
                             await Task.Yield();
                         }
                     }
                 }
 
-                worker.LastReading = 0;
-                worker.FlushRetired(engine.Memory);
+                HandBack(queue, worker);
                 if (await queue.TakeAsync(worker).ConfigureAwait(false) is not { } next)
                 {
                     return;
@@ -149,18 +145,27 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                 var first = RunSafely(next, worker, queue);
                 if (!first.IsCompletedSuccessfully)
                 {
-                    queue.ReleaseTaken(worker);
-                    worker.FlushRetired(engine.Memory);
+                    HandBack(queue, worker);
                     await first.ConfigureAwait(false);
                 }
             }
         }
         finally
         {
-            queue.ReleaseTaken(worker);
-            worker.FlushRetired(engine.Memory);
+            HandBack(queue, worker);
             worker.Cts.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Ends a run of back-to-back jobs (the worker is about to wait, yield or stop): gives back the queue
+    /// slots and the finished jobs it batched, and forgets its clock reading.
+    /// </summary>
+    private void HandBack(NamedJobQueue queue, WorkerState worker)
+    {
+        queue.ReleaseTaken(worker);
+        worker.FlushRetired(engine.Memory);
+        worker.LastReading = 0;
     }
 
     private ValueTask RunSafely(JobWorkItem item, WorkerState worker, NamedJobQueue queue)
