@@ -13,7 +13,7 @@ namespace BackgroundTasks.Benchmarks.Peers;
 [MemoryDiagnoser]
 [Config(typeof(PeerConfig))]
 [InvocationCount(1)]
-[WarmupCount(3)]
+[WarmupCount(5)]
 [MinIterationCount(10)]
 [MaxIterationCount(20)]
 public abstract class PeerBenchmarkBase

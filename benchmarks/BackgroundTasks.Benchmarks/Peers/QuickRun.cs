@@ -11,8 +11,8 @@ namespace BackgroundTasks.Benchmarks.Peers;
 public static class QuickRun
 {
     /// <summary>
-    /// Runs <c>--quick [jobs] [capacity=N] [workers=N] [contender ...]</c>; defaults: 1,000,000 jobs, the default capacity,
-    /// the raw Channel and both BackgroundTasks modes.
+    /// Runs <c>--quick [jobs] [capacity=N] [workers=N] [rounds] [contender ...]</c>; defaults: 1,000,000 jobs, the default
+    /// capacity, the raw Channel and both BackgroundTasks modes. <c>rounds</c> prints every round, not just the median.
     /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -30,6 +30,7 @@ public static class QuickRun
             rest.Remove(workers);
         }
 
+        var printRounds = rest.Remove("rounds");
         var kinds = rest.Select(static a => Enum.Parse<Contender>(a, ignoreCase: true)).ToList();
         if (kinds.Count == 0)
         {
@@ -55,12 +56,23 @@ public static class QuickRun
                 var started = Stopwatch.GetTimestamp();
 
                 // As under BenchmarkDotNet: the producer starts on a thread of its own, not on the thread pool.
-                var producer = new Thread(() => contender.RunAsync(JobBody.Counted, jobs).GetAwaiter().GetResult());
+                // Wait for it without blocking a thread-pool thread, which would leave the pool a thread short.
+                var produced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var producer = new Thread(() =>
+                {
+                    contender.RunAsync(JobBody.Counted, jobs).GetAwaiter().GetResult();
+                    produced.SetResult();
+                });
                 producer.Start();
-                producer.Join();
+                await produced.Task;
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 bytes.Add((GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)jobs);
                 times.Add(elapsed.TotalNanoseconds / jobs);
+                if (printRounds)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kind} round {round + 1}: {elapsed.TotalNanoseconds / jobs:N1} ns/job"));
+                }
+
                 cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalNanoseconds / jobs);
                 pauses.Add((GC.GetTotalPauseDuration() - pauseBefore).TotalNanoseconds / jobs);
                 gcs = $"{GC.CollectionCount(0) - gcBefore[0]}/{GC.CollectionCount(1) - gcBefore[1]}/{GC.CollectionCount(2) - gcBefore[2]}";
