@@ -14,6 +14,11 @@ if (args.Length > 0 && args[0] == "--quick")
     return await QuickRun.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "--pairs")
+{
+    return BackgroundTasks.Benchmarks.Partitioning.PairedRun.Run(args);
+}
+
 if (args.Length > 0 && args[0] == "--alloc")
 {
     return await AllocationProfile.RunAsync();

@@ -10,6 +10,8 @@ namespace BackgroundTasks.Benchmarks.Peers;
 /// </summary>
 public static class QuickRun
 {
+    private const int Rounds = 7;
+
     /// <summary>
     /// Runs <c>--quick [jobs] [capacity=N] [workers=N] [rounds] [contender ...]</c>; defaults: 1,000,000 jobs, the default
     /// capacity, the raw Channel and both BackgroundTasks modes. <c>rounds</c> prints every round, not just the median.
@@ -37,55 +39,79 @@ public static class QuickRun
             kinds = [Contender.RawChannel, Contender.BackgroundTasks, Contender.BackgroundTasksNoStore];
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, BackgroundTasks capacity {PeerSettings.QueueCapacity:N0} and workers {PeerSettings.BackgroundTasksWorkers}, 7 rounds, median\n\n| Contender | ns/job | jobs/s | CPU ns/job | B/job | GCs gen0/1/2 per round | GC pause ns/job |\n|---|---:|---:|---:|---:|---|---:|"));
-        foreach (var kind in kinds)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, BackgroundTasks capacity {PeerSettings.QueueCapacity:N0} and workers {PeerSettings.BackgroundTasksWorkers}, {Rounds} rounds, contenders interleaved, median\n"));
+        var rounds = kinds.ToDictionary(static kind => kind, static _ => new List<Round>());
+        for (var round = 0; round < Rounds; round++)
         {
-            var times = new List<double>();
-            var bytes = new List<double>();
-            var cpu = new List<double>();
-            var gcs = string.Empty;
-            var pauses = new List<double>();
-            for (var round = 0; round < 7; round++)
+            // Interleaved: every contender runs once per round, so that the ratios below compare runs a
+            // second apart, not two different minutes of a machine whose speed drifts.
+            foreach (var kind in kinds)
             {
-                // A fresh contender per round, as in the BenchmarkDotNet suite, so that every round starts from an empty store.
-                await using var contender = await Contenders.StartAsync(kind);
-                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                var pauseBefore = GC.GetTotalPauseDuration();
-                int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
-                var started = Stopwatch.GetTimestamp();
-
-                // As under BenchmarkDotNet: the producer starts on a thread of its own, not on the thread pool.
-                // Wait for it without blocking a thread-pool thread, which would leave the pool a thread short.
-                var produced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                var producer = new Thread(() =>
-                {
-                    contender.RunAsync(JobBody.Counted, jobs).GetAwaiter().GetResult();
-                    produced.SetResult();
-                });
-                producer.Start();
-                await produced.Task;
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                bytes.Add((GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)jobs);
-                times.Add(elapsed.TotalNanoseconds / jobs);
+                var measured = await MeasureAsync(kind, jobs);
+                rounds[kind].Add(measured);
                 if (printRounds)
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kind} round {round + 1}: {elapsed.TotalNanoseconds / jobs:N1} ns/job"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1} {kind}: {measured.NsPerJob:N1} ns/job"));
                 }
-
-                cpu.Add((Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalNanoseconds / jobs);
-                pauses.Add((GC.GetTotalPauseDuration() - pauseBefore).TotalNanoseconds / jobs);
-                gcs = $"{GC.CollectionCount(0) - gcBefore[0]}/{GC.CollectionCount(1) - gcBefore[1]}/{GC.CollectionCount(2) - gcBefore[2]}";
             }
+        }
 
-            times.Sort();
-            bytes.Sort();
-            cpu.Sort();
-            pauses.Sort();
-            var ns = times[times.Count / 2];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {ns:N1} | {1e9 / ns:N0} | {cpu[cpu.Count / 2]:N0} | {bytes[bytes.Count / 2]:N0} | {gcs} | {pauses[pauses.Count / 2]:N0} |"));
+        Console.WriteLine("| Contender | ns/job | jobs/s | CPU ns/job | B/job | GCs gen0/1/2 per round | GC pause ns/job |\n|---|---:|---:|---:|---:|---|---:|");
+        foreach (var kind in kinds)
+        {
+            var runs = rounds[kind];
+            var ns = Median(runs.Select(static r => r.NsPerJob));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {ns:N1} | {1e9 / ns:N0} | {Median(runs.Select(static r => r.CpuNsPerJob)):N0} | {Median(runs.Select(static r => r.BytesPerJob)):N0} | {runs[^1].Collections} | {Median(runs.Select(static r => r.PauseNsPerJob)):N0} |"));
+        }
+
+        if (kinds.Count > 1)
+        {
+            var baseline = kinds[0];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nThroughput against {baseline} in the same round ({baseline} ns/job ÷ contender ns/job):\n\n| Contender | median | min | max | per round |\n|---|---:|---:|---:|---|"));
+            foreach (var kind in kinds.Skip(1))
+            {
+                var ratios = rounds[kind].Select((r, i) => rounds[baseline][i].NsPerJob / r.NsPerJob).ToList();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {kind} | {Median(ratios):N2}× | {ratios.Min():N2}× | {ratios.Max():N2}× | {string.Join(", ", ratios.Select(static x => x.ToString("N2", CultureInfo.InvariantCulture)))} |"));
+            }
         }
 
         return 0;
     }
+
+    private static async Task<Round> MeasureAsync(Contender kind, int jobs)
+    {
+        // A fresh contender per round, as in the BenchmarkDotNet suite, so that every round starts from an empty store.
+        await using var contender = await Contenders.StartAsync(kind);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var pauseBefore = GC.GetTotalPauseDuration();
+        int[] gcBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var started = Stopwatch.GetTimestamp();
+
+        // As under BenchmarkDotNet: the producer starts on a thread of its own, not on the thread pool.
+        // Wait for it without blocking a thread-pool thread, which would leave the pool a thread short.
+        var produced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var producer = new Thread(() =>
+        {
+            contender.RunAsync(JobBody.Counted, jobs).GetAwaiter().GetResult();
+            produced.SetResult();
+        });
+        producer.Start();
+        await produced.Task;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        return new Round(
+            elapsed.TotalNanoseconds / jobs,
+            (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalNanoseconds / jobs,
+            (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)jobs,
+            (GC.GetTotalPauseDuration() - pauseBefore).TotalNanoseconds / jobs,
+            $"{GC.CollectionCount(0) - gcBefore[0]}/{GC.CollectionCount(1) - gcBefore[1]}/{GC.CollectionCount(2) - gcBefore[2]}");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private sealed record Round(double NsPerJob, double CpuNsPerJob, double BytesPerJob, double PauseNsPerJob, string Collections);
 }
