@@ -18,6 +18,9 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
 
     private JobQueue Engine => _item.Queue.Engine;
 
+    /// <summary>Gets the job this context belongs to.</summary>
+    internal JobWorkItem Item => _item;
+
     /// <summary>Gets the job's id.</summary>
     public JobId Id => _item.Id;
 

@@ -18,9 +18,12 @@ public static partial class JobContextParallelExtensions
     /// child still waiting or running is cancelled and this throws <see cref="OperationCanceledException"/>.
     /// </para>
     /// <para>
-    /// This job holds a worker slot while it waits. Send the children to another queue
-    /// (<see cref="JobOptions.Queue"/> in <paramref name="childOptions"/>), or make sure this job's queue has
-    /// workers to spare: children of a parent that fills its queue's last slot would wait forever.
+    /// Children sent to this job's own queue do not need a free worker: while no worker has taken them, this
+    /// job runs them itself, one after the other, in the worker slot it holds. So parents that take every
+    /// worker of their queue still finish. Children of another queue wait for that queue's workers, whose
+    /// number stays the limit there. Delayed children wait for their time. Two limits remain. The queue must
+    /// have room for the children, since this job enqueues them all before it runs any. And a queue with a
+    /// single worker is refused, because a capacity too small for the children could never be freed.
     /// </para>
     /// </remarks>
     /// <typeparam name="TInput">The type of one child's input.</typeparam>
@@ -98,6 +101,7 @@ public static partial class JobContextParallelExtensions
             }
 
             context.ReportItems(0, count);
+            await RunWaitingChildrenAsync(context, ids).ConfigureAwait(false);
             var waits = new Task<JobRecord>[ids.Count];
             for (var i = 0; i < waits.Length; i++)
             {
@@ -126,6 +130,71 @@ public static partial class JobContextParallelExtensions
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs, in this job's worker slot, the children that wait in this job's own queue and that no worker has
+    /// taken yet: a parent that holds a worker never waits for a worker to free up for its own children. A
+    /// child that a worker starts meanwhile is skipped (starting is atomic), and the worker that later finds an
+    /// already-run child in the lane drops it and gives its slot back. Delayed and retrying children (those
+    /// with a timer) are left to their time, and children of other queues to those queues' workers.
+    /// </summary>
+    private static async Task RunWaitingChildrenAsync(JobContext context, List<JobId> ids)
+    {
+        var parent = context.Item;
+        var queue = parent.Queue;
+        var engine = queue.Engine;
+        JobRunner? runner = null;
+        WorkerState? worker = null;
+        try
+        {
+            foreach (var id in ids)
+            {
+                if (context.CancellationToken.IsCancellationRequested || engine.IsClosed)
+                {
+                    return;
+                }
+
+                if (!engine.TryGetAlive(id, out var child)
+                    || !ReferenceEquals(child.Queue, queue)
+                    || child.IsRunning
+                    || child.IsFinished
+                    || child.Timer is not null)
+                {
+                    continue;
+                }
+
+                runner ??= new JobRunner(engine);
+                worker ??= new WorkerState(engine.Time);
+                worker.LastReading = 0;
+
+                // The parent's cancellation reaches the child it runs as it would reach one on a worker.
+                using var relay = context.CancellationToken.Register(static state => ((JobWorkItem)state!).CancelRunning(JobCancelReason.ById), child);
+                if (context.CancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await runner.RunAsync(child, worker).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // The runner records every outcome itself; reaching here is a bug, which must not fail the parent.
+                    engine.Logger.WorkerFailed(ex, queue.Name);
+                    worker.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+                }
+            }
+        }
+        finally
+        {
+            if (worker is not null)
+            {
+                worker.FlushRetired(engine.Memory);
+                worker.Cts.Dispose();
+            }
         }
     }
 

@@ -167,4 +167,79 @@ public class JobContextParallelExtensionsTests
         Assert.That(parent.Error!.Type, Is.EqualTo(typeof(InvalidOperationException).FullName));
         Assert.That(await _monitor.QueryAsync(new JobQuery { ParentId = parentId }, cancellationToken), Is.Empty);
     }
+
+    [Test]
+    public async Task FanOutAsync_ParentsHoldEveryWorkerOfTheirQueue_TheyRunTheirChildrenThemselves(CancellationToken cancellationToken)
+    {
+        // The default queue has 2 workers; both parents hold one and fan out to their own queue.
+        var parentsRunning = 0;
+        var bothRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<JobContext, Task<int>> parent = async ctx =>
+        {
+            if (Interlocked.Increment(ref parentsRunning) == 2)
+            {
+                bothRunning.SetResult();
+            }
+
+            await bothRunning.Task.WaitAsync(ctx.CancellationToken);
+            var tripled = await ctx.FanOutAsync(Enumerable.Range(1, 3), static (x, _) => Task.FromResult(3 * x));
+            return tripled.Sum();
+        };
+
+        var first = await _jobs.EnqueueAsync(parent, cancellationToken: cancellationToken);
+        var second = await _jobs.EnqueueAsync(parent, cancellationToken: cancellationToken);
+        var parents = await Task.WhenAll(_monitor.WaitAsync(first, cancellationToken), _monitor.WaitAsync(second, cancellationToken));
+        var children = await _monitor.QueryAsync(new JobQuery { ParentId = first }, cancellationToken);
+
+        Assert.That(parents.Select(static p => (p.Status, p.Result)), Is.All.EqualTo((JobStatus.Succeeded, (object?)18)), "Without a free worker, each parent must run its own children instead of waiting forever.");
+        Assert.That(children.Select(static c => (c.Status, c.Queue, c.Attempt)), Is.All.EqualTo((JobStatus.Succeeded, BackgroundJobsOptions.DefaultQueueName, 1)));
+        Assert.That(children, Has.Count.EqualTo(3));
+    }
+
+    [Test]
+    public async Task FanOutAsync_ChildrenOfAnotherQueue_WaitForThatQueuesWorker(CancellationToken cancellationToken)
+    {
+        // "single" has one worker, held by a blocker: the parent must not run the children in its own slot,
+        // which would break that queue's limit of one job at a time.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = await _jobs.EnqueueAsync(_ => release.Task, new JobOptions { Queue = "single" }, cancellationToken);
+        var parentId = await _jobs.EnqueueAsync(
+            ctx => ctx.FanOutAsync(Enumerable.Range(0, 2), static (_, _) => Task.CompletedTask, new JobOptions { Queue = "single" }),
+            cancellationToken: cancellationToken);
+
+        while ((await _monitor.QueryAsync(new JobQuery { ParentId = parentId }, cancellationToken)).Count < 2)
+        {
+            Assert.That(cancellationToken.IsCancellationRequested, Is.False, "Timed out waiting for the parent to enqueue its two children.");
+            await Task.Yield();
+        }
+
+        release.SetResult();
+        var parent = await _monitor.WaitAsync(parentId, cancellationToken);
+        var blocked = await _monitor.WaitAsync(blocker, cancellationToken);
+        var children = await _monitor.QueryAsync(new JobQuery { ParentId = parentId }, cancellationToken);
+
+        Assert.That(parent.Status, Is.EqualTo(JobStatus.Succeeded));
+        Assert.That(children.Select(static c => c.StartedAt), Is.All.GreaterThanOrEqualTo(blocked.FinishedAt!.Value), "The children started before the only worker of their queue was free.");
+    }
+
+    [Test]
+    public async Task FanOutAsync_DelayedChildren_AreNotRunBeforeTheirTime(CancellationToken cancellationToken)
+    {
+        var parentId = await _jobs.EnqueueAsync(
+            ctx => ctx.FanOutAsync([1], static (_, _) => Task.CompletedTask, new JobOptions { Delay = TimeSpan.FromHours(1) }),
+            cancellationToken: cancellationToken);
+        IReadOnlyList<JobRecord> children;
+        while ((children = await _monitor.QueryAsync(new JobQuery { ParentId = parentId }, cancellationToken)).Count == 0)
+        {
+            Assert.That(cancellationToken.IsCancellationRequested, Is.False, "Timed out waiting for the parent to enqueue its child.");
+            await Task.Yield();
+        }
+
+        await _monitor.CancelAsync(parentId, cancellationToken);
+        var parent = await _monitor.WaitAsync(parentId, cancellationToken);
+        var child = await _monitor.WaitAsync(children[0].Id, cancellationToken);
+
+        Assert.That(parent.Status, Is.EqualTo(JobStatus.Cancelled));
+        Assert.That((child.Status, child.StartedAt), Is.EqualTo((JobStatus.Cancelled, (DateTimeOffset?)null)), "A child delayed by an hour must not run early in its parent's slot.");
+    }
 }
