@@ -52,13 +52,17 @@ internal sealed class IndexRun<TBody, TLocal> : ParallelRun<TLocal>
                 break;
             case PartitionChunking.Dynamic:
                 degree = options.EffectiveDegree(count);
-                chunk = min > 0 ? min : Math.Clamp(count / (degree * 32L), 1, 16 * 1024);
+                chunk = min > 0 ? min : DynamicChunk(count, degree);
                 degree = options.EffectiveDegree(CeilDiv(count, chunk));
                 break;
             default:
                 guided = true;
                 minChunk = Math.Max(1, min);
                 degree = options.EffectiveDegree(CeilDiv(count, minChunk));
+
+                // No claim larger than a dynamic chunk: a worker slowed down while it holds a quarter of the
+                // input (a busy neighbour on a VM, a core shared with other work) would hold everyone up.
+                chunk = Math.Max(minChunk, DynamicChunk(count, degree));
                 break;
         }
 
@@ -83,6 +87,9 @@ internal sealed class IndexRun<TBody, TLocal> : ParallelRun<TLocal>
     }
 
     private static long CeilDiv(long value, long divisor) => ((value - 1) / divisor) + 1;
+
+    /// <summary>About 32 chunks per worker, at most 16 Ki items each.</summary>
+    private static long DynamicChunk(long count, int degree) => Math.Clamp(count / (degree * 32L), 1, 16 * 1024);
 
     private bool TryClaim(out long start, out long end)
     {
@@ -110,7 +117,7 @@ internal sealed class IndexRun<TBody, TLocal> : ParallelRun<TLocal>
                 return false;
             }
 
-            var size = Math.Min(left, Math.Max(_minChunk, left / _divisor));
+            var size = Math.Min(left, Math.Max(_minChunk, Math.Min(_chunk, left / _divisor)));
             end = start + size;
             if (Interlocked.CompareExchange(ref _next, end, start) == start)
             {

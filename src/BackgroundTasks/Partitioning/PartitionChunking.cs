@@ -5,8 +5,10 @@ public enum PartitionChunking
 {
     /// <summary>
     /// Chunks shrink as the work runs out: each claim takes a share of what is left (about
-    /// 1 / (2 × workers)), down to <see cref="PartitionOptions.MinChunkSize"/>. Few claims, and a balanced
-    /// finish even when items cost different amounts. The default.
+    /// 1 / (2 × workers)), never more than a <see cref="Dynamic"/> chunk and never less than
+    /// <see cref="PartitionOptions.MinChunkSize"/>. A balanced finish even when items cost different amounts,
+    /// and no worker holds a large part of the input, so a worker slowed down by other work on its core
+    /// cannot hold up the rest. The default.
     /// </summary>
     Guided = 0,
 

@@ -35,6 +35,25 @@ public class ParallelWorkTests
         AssertEachOnce(hits);
     }
 
+    [TestCase(2, 1_000_000, 15_625)]
+    [TestCase(4, 100_000_000, 16_384)]
+    public void ForRange_Guided_NoClaimIsLargerThanADynamicChunk(int degree, int size, int largest)
+    {
+        // A claim of a quarter of the input would let one slowed-down worker hold up the whole loop.
+        var biggest = 0;
+        var sizes = new ConcurrentBag<int>();
+
+        ParallelWork.ForRange(0, size, (from, to) =>
+        {
+            Peak.Raise(ref biggest, to - from);
+            sizes.Add(to - from);
+        }, new PartitionOptions { MaxDegreeOfParallelism = degree });
+
+        Assert.That(biggest, Is.EqualTo(largest), "the largest claim is one dynamic chunk: size / (32 × workers), at most 16 Ki items");
+        Assert.That(sizes.Sum(), Is.EqualTo(size));
+        Assert.That(sizes.Min(), Is.LessThan(largest), "the last claims shrink, as guided chunks do");
+    }
+
     [TestCaseSource(nameof(ModesAndSizes))]
     public void ForRange_EveryChunkingAndSize_CoversEachIndexExactlyOnce(PartitionChunking chunking, int size, int minChunk)
     {
