@@ -20,10 +20,12 @@ public static partial class JobContextParallelExtensions
     /// <para>
     /// Children sent to this job's own queue do not need a free worker: while no worker has taken them, this
     /// job runs them itself, one after the other, in the worker slot it holds. So parents that take every
-    /// worker of their queue still finish. Children of another queue wait for that queue's workers, whose
-    /// number stays the limit there. Delayed children wait for their time. Two limits remain. The queue must
-    /// have room for the children, since this job enqueues them all before it runs any. And a queue with a
-    /// single worker is refused, because a capacity too small for the children could never be freed.
+    /// worker of their queue still finish. This covers children without retries, the default
+    /// (<see cref="JobOptions.MaxAttempts"/> of 1). Children of another queue wait for that queue's workers,
+    /// whose number stays the limit there. Delayed children wait for their time, and children that may retry
+    /// wait for a worker. The queue must have room for the children, since this job enqueues them all before
+    /// it runs any. A queue with a single worker is refused, because a capacity too small for the children
+    /// could never be freed.
     /// </para>
     /// </remarks>
     /// <typeparam name="TInput">The type of one child's input.</typeparam>
@@ -137,8 +139,8 @@ public static partial class JobContextParallelExtensions
     /// Runs, in this job's worker slot, the children that wait in this job's own queue and that no worker has
     /// taken yet: a parent that holds a worker never waits for a worker to free up for its own children. A
     /// child that a worker starts meanwhile is skipped (starting is atomic), and the worker that later finds an
-    /// already-run child in the lane drops it and gives its slot back. Delayed and retrying children (those
-    /// with a timer) are left to their time, and children of other queues to those queues' workers.
+    /// already-run child in the lane drops it and gives its slot back. Children that may retry, delayed
+    /// children, and children of other queues are left to the workers.
     /// </summary>
     private static async Task RunWaitingChildrenAsync(JobContext context, List<JobId> ids)
     {
@@ -156,8 +158,11 @@ public static partial class JobContextParallelExtensions
                     return;
                 }
 
+                // A child that may retry is left to the workers: after a failed attempt here, its entry would
+                // still wait in the lane, and a worker taking it would start the retry before its back-off.
                 if (!engine.TryGetAlive(id, out var child)
                     || !ReferenceEquals(child.Queue, queue)
+                    || child.MaxAttempts != 1
                     || child.IsRunning
                     || child.IsFinished
                     || child.Timer is not null)

@@ -242,4 +242,31 @@ public class JobContextParallelExtensionsTests
         Assert.That(parent.Status, Is.EqualTo(JobStatus.Cancelled));
         Assert.That((child.Status, child.StartedAt), Is.EqualTo((JobStatus.Cancelled, (DateTimeOffset?)null)), "A child delayed by an hour must not run early in its parent's slot.");
     }
+
+    [Test]
+    public async Task FanOutAsync_ChildThatMayRetry_KeepsItsBackOff(CancellationToken cancellationToken)
+    {
+        // The child fails its first attempt and must then wait an hour. Had the parent run that attempt
+        // itself, the child's entry would still sit in the lane, and the free worker would start attempt 2 at once.
+        var parentId = await _jobs.EnqueueAsync(
+            ctx => ctx.FanOutAsync([1], static (_, _) => throw new InvalidOperationException("first attempt fails"), new JobOptions
+            {
+                MaxAttempts = 2,
+                Backoff = new RetryBackoff { InitialDelay = TimeSpan.FromHours(1), Jitter = 0 },
+            }),
+            cancellationToken: cancellationToken);
+        JobRecord? child = null;
+        while (child is not { Status: JobStatus.Retrying } && child?.Status.IsTerminal() != true)
+        {
+            Assert.That(cancellationToken.IsCancellationRequested, Is.False, "Timed out waiting for the child's first attempt to fail.");
+            await Task.Yield();
+            child = (await _monitor.QueryAsync(new JobQuery { ParentId = parentId }, cancellationToken)).SingleOrDefault();
+        }
+
+        await _monitor.CancelAsync(parentId, cancellationToken);
+        await _monitor.WaitAsync(parentId, cancellationToken);
+        var ended = await _monitor.WaitAsync(child.Id, cancellationToken);
+
+        Assert.That((ended.Status, ended.Attempt), Is.EqualTo((JobStatus.Cancelled, 1)), "The retry started before its hour of back-off.");
+    }
 }
