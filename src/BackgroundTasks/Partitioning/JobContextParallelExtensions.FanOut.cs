@@ -181,16 +181,7 @@ public static partial class JobContextParallelExtensions
                     return;
                 }
 
-                try
-                {
-                    await runner.RunAsync(child, worker).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    // The runner records every outcome itself; reaching here is a bug, which must not fail the parent.
-                    engine.Logger.WorkerFailed(ex, queue.Name);
-                    worker.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
-                }
+                await runner.RunSafely(child, worker).ConfigureAwait(false);
             }
         }
         finally

@@ -76,6 +76,47 @@ internal sealed class JobRunner(JobQueue engine)
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Runs a job as <see cref="RunAsync"/> does, for a worker loop (or a parent running its children in its
+    /// worker): a failure of the runner itself is logged and leaves the worker with a fresh token source,
+    /// never an exception that would end the loop.
+    /// </summary>
+    public ValueTask RunSafely(JobWorkItem item, WorkerState worker)
+    {
+        ValueTask run;
+        try
+        {
+            run = RunAsync(item, worker);
+        }
+        catch (Exception ex)
+        {
+            OnRunnerFailed(ex, item, worker);
+            return ValueTask.CompletedTask;
+        }
+
+        return run.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitSafelyAsync(run, item, worker);
+    }
+
+    private async ValueTask AwaitSafelyAsync(ValueTask run, JobWorkItem item, WorkerState worker)
+    {
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            OnRunnerFailed(ex, item, worker);
+        }
+    }
+
+    // The runner records every outcome itself; reaching here is a bug, which must not kill the worker.
+    private void OnRunnerFailed(Exception ex, JobWorkItem item, WorkerState worker)
+    {
+        engine.Logger.WorkerFailed(ex, item.Queue.Name);
+        worker.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+        worker.LastReading = 0;
+    }
+
     private async ValueTask RunWithStoreAsync(JobWorkItem item, WorkerState worker)
     {
         if (!item.TryStart(worker.Cts))

@@ -115,7 +115,7 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                 // Go from job to job while the lanes hold some: only an empty queue costs an await.
                 while (queue.TryTake(worker, out var item))
                 {
-                    var run = RunSafely(item, worker, queue);
+                    var run = _runner.RunSafely(item, worker);
                     if (!run.IsCompletedSuccessfully)
                     {
                         // The job went asynchronous: hand back what the batch holds before waiting for it.
@@ -142,7 +142,7 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
                     return;
                 }
 
-                var first = RunSafely(next, worker, queue);
+                var first = _runner.RunSafely(next, worker);
                 if (!first.IsCompletedSuccessfully)
                 {
                     HandBack(queue, worker);
@@ -165,42 +165,6 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
     {
         queue.ReleaseTaken(worker);
         worker.FlushRetired(engine.Memory);
-        worker.LastReading = 0;
-    }
-
-    private ValueTask RunSafely(JobWorkItem item, WorkerState worker, NamedJobQueue queue)
-    {
-        ValueTask run;
-        try
-        {
-            run = _runner.RunAsync(item, worker);
-        }
-        catch (Exception ex)
-        {
-            OnRunnerFailed(ex, worker, queue);
-            return ValueTask.CompletedTask;
-        }
-
-        return run.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitSafelyAsync(run, worker, queue);
-    }
-
-    private async ValueTask AwaitSafelyAsync(ValueTask run, WorkerState worker, NamedJobQueue queue)
-    {
-        try
-        {
-            await run.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            OnRunnerFailed(ex, worker, queue);
-        }
-    }
-
-    // The runner records every outcome itself; reaching here is a bug, which must not kill the worker.
-    private void OnRunnerFailed(Exception ex, WorkerState worker, NamedJobQueue queue)
-    {
-        engine.Logger.WorkerFailed(ex, queue.Name);
-        worker.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
         worker.LastReading = 0;
     }
 }
