@@ -91,20 +91,12 @@ public sealed class WatchTests
     {
         await using var host = JobsHost.Create();
         var id = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct);
-        var records = new List<JobRecord>();
-        var sawFirst = new TaskCompletionSource();
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var record in host.Monitor.WatchAsync(id, ct))
-            {
-                records.Add(record);
-                sawFirst.TrySetResult();
-            }
-        }, ct);
+        var watch = BackgroundWatch.Start(host.Monitor, id, ct);
 
-        await sawFirst.Task.WaitAsync(ct);
+        await watch.FirstSeen.WaitAsync(ct);
         await host.Monitor.CancelAsync(id, ct);
-        await watching.WaitAsync(ct);
+        await watch.Completion.WaitAsync(ct);
+        var records = watch.Records;
 
         Assert.That(records[0].Status, Is.EqualTo(JobStatus.Queued));
         Assert.That(records[^1].Status, Is.EqualTo(JobStatus.Cancelled));

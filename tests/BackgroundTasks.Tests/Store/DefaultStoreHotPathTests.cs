@@ -105,19 +105,11 @@ public sealed class DefaultStoreHotPathTests
         var (blocker, release) = await host.StartBlockingJobAsync(ct);
         var id = await host.Queue.EnqueueAsync(_ => Task.FromResult(7), cancellationToken: ct);
 
-        var seen = new List<JobRecord>();
-        var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var record in host.Monitor.WatchAsync(id, ct))
-            {
-                seen.Add(record);
-                firstSeen.TrySetResult();
-            }
-        }, ct);
-        await firstSeen.Task.WaitAsync(ct);
+        var watch = BackgroundWatch.Start(host.Monitor, id, ct);
+        await watch.FirstSeen.WaitAsync(ct);
         release.SetResult();
-        await watching.WaitAsync(ct);
+        await watch.Completion.WaitAsync(ct);
+        var seen = watch.Records;
 
         Assert.That(seen[0].Status, Is.EqualTo(JobStatus.Queued));
         Assert.That(seen[^1].Status, Is.EqualTo(JobStatus.Succeeded));

@@ -50,18 +50,11 @@ public sealed class DefaultStoreLifecycleTests
         Assert.That(await monitor.CancelAsync(queuedThenCancelled, ct), Is.True);
         Assert.That((await monitor.WaitAsync(queuedThenCancelled, ct)).Status, Is.EqualTo(JobStatus.Cancelled));
 
-        var watched = new List<JobStatus>();
-        var watching = Task.Run(async () =>
-        {
-            await foreach (var record in monitor.WatchAsync(running, ct))
-            {
-                watched.Add(record.Status);
-            }
-        }, ct);
+        var watch = BackgroundWatch.Start(monitor, running, ct);
         Assert.That(await monitor.CancelAsync(running, ct), Is.True);
         Assert.That((await monitor.WaitAsync(running, ct)).Status, Is.EqualTo(JobStatus.Cancelled));
-        await watching.WaitAsync(ct);
-        Assert.That(watched[^1], Is.EqualTo(JobStatus.Cancelled));
+        await watch.Completion.WaitAsync(ct);
+        Assert.That(watch.Records[^1].Status, Is.EqualTo(JobStatus.Cancelled));
         await secondStarted.Task.WaitAsync(ct);
 
         await host.StopAsync(ct);
