@@ -115,7 +115,7 @@ internal sealed partial class JobQueue
         }
         else
         {
-            memory.Retire(item, memory.Clock.GetUtcNow().UtcTicks);
+            Retire(memory, item, now);
         }
     }
 

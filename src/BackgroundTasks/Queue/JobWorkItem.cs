@@ -251,17 +251,13 @@ internal abstract class JobWorkItem : JobEntry
     /// <summary>Tells what waited for a job that <see cref="TryFinishSucceeded"/> ended.</summary>
     public void Release(EntryDetails waiting)
     {
-        TaskCompletionSource? finished;
-        List<Action>? watchers;
+        (TaskCompletionSource? Finished, List<Action>? Watchers) taken;
         using (Guard())
         {
-            finished = waiting.Finished;
-            watchers = waiting.Watchers;
-            waiting.Finished = null;
-            waiting.Watchers = null;
+            taken = TakeWaitersLocked(waiting);
         }
 
-        Notify(finished, watchers);
+        Notify(taken.Finished, taken.Watchers);
     }
 
     private ITimer? FinishLocked()
@@ -329,21 +325,25 @@ internal abstract class JobWorkItem : JobEntry
     public void SignalFinished()
     {
         Debug.Assert(IsFinished);
-        TaskCompletionSource? finished = null;
-        List<Action>? watchers = null;
+        (TaskCompletionSource? Finished, List<Action>? Watchers) taken = default;
         using (Guard())
         {
             Volatile.Write(ref _signalled, true);
             if (DetailsOrNull is { } extras)
             {
-                finished = extras.Finished;
-                watchers = extras.Watchers;
-                extras.Finished = null;
-                extras.Watchers = null;
+                taken = TakeWaitersLocked(extras);
             }
         }
 
-        Notify(finished, watchers);
+        Notify(taken.Finished, taken.Watchers);
+    }
+
+    private static (TaskCompletionSource? Finished, List<Action>? Watchers) TakeWaitersLocked(EntryDetails details)
+    {
+        var taken = (details.Finished, details.Watchers);
+        details.Finished = null;
+        details.Watchers = null;
+        return taken;
     }
 
     private static void Notify(TaskCompletionSource? finished, List<Action>? watchers)
