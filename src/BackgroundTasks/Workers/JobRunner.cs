@@ -113,7 +113,7 @@ internal sealed class JobRunner(JobQueue engine)
     private void OnRunnerFailed(Exception ex, JobWorkItem item, WorkerState worker)
     {
         engine.Logger.WorkerFailed(ex, item.Queue.Name);
-        worker.Cts = new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+        worker.Cts = WorkerState.NewSource(engine.Time);
         worker.LastReading = 0;
     }
 
@@ -283,6 +283,6 @@ internal sealed class JobRunner(JobQueue engine)
         }
 
         // Left to the garbage collector when a cancellation still fires it.
-        return new CancellationTokenSource(Timeout.InfiniteTimeSpan, engine.Time);
+        return WorkerState.NewSource(engine.Time);
     }
 }

@@ -45,4 +45,47 @@ public sealed class TimeoutTests
         Assert.That(record.Attempt, Is.EqualTo(2));
         Assert.That(host.Store.StatusesOf(id), Does.Contain(JobStatus.Retrying));
     }
+
+    [Test]
+    public async Task SystemClock_OneWorkerAlternatesTimedAndUntimedJobs_OnlyTheTimedOnesTimeOut(CancellationToken ct)
+    {
+        // On the system clock a worker's token source starts without a timer and gets one only when a job
+        // with a timeout arms it; the jobs after that one must run with an uncancelled, unarmed token.
+        await using var host = await DefaultStoreHost.StartAsync(o => o.Queues["default"].Workers = 1, time: TimeProvider.System);
+        var untimedSawCancelled = 0;
+        Task Untimed(JobContext ctx)
+        {
+            if (ctx.CancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref untimedSawCancelled);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        var ids = new List<(JobId Id, bool Timed)>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await host.Queue.EnqueueAsync(Untimed, cancellationToken: ct), false));
+            ids.Add((await host.Queue.EnqueueAsync(ctx => Until.Cancelled(ctx.CancellationToken), new JobOptions { Timeout = TimeSpan.FromMilliseconds(50) }, ct), true));
+        }
+
+        ids.Add((await host.Queue.EnqueueAsync(Untimed, cancellationToken: ct), false));
+
+        foreach (var (id, timed) in ids)
+        {
+            var record = await host.Monitor.WaitAsync(id, ct);
+            if (timed)
+            {
+                Assert.That(record.Status, Is.EqualTo(JobStatus.Failed), $"Timed job {id}");
+                Assert.That(record.Error!.TimedOut, Is.True, $"Timed job {id}");
+            }
+            else
+            {
+                Assert.That(record.Status, Is.EqualTo(JobStatus.Succeeded), $"Untimed job {id}");
+            }
+        }
+
+        Assert.That(untimedSawCancelled, Is.Zero, "A job without a timeout started with a cancelled token.");
+    }
 }
