@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace BackgroundTasks;
@@ -16,7 +17,7 @@ namespace BackgroundTasks;
 public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanFormattable
 {
     private static readonly ulong s_prefix = CreatePrefix();
-    private static long s_counter;
+    private static readonly PaddedCounter s_counter = new();
 
     private readonly ulong _high;
     private readonly ulong _low;
@@ -32,7 +33,7 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
 
     /// <summary>Creates a new, unique id.</summary>
     /// <returns>An id greater than every id created before it in this process.</returns>
-    public static JobId NewId() => new(s_prefix, (ulong)Interlocked.Increment(ref s_counter));
+    public static JobId NewId() => new(s_prefix, (ulong)Interlocked.Increment(ref s_counter.Value));
 
     /// <summary>Parses the 32-digit hexadecimal text form of an id.</summary>
     /// <param name="text">The text, as produced by <see cref="ToString()"/>.</param>
@@ -149,5 +150,17 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
         // two processes started in the same millisecond apart.
         var startMs = (ulong)TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         return (startMs << 16) | (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
+    }
+
+    /// <summary>
+    /// The id counter, alone in 128 bytes (the span that x64 processors fetch and share between cores as a
+    /// pair of cache lines): a plain static sits next to other statics, and every enqueue's increment would
+    /// take those lines from the cores that write them (measured with a job's own static countdown next to it).
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private sealed class PaddedCounter
+    {
+        [FieldOffset(128)]
+        public long Value;
     }
 }
