@@ -193,18 +193,25 @@ public sealed class InMemoryJobStore : IJobStore
             return;
         }
 
+        // The count other workers add to is written once per prune, not once per job forgotten.
+        var forgotten = 0;
         try
         {
             while (TryPeekOldest(out var oldest)
-                && (Volatile.Read(ref _finishedCount) > _maxFinished || now - oldest.RetainedSince >= _retention)
+                && (Volatile.Read(ref _finishedCount) - forgotten > _maxFinished || now - oldest.RetainedSince >= _retention)
                 && TryTakeOldest(oldest))
             {
-                Interlocked.Decrement(ref _finishedCount);
+                forgotten++;
                 _jobs.Remove(oldest);
             }
         }
         finally
         {
+            if (forgotten != 0)
+            {
+                Interlocked.Add(ref _finishedCount, -forgotten);
+            }
+
             Volatile.Write(ref _pruning, 0);
         }
     }
