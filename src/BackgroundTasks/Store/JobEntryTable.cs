@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace BackgroundTasks;
 
 /// <summary>
@@ -6,14 +8,22 @@ namespace BackgroundTasks;
 /// <c>ConcurrentDictionary</c> node per job.
 /// </summary>
 /// <remarks>
-/// Striped spin locks: an id's stripe depends only on its hash, never on the table's size, so a resize
-/// takes every stripe and everything else takes one, for a few loads and stores. Ids made in sequence fall
-/// into different stripes, which keeps the producer (adding) and the workers (evicting older jobs) apart;
-/// each stripe's lock word and count sit on a cache line of their own.
+/// <para>
+/// Striped spin locks, each guarding a contiguous 64th of the buckets. Ids made in sequence hash to
+/// neighbouring buckets, so the producer adding new jobs keeps to one stripe for a long run, and the
+/// workers evicting jobs finished long before keep to another: each stripe's lock word and count (on a
+/// cache line of their own) change cores once per run, not once per job, as they did when sequential ids
+/// went round every stripe in turn.
+/// </para>
+/// <para>
+/// A bucket's stripe depends on the table's size, so an operation checks, once it holds its stripe, that
+/// the table did not grow meanwhile (growing takes every stripe), and starts again if it did.
+/// </para>
 /// </remarks>
 internal sealed class JobEntryTable
 {
-    private const int StripeCount = 64;
+    private const int StripeBits = 6;
+    private const int StripeCount = 1 << StripeBits;
 
     // Per stripe, 64 bytes: [0] is the lock word, [1] the number of entries.
     private const int Stride = 16;
@@ -24,12 +34,12 @@ internal sealed class JobEntryTable
 
     public JobEntryTable(int capacity)
     {
-        var size = (int)Math.Min(1 << 30, Math.Max(StripeCount, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, capacity))));
+        var size = (int)Math.Min(1 << 30, Math.Max(StripeCount, BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, capacity))));
         _buckets = new JobEntry?[size];
         _budgetPerStripe = size / StripeCount;
     }
 
-    /// <summary>Gets the number of entries. Takes every stripe in turn: not for hot paths.</summary>
+    /// <summary>Gets the number of entries. Reads every stripe's count in turn: not for hot paths.</summary>
     public int Count
     {
         get
@@ -48,13 +58,11 @@ internal sealed class JobEntryTable
     public bool TryAdd(JobEntry entry)
     {
         var hash = Hash(entry.Id);
-        var stripe = hash & (StripeCount - 1);
         bool grow;
-        Enter(stripe);
+        var buckets = EnterStripeOf(hash, out var stripe, out var bucket);
         try
         {
-            var buckets = _buckets;
-            ref var head = ref buckets[hash & (buckets.Length - 1)];
+            ref var head = ref buckets[bucket];
             for (var e = head; e is not null; e = e.NextInBucket)
             {
                 if (e.Id == entry.Id)
@@ -82,13 +90,10 @@ internal sealed class JobEntryTable
 
     public bool TryGet(JobId id, out JobEntry entry)
     {
-        var hash = Hash(id);
-        var stripe = hash & (StripeCount - 1);
-        Enter(stripe);
+        var buckets = EnterStripeOf(Hash(id), out var stripe, out var bucket);
         try
         {
-            var buckets = _buckets;
-            for (var e = buckets[hash & (buckets.Length - 1)]; e is not null; e = e.NextInBucket)
+            for (var e = buckets[bucket]; e is not null; e = e.NextInBucket)
             {
                 if (e.Id == id)
                 {
@@ -109,13 +114,10 @@ internal sealed class JobEntryTable
     /// <summary>Removes this very entry, if the table holds it.</summary>
     public bool Remove(JobEntry entry)
     {
-        var hash = Hash(entry.Id);
-        var stripe = hash & (StripeCount - 1);
-        Enter(stripe);
+        var buckets = EnterStripeOf(Hash(entry.Id), out var stripe, out var bucket);
         try
         {
-            var buckets = _buckets;
-            ref var link = ref buckets[hash & (buckets.Length - 1)];
+            ref var link = ref buckets[bucket];
             while (link is { } e)
             {
                 if (ReferenceEquals(e, entry))
@@ -137,31 +139,74 @@ internal sealed class JobEntryTable
         return false;
     }
 
-    /// <summary>Copies the entries, one stripe at a time (a job added meanwhile may or may not be seen).</summary>
+    /// <summary>
+    /// Copies the entries, one stripe at a time (a job added or removed meanwhile may or may not be seen);
+    /// starts again if the table grew meanwhile, since growing moves entries between stripes.
+    /// </summary>
     public List<JobEntry> Snapshot()
     {
         var all = new List<JobEntry>();
-        for (var stripe = 0; stripe < StripeCount; stripe++)
+        while (true)
         {
-            Enter(stripe);
-            try
+            var buckets = Volatile.Read(ref _buckets);
+            var perStripe = buckets.Length >> StripeBits;
+            var stripe = 0;
+            for (; stripe < StripeCount; stripe++)
             {
-                var buckets = _buckets;
-                for (var b = stripe; b < buckets.Length; b += StripeCount)
+                Enter(stripe);
+                try
                 {
-                    for (var e = buckets[b]; e is not null; e = e.NextInBucket)
+                    if (!ReferenceEquals(buckets, _buckets))
                     {
-                        all.Add(e);
+                        break;
+                    }
+
+                    var end = (stripe + 1) * perStripe;
+                    for (var b = stripe * perStripe; b < end; b++)
+                    {
+                        for (var e = buckets[b]; e is not null; e = e.NextInBucket)
+                        {
+                            all.Add(e);
+                        }
                     }
                 }
+                finally
+                {
+                    Exit(stripe);
+                }
             }
-            finally
-            {
-                Exit(stripe);
-            }
-        }
 
-        return all;
+            if (stripe == StripeCount)
+            {
+                return all;
+            }
+
+            all.Clear();
+        }
+    }
+
+    // Sequential ids differ in their low bits: those pick neighbouring buckets as they are.
+    private static int Hash(JobId id) => id.GetTableHash();
+
+    private static int StripeOf(int bucket, int length) => bucket >> (BitOperations.Log2((uint)length) - StripeBits);
+
+    /// <summary>Takes the stripe that guards the hash's bucket in the current table, and returns that table.</summary>
+    private JobEntry?[] EnterStripeOf(int hash, out int stripe, out int bucket)
+    {
+        while (true)
+        {
+            var buckets = Volatile.Read(ref _buckets);
+            bucket = hash & (buckets.Length - 1);
+            stripe = StripeOf(bucket, buckets.Length);
+            Enter(stripe);
+            if (ReferenceEquals(buckets, _buckets))
+            {
+                return buckets;
+            }
+
+            // The table grew between the look and the lock: the bucket may now belong to another stripe.
+            Exit(stripe);
+        }
     }
 
     private void Enter(int stripe)
@@ -185,9 +230,6 @@ internal sealed class JobEntryTable
 
     private void Exit(int stripe) => Volatile.Write(ref _stripes[stripe * Stride], 0);
 
-    // Sequential ids differ in their low bits: those spread over stripes and buckets as they are.
-    private static int Hash(JobId id) => id.GetTableHash();
-
     private void Grow()
     {
         var taken = 0;
@@ -207,6 +249,8 @@ internal sealed class JobEntryTable
                 return;
             }
 
+            // Every stripe now guards other buckets: count again while moving the entries.
+            Span<int> counts = stackalloc int[StripeCount];
             var buckets = new JobEntry?[old.Length * 2];
             foreach (var head in old)
             {
@@ -214,15 +258,22 @@ internal sealed class JobEntryTable
                 while (e is not null)
                 {
                     var next = e.NextInBucket;
-                    ref var slot = ref buckets[Hash(e.Id) & (buckets.Length - 1)];
+                    var bucket = Hash(e.Id) & (buckets.Length - 1);
+                    ref var slot = ref buckets[bucket];
                     e.NextInBucket = slot;
                     slot = e;
+                    counts[StripeOf(bucket, buckets.Length)]++;
                     e = next;
                 }
             }
 
-            _buckets = buckets;
+            for (var i = 0; i < StripeCount; i++)
+            {
+                _stripes[(i * Stride) + 1] = counts[i];
+            }
+
             _budgetPerStripe = buckets.Length / StripeCount;
+            Volatile.Write(ref _buckets, buckets);
         }
         finally
         {
