@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace BackgroundTasks;
@@ -17,7 +16,8 @@ namespace BackgroundTasks;
 public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanFormattable
 {
     private static readonly ulong s_prefix = CreatePrefix();
-    private static readonly PaddedCounter s_counter = new();
+    // Written by every enqueue: alone in its cache lines, away from other statics that other cores write.
+    private static IsolatedCounter s_counter;
 
     private readonly ulong _high;
     private readonly ulong _low;
@@ -150,17 +150,5 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
         // two processes started in the same millisecond apart.
         var startMs = (ulong)TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         return (startMs << 16) | (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
-    }
-
-    /// <summary>
-    /// The id counter, alone in 128 bytes (the span that x64 processors fetch and share between cores as a
-    /// pair of cache lines): a plain static sits next to other statics, and every enqueue's increment would
-    /// take those lines from the cores that write them (measured with a job's own static countdown next to it).
-    /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
-    private sealed class PaddedCounter
-    {
-        [FieldOffset(128)]
-        public long Value;
     }
 }

@@ -23,9 +23,12 @@ internal sealed class NamedJobQueue : IDisposable
     private readonly Queue<TaskCompletionSource> _producers = new();
     private readonly SemaphoreSlim _doorbell = new(0);
     private readonly CancellationTokenSource _closing = new();
-    private int _reserved;
     private int _waitingProducers;
-    private int _parked;
+
+    // The producers write the first on every enqueue and the workers the second on every park: each alone in
+    // its cache lines, so that the fields read on every job (capacity, batch size, lanes) stay shared.
+    private IsolatedCounter _reserved;
+    private IsolatedCounter _parked;
     private volatile bool _stopTaking;
 
     public NamedJobQueue(JobQueue engine, string name, JobQueueOptions options)
@@ -71,10 +74,10 @@ internal sealed class NamedJobQueue : IDisposable
 
     private bool TryReserveSlot()
     {
-        var reserved = Volatile.Read(ref _reserved);
+        var reserved = Volatile.Read(ref _reserved.Value);
         while (reserved < _capacity)
         {
-            var seen = Interlocked.CompareExchange(ref _reserved, reserved + 1, reserved);
+            var seen = Interlocked.CompareExchange(ref _reserved.Value, reserved + 1, reserved);
             if (seen == reserved)
             {
                 return true;
@@ -119,7 +122,7 @@ internal sealed class NamedJobQueue : IDisposable
 
     private void ReleaseReservations(int count)
     {
-        if (Interlocked.Add(ref _reserved, -count) <= _resumeAt && Volatile.Read(ref _waitingProducers) > 0)
+        if (Interlocked.Add(ref _reserved.Value, -count) <= _resumeAt && Volatile.Read(ref _waitingProducers) > 0)
         {
             GrantWaitingProducers();
         }
@@ -131,7 +134,7 @@ internal sealed class NamedJobQueue : IDisposable
         _lanes[LaneOf(item.Priority)].Enqueue(item);
 
         // Ring only when a worker is parked and no ring is pending for each of them.
-        if (Volatile.Read(ref _parked) > _doorbell.CurrentCount)
+        if (Volatile.Read(ref _parked.Value) > _doorbell.CurrentCount)
         {
             _doorbell.Release();
         }
@@ -159,7 +162,7 @@ internal sealed class NamedJobQueue : IDisposable
                 return null;
             }
 
-            Interlocked.Increment(ref _parked);
+            Interlocked.Increment(ref _parked.Value);
             try
             {
                 // Look once more after announcing the park: a job pushed meanwhile rang, or is seen here.
@@ -176,7 +179,7 @@ internal sealed class NamedJobQueue : IDisposable
             }
             finally
             {
-                Interlocked.Decrement(ref _parked);
+                Interlocked.Decrement(ref _parked.Value);
             }
         }
     }
