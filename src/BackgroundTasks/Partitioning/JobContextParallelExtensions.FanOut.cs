@@ -175,7 +175,7 @@ public static partial class JobContextParallelExtensions
                 worker.LastReading = 0;
 
                 // The parent's cancellation reaches the child it runs as it would reach one on a worker.
-                using var relay = context.CancellationToken.Register(static state => ((JobWorkItem)state!).CancelRunning(JobCancelReason.ById), child);
+                using var relay = context.CancellationToken.Register(static state => ((JobWorkItem)state!).CancelRunning(JobCancelReason.Requested), child);
                 if (context.CancellationToken.IsCancellationRequested)
                 {
                     return;

@@ -131,7 +131,7 @@ internal sealed partial class JobQueue : IJobQueue, IDisposable
 
         while (!item.IsFinished)
         {
-            if (item.CancelRunning(JobCancelReason.ById))
+            if (item.CancelRunning(JobCancelReason.Requested))
             {
                 Logger.CancelRequested(id, running: true);
                 return true;

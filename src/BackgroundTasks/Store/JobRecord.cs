@@ -47,4 +47,13 @@ public sealed record JobRecord
 
     /// <summary>Gets the id of the job that started this one, if any.</summary>
     public JobId? ParentId { get; init; }
+
+    /// <summary>
+    /// Gets the serialized (JSON) arguments of a typed job, or <see langword="null"/> for a lambda job. A job
+    /// with arguments is a typed job, and its <see cref="Name"/> is the name it was registered under.
+    /// </summary>
+    public string? Arguments { get; init; }
+
+    /// <summary>Gets why a cancelled job was cancelled; <see cref="JobCancelReason.None"/> for any other status.</summary>
+    public JobCancelReason CancelReason { get; init; }
 }

@@ -7,13 +7,15 @@ namespace BackgroundTasks;
 /// <param name="ScheduledAt">For <see cref="JobStatus.Retrying"/>, when the job is due to be queued again. (A job is Scheduled only when added.)</param>
 /// <param name="Error">For <see cref="JobStatus.Retrying"/>, <see cref="JobStatus.Failed"/> and some <see cref="JobStatus.Cancelled"/> changes, what went wrong.</param>
 /// <param name="Result">For <see cref="JobStatus.Succeeded"/>, what the job returned, if anything.</param>
+/// <param name="CancelReason">For <see cref="JobStatus.Cancelled"/>, why the job was cancelled.</param>
 public readonly record struct JobTransition(
     JobStatus Status,
     int Attempt,
     DateTimeOffset Timestamp,
     DateTimeOffset? ScheduledAt = null,
     JobError? Error = null,
-    object? Result = null)
+    object? Result = null,
+    JobCancelReason CancelReason = JobCancelReason.None)
 {
     /// <summary>
     /// Tells whether a job may move from one status to another. Terminal statuses are final; a job moves
