@@ -37,17 +37,18 @@ public static class AllocationProfile
 
     private static void PrintObjectSizes()
     {
-                Func<JobContext, Task> body = static _ => Task.CompletedTask;
+        Func<JobContext, Task> body = static _ => Task.CompletedTask;
         var record = new JobRecord { Id = JobId.NewId(), Queue = "default", EnqueuedAt = TimeProvider.System.GetUtcNow() };
         var store = new InMemoryJobStore();
         using var host = PeerHost.Create(static s => s.AddBackgroundJobs());
-        var engine = host.Services.GetRequiredService<JobQueue>();
-        var queue = engine.Queues.First();
-        var item = new DelegateJob(JobId.NewId(), queue, null, body);
+        var engine = host.Services.GetRequiredService<JobEngine>();
+        var settings = engine.Queues.First().Defaults;
+        var job = new DelegateJob(JobId.NewId(), settings, body);
 
         Console.WriteLine("Objects per job, bytes (this runtime, 64-bit)\n\n| Object | Bytes |\n|---|---:|");
-        Row("DelegateJob (the work item, which is also its in-memory store entry)", Measure(() => _ = new DelegateJob(JobId.NewId(), queue, null, body)));
-        Row("JobContext (one per attempt)", Measure(() => _ = new JobContext(item, CancellationToken.None)));
+        Row("DelegateJob (the live job the engine holds)", Measure(() => _ = new DelegateJob(JobId.NewId(), settings, body)));
+        Row("JobContext (one per attempt)", Measure(() => _ = new JobContext(engine, job, CancellationToken.None)));
+        Row("InMemoryEntry (the in-memory store's entry)", Measure(() => _ = store.Add(JobId.NewId(), settings, null, JobStatus.Queued, 1, 0)));
         Row("JobRecord (built per job only for stores other than the in-memory one)", Measure(() => _ = record with { }));
         Row("InMemoryJobStore.AddAsync of a record added by others (entry, record excluded)", Measure(() => Complete(store.AddAsync(record with { Id = JobId.NewId() }))) - Measure(() => _ = record with { }));
         Console.WriteLine();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace BackgroundTasks;
@@ -10,9 +9,6 @@ namespace BackgroundTasks;
 internal sealed class JobMetrics : IDisposable
 {
     public const string Name = "BackgroundTasks";
-
-    /// <summary>One activity per job attempt, named <c>backgroundtasks.job</c>.</summary>
-    public static readonly ActivitySource ActivitySource = new(Name);
 
     private readonly Meter _meter;
     private readonly Counter<long> _enqueued;

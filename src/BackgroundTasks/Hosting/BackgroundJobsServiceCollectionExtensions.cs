@@ -31,8 +31,8 @@ public static class BackgroundJobsServiceCollectionExtensions
         services.TryAddSingleton<IJobStore>(static sp => new InMemoryJobStore(
             sp.GetRequiredService<IOptions<InMemoryJobStoreOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<JobQueue>();
-        services.TryAddSingleton<IJobQueue>(static sp => sp.GetRequiredService<JobQueue>());
+        services.TryAddSingleton<JobEngine>();
+        services.TryAddSingleton<IJobQueue>(static sp => sp.GetRequiredService<JobEngine>());
         services.TryAddSingleton<IJobMonitor, JobMonitor>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, JobWorkerService>());
         return new BackgroundJobsBuilder(services);

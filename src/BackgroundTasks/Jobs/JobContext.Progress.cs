@@ -8,24 +8,6 @@ public sealed partial class JobContext
     // Allocated on the first report (or the first use of Services), so that jobs that use neither pay nothing; it is also the lock.
     private AttemptState? _state;
 
-    /// <summary>Gets the latest progress this attempt reported.</summary>
-    public JobProgress LatestProgress
-    {
-        get
-        {
-            var state = Volatile.Read(ref _state);
-            if (state is null)
-            {
-                return default;
-            }
-
-            lock (state)
-            {
-                return state.Latest;
-            }
-        }
-    }
-
     private AttemptState State
     {
         get
@@ -147,8 +129,8 @@ public sealed partial class JobContext
         var state = State;
         try
         {
-            await Engine.Store.ReportProgressAsync(Id, value).ConfigureAwait(false);
-            _item.SignalChanged();
+            await Engine.Records.ReportProgressAsync(Id, _job.StoreHandle, value).ConfigureAwait(false);
+            _job.SignalChanged();
         }
         catch (Exception ex)
         {
@@ -209,12 +191,12 @@ public sealed partial class JobContext
         }
 
         // The last report must reach the store before the terminal status: try again if the store throws.
-        for (var attempt = 1; attempt <= JobQueue.StoreWriteAttempts; attempt++)
+        for (var attempt = 1; attempt <= StoreAdapter.WriteAttempts; attempt++)
         {
             try
             {
-                await Engine.Store.ReportProgressAsync(Id, last).ConfigureAwait(false);
-                _item.SignalChanged();
+                await Engine.Records.ReportProgressAsync(Id, _job.StoreHandle, last).ConfigureAwait(false);
+                _job.SignalChanged();
                 return;
             }
             catch (Exception ex)

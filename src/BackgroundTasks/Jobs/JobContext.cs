@@ -8,36 +8,39 @@ namespace BackgroundTasks;
 /// </summary>
 public sealed partial class JobContext : IProgress<JobProgress>, IProgress<double>
 {
-    private readonly JobWorkItem _item;
+    private readonly LiveJob _job;
 
-    internal JobContext(JobWorkItem item, CancellationToken cancellationToken)
+    internal JobContext(JobEngine engine, LiveJob job, CancellationToken cancellationToken)
     {
-        _item = item;
+        Engine = engine;
+        _job = job;
+        Attempt = job.Attempt;
         CancellationToken = cancellationToken;
     }
 
-    private JobQueue Engine => _item.Queue.Engine;
+    /// <summary>Gets the engine that runs the job.</summary>
+    internal JobEngine Engine { get; }
 
     /// <summary>Gets the job this context belongs to.</summary>
-    internal JobWorkItem Item => _item;
+    internal LiveJob Job => _job;
 
     /// <summary>Gets the job's id.</summary>
-    public JobId Id => _item.Id;
+    public JobId Id => _job.Id;
 
-    /// <summary>Gets the job's name, if it was given one.</summary>
-    public string? Name => _item.Name;
+    /// <summary>Gets the job's name: for a typed job, the name it was registered under; for a lambda, the name its options gave it, if any.</summary>
+    public string? Name => _job.Settings.Name;
 
     /// <summary>Gets the name of the job's queue.</summary>
-    public string Queue => _item.Queue.Name;
+    public string Queue => _job.Settings.Queue;
 
     /// <summary>Gets the number of this attempt, counting from 1.</summary>
-    public int Attempt => _item.Attempt;
+    public int Attempt { get; }
 
     /// <summary>Gets how many attempts the job has in all.</summary>
-    public int MaxAttempts => _item.MaxAttempts;
+    public int MaxAttempts => _job.Settings.MaxAttempts;
 
     /// <summary>Gets the id of the job that started this one, if any.</summary>
-    public JobId? ParentId => _item.ParentId;
+    public JobId? ParentId => _job.Settings.ParentId;
 
     /// <summary>
     /// Gets the token that fires when the job is cancelled by id, when its attempt times out, or when the

@@ -80,7 +80,7 @@ public sealed record RetryBackoff
     /// <param name="random">A number from 0 (inclusive) to 1 (exclusive) that picks the jitter.</param>
     /// <returns>The delay before the next attempt.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="failedAttempt"/> is less than 1.</exception>
-    public TimeSpan GetDelay(int failedAttempt, double random)
+    internal TimeSpan GetDelay(int failedAttempt, double random)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(failedAttempt, 1);
         var ticks = InitialDelay.Ticks * Math.Pow(Multiplier, failedAttempt - 1);

@@ -36,9 +36,17 @@ public interface IJobMonitor
     /// <exception cref="InvalidOperationException">The job has not finished but this process does not run it, so its changes cannot be followed here.</exception>
     IAsyncEnumerable<JobRecord> WatchAsync(JobId id, CancellationToken cancellationToken = default);
 
-    /// <summary>Cancels a job: a job that has not started never runs and is recorded cancelled; a running job's token fires.</summary>
+    /// <summary>
+    /// Cancels a job: a job that has not started never runs and is recorded cancelled
+    /// (<see cref="JobCancelReason.Requested"/>); a running job's token fires, and the job is recorded cancelled
+    /// when it stops by throwing (for example <see cref="OperationCanceledException"/>). Cancellation is
+    /// cooperative: a running job that ignores its token and returns normally did its work and is recorded
+    /// succeeded.
+    /// </summary>
     /// <param name="id">The job's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns><see langword="true"/> when the job was waiting or running; <see langword="false"/> when it had already finished or is unknown.</returns>
+    /// <returns><see langword="true"/> when the job was waiting or running; <see langword="false"/> when it had already finished.</returns>
+    /// <exception cref="KeyNotFoundException">The store does not know the job (never enqueued, or forgotten by retention).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
     ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default);
 }

@@ -4,22 +4,22 @@ using System.Threading.Channels;
 namespace BackgroundTasks;
 
 /// <summary>The default <see cref="IJobMonitor"/>: in-process notifications over the configured store.</summary>
-internal sealed class JobMonitor(JobQueue engine) : IJobMonitor
+internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
 {
     public ValueTask<JobRecord?> GetAsync(JobId id, CancellationToken cancellationToken = default)
-        => engine.Store.GetAsync(id, cancellationToken);
+        => engine.Records.Store.GetAsync(id, cancellationToken);
 
     public ValueTask<IReadOnlyList<JobRecord>> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return engine.Store.QueryAsync(query, cancellationToken);
+        return engine.Records.Store.QueryAsync(query, cancellationToken);
     }
 
     public async Task<JobRecord> WaitAsync(JobId id, CancellationToken cancellationToken = default)
     {
-        if (engine.TryGetAlive(id, out var item))
+        if (engine.TryGetAlive(id, out var job))
         {
-            await item.WhenFinished().WaitAsync(cancellationToken).ConfigureAwait(false);
+            await job.WhenFinished().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
@@ -31,7 +31,7 @@ internal sealed class JobMonitor(JobQueue engine) : IJobMonitor
         // One pending signal is enough: the reader always re-reads the latest record, so a slow reader
         // skips intermediate records and the job never waits for it.
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-        using var subscription = engine.TryGetAlive(id, out var item) ? item.Watch(() => changed.Writer.TryWrite(true)) : null;
+        using var subscription = engine.TryGetAlive(id, out var job) ? job.Watch(() => changed.Writer.TryWrite(true)) : null;
         var current = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
         yield return current;
         while (!current.Status.IsTerminal())
@@ -52,7 +52,7 @@ internal sealed class JobMonitor(JobQueue engine) : IJobMonitor
     }
 
     public ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default)
-        => engine.CancelAsync(id);
+        => engine.CancelAsync(id, cancellationToken);
 
     // The store knows the job but this process does not run it (a shared store, or a record the store
     // kept from before). Nothing here will signal it, so say so rather than wait forever.
@@ -60,6 +60,6 @@ internal sealed class JobMonitor(JobQueue engine) : IJobMonitor
         => new($"Job {record.Id} is {record.Status} in the store, but this process does not run it, so its changes cannot be followed here.");
 
     private async ValueTask<JobRecord> GetKnownAsync(JobId id, CancellationToken cancellationToken)
-        => await engine.Store.GetAsync(id, cancellationToken).ConfigureAwait(false)
+        => await engine.Records.Store.GetAsync(id, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"Job {id} is unknown: it was never enqueued here, or the store no longer keeps it.");
 }

@@ -95,15 +95,27 @@ public static partial class JobContextParallelExtensions
         var monitor = context.Services.GetRequiredService<IJobMonitor>();
         var token = context.CancellationToken;
         var ids = new List<JobId>(count);
+        var inline = new InlineChildren(context);
         try
         {
             for (var i = 0; i < count; i++)
             {
-                ids.Add(await enqueue(i, ChildOptions(context, template, i)).ConfigureAwait(false));
+                var enqueued = enqueue(i, ChildOptions(context, template, i)).AsTask();
+
+                // A full queue: when it is the parent's own queue, its workers may all be parents waiting like
+                // this one, so run our own waiting children here, which gives their slots back.
+                while (!enqueued.IsCompleted && await inline.RunOneAsync(ids).ConfigureAwait(false))
+                {
+                }
+
+                ids.Add(await enqueued.ConfigureAwait(false));
             }
 
             context.ReportItems(0, count);
-            await RunWaitingChildrenAsync(context, ids).ConfigureAwait(false);
+            while (await inline.RunOneAsync(ids).ConfigureAwait(false))
+            {
+            }
+
             var waits = new Task<JobRecord>[ids.Count];
             for (var i = 0; i < waits.Length; i++)
             {
@@ -128,69 +140,21 @@ public static partial class JobContextParallelExtensions
             // Cancelling a finished child is a no-op.
             foreach (var id in ids)
             {
-                await monitor.CancelAsync(id, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await monitor.CancelAsync(id, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (KeyNotFoundException)
+                {
+                    // Finished and already forgotten by the store's retention.
+                }
             }
 
             throw;
         }
-    }
-
-    /// <summary>
-    /// Runs, in this job's worker slot, the children that wait in this job's own queue and that no worker has
-    /// taken yet: a parent that holds a worker never waits for a worker to free up for its own children. A
-    /// child that a worker starts meanwhile is skipped (starting is atomic), and the worker that later finds an
-    /// already-run child in the lane drops it and gives its slot back. Children that may retry, delayed
-    /// children, and children of other queues are left to the workers.
-    /// </summary>
-    private static async Task RunWaitingChildrenAsync(JobContext context, List<JobId> ids)
-    {
-        var parent = context.Item;
-        var queue = parent.Queue;
-        var engine = queue.Engine;
-        JobRunner? runner = null;
-        WorkerState? worker = null;
-        try
-        {
-            foreach (var id in ids)
-            {
-                if (context.CancellationToken.IsCancellationRequested || engine.IsClosed)
-                {
-                    return;
-                }
-
-                // A child that may retry is left to the workers: after a failed attempt here, its entry would
-                // still wait in the lane, and a worker taking it would start the retry before its back-off.
-                if (!engine.TryGetAlive(id, out var child)
-                    || !ReferenceEquals(child.Queue, queue)
-                    || child.MaxAttempts != 1
-                    || child.IsRunning
-                    || child.IsFinished
-                    || child.Timer is not null)
-                {
-                    continue;
-                }
-
-                runner ??= new JobRunner(engine);
-                worker ??= new WorkerState(engine.Time);
-                worker.LastReading = 0;
-
-                // The parent's cancellation reaches the child it runs as it would reach one on a worker.
-                using var relay = context.CancellationToken.Register(static state => ((JobWorkItem)state!).CancelRunning(JobCancelReason.Requested), child);
-                if (context.CancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                await runner.RunSafely(child, worker).ConfigureAwait(false);
-            }
-        }
         finally
         {
-            if (worker is not null)
-            {
-                worker.FlushRetired(engine.Memory);
-                worker.Cts.Dispose();
-            }
+            inline.Dispose();
         }
     }
 

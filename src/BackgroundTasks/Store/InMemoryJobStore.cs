@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace BackgroundTasks;
 
 /// <summary>
@@ -8,23 +6,21 @@ namespace BackgroundTasks;
 /// however many jobs run; jobs that have not finished are always kept.
 /// </summary>
 /// <remarks>
-/// The library records the jobs it runs here without building a <see cref="JobRecord"/> per change: a job
-/// and its entry are one object, and records are made only when read. A transition written through
-/// <see cref="TransitionAsync"/> for a job a host still runs is applied as for any job; a terminal one ends
-/// a job that has not started (it will not run, and its waiters wake), and a job that is running keeps
-/// running, but its own outcome no longer replaces the status written.
+/// Records are built only when read: the store keeps one small mutable entry per job. Finished jobs age by
+/// the store's clock from the moment they finished, and are forgotten oldest first when a job finishes or a
+/// query runs.
 /// </remarks>
 public sealed class InMemoryJobStore : IJobStore
 {
-    private readonly JobEntryTable _jobs = new(1024);
-    private readonly JobEntry _stub = new StubEntry();
+    private readonly JobTable<InMemoryEntry> _jobs = new();
     private readonly long _retention;
     private readonly int _maxFinished;
 
-    // Finished jobs, oldest first: an intrusive queue that workers append to without a lock (one
-    // exchange each) and that the pruner alone takes from (one thread at a time). Its fields change on
-    // every job, so they live apart from the fields above, which every enqueue reads.
-    private readonly FinishedQueue _finished;
+    // Finished entries, oldest first, linked through InMemoryEntry.NextFinished.
+    private readonly Lock _finishedGate = new();
+    private InMemoryEntry? _oldest;
+    private InMemoryEntry? _newest;
+    private int _finishedCount;
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryJobStore"/> class with default retention and the system clock.</summary>
     public InMemoryJobStore()
@@ -54,7 +50,6 @@ public sealed class InMemoryJobStore : IJobStore
         _retention = options.RetentionPeriod.Ticks;
         _maxFinished = options.MaxFinishedJobs;
         Clock = timeProvider;
-        _finished = new FinishedQueue(_stub);
     }
 
     /// <summary>Gets the number of jobs the store holds now, finished ones included.</summary>
@@ -67,96 +62,44 @@ public sealed class InMemoryJobStore : IJobStore
     public ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (job.Status is not (JobStatus.Queued or JobStatus.Scheduled))
-        {
-            throw new ArgumentException($"A new job must be Queued or Scheduled, not {job.Status}.", nameof(job));
-        }
-
-        if (!_jobs.TryAdd(new RecordEntry(job)))
-        {
-            throw DuplicateId(job.Id, nameof(job));
-        }
-
+        Add(job.Id, JobSettings.Of(job), job.Arguments, job.Status, job.EnqueuedAt.UtcTicks, job.ScheduledAt?.UtcTicks ?? 0, nameof(job));
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The library's path: records a live job, which is its own entry, without building a <see cref="JobRecord"/>.</summary>
-    /// <exception cref="ArgumentException">A job with the same id is already recorded.</exception>
-    internal void Add(JobEntry entry)
+    /// <summary>The engine's path: records a new job without building a <see cref="JobRecord"/>.</summary>
+    /// <returns>The job's entry, which the engine hands back with each change instead of the id.</returns>
+    internal InMemoryEntry Add(JobId id, JobSettings settings, string? arguments, JobStatus status, long enqueuedAt, long scheduledAt, string paramName = "job")
     {
-        if (!_jobs.TryAdd(entry))
+        if (status is not (JobStatus.Queued or JobStatus.Scheduled))
         {
-            throw DuplicateId(entry.Id, nameof(entry));
+            throw new ArgumentException($"A new job must be Queued or Scheduled, not {status}.", paramName);
         }
+
+        var entry = new InMemoryEntry(id, settings, arguments, status, enqueuedAt, scheduledAt);
+        return _jobs.TryAdd(id, entry) ? entry : throw new ArgumentException($"Job {id} is already recorded; every job must have its own id.", paramName);
     }
-
-    private static ArgumentException DuplicateId(JobId id, string paramName)
-        => new($"Job {id} is already recorded; every job must have its own id.", paramName);
-
-    internal bool TryGetEntry(JobId id, out JobEntry entry) => _jobs.TryGet(id, out entry);
-
-    /// <summary>Gets every entry held now.</summary>
-    internal List<JobEntry> Entries() => _jobs.Snapshot();
 
     /// <inheritdoc/>
     public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default)
+        => new(_jobs.TryGet(id, out var entry) && Transition(entry, transition, transitionOnStoreClock: false));
+
+    /// <summary>The engine's path: applies a change to an entry it holds.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="transition">The change.</param>
+    /// <param name="transitionOnStoreClock">Whether the transition's timestamp is a reading of the store's own clock, so that retention need not read it again.</param>
+    internal bool Transition(InMemoryEntry entry, in JobTransition transition, bool transitionOnStoreClock)
     {
-        if (!_jobs.TryGet(id, out var entry))
+        if (!entry.TryApply(transition))
         {
-            return new ValueTask<bool>(false);
-        }
-
-        if (entry is JobWorkItem { IsSignalled: false } live)
-        {
-            // A job the library still runs here: its engine applies the change, so that both agree.
-            return new ValueTask<bool>(live.Queue.Engine.ApplyFromStore(this, live, transition));
-        }
-
-        using (entry.Guard())
-        {
-            if (!entry.TryApplyLocked(transition))
-            {
-                return new ValueTask<bool>(false);
-            }
+            return false;
         }
 
         if (transition.Status.IsTerminal())
         {
-            // Aged by the store's own clock, whatever clock stamped the transition.
-            Retire(entry, Clock.GetUtcNow().UtcTicks);
+            Retire(entry, transitionOnStoreClock ? transition.Timestamp.UtcTicks : Clock.GetUtcNow().UtcTicks);
         }
 
-        return new ValueTask<bool>(true);
-    }
-
-    /// <summary>Starts keeping a job that reached its terminal status under the retention rules. Called once per job.</summary>
-    /// <param name="entry">The finished job.</param>
-    /// <param name="now">Now, in UTC ticks of <see cref="Clock"/>.</param>
-    internal void Retire(JobEntry entry, long now)
-    {
-        entry.RetainedSince = now;
-        entry.NextFinished = null;
-        RetireChain(entry, entry, 1, now);
-    }
-
-    /// <summary>
-    /// Gets how many finished jobs a worker may hand to retention at once (<see cref="RetireChain"/>): up to
-    /// 1/64 of <see cref="InMemoryJobStoreOptions.MaxFinishedJobs"/>, at most 16, and 1 (no batching) for a
-    /// small maximum, so that the store never holds more than a sliver beyond it.
-    /// </summary>
-    internal int RetireBatch => Math.Clamp(_maxFinished / 64, 1, 16);
-
-    /// <summary>
-    /// Hands a chain of finished jobs to retention in one step: <paramref name="first"/> to
-    /// <paramref name="last"/>, linked through <see cref="JobEntry.NextFinished"/>, oldest first, each with
-    /// its <see cref="JobEntry.RetainedSince"/> set. One exchange and one count for the whole chain.
-    /// </summary>
-    internal void RetireChain(JobEntry first, JobEntry last, int count, long now)
-    {
-        var previous = Interlocked.Exchange(ref _finished.Tail, last);
-        Volatile.Write(ref previous.NextFinished, first);
-        Interlocked.Add(ref _finished.Count, count);
-        Prune(now);
+        return true;
     }
 
     /// <inheritdoc/>
@@ -171,7 +114,11 @@ public sealed class InMemoryJobStore : IJobStore
     public ValueTask<IReadOnlyList<JobRecord>> QueryAsync(JobQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        Prune(Clock.GetUtcNow().UtcTicks);
+        lock (_finishedGate)
+        {
+            PruneLocked(Clock.GetUtcNow().UtcTicks);
+        }
+
         var matches = _jobs.Snapshot();
         matches.RemoveAll(entry => !entry.Matches(query));
         matches.Sort(static (a, b) => b.Id.CompareTo(a.Id));
@@ -185,118 +132,41 @@ public sealed class InMemoryJobStore : IJobStore
         return new ValueTask<IReadOnlyList<JobRecord>>(page);
     }
 
-    /// <summary>Forgets finished jobs beyond the maximum count or older than the retention period, oldest first.</summary>
-    private void Prune(long now)
+    /// <summary>Appends a job that reached its terminal status to the retention list, and forgets what retention lets go.</summary>
+    private void Retire(InMemoryEntry entry, long now)
     {
-        if (Volatile.Read(ref _finished.Count) == 0 || Interlocked.CompareExchange(ref _finished.Pruning, 1, 0) != 0)
+        lock (_finishedGate)
         {
-            return;
-        }
-
-        // The count other workers add to is written once per prune, not once per job forgotten.
-        var forgotten = 0;
-        try
-        {
-            while (TryPeekOldest(out var oldest)
-                && (Volatile.Read(ref _finished.Count) - forgotten > _maxFinished || now - oldest.RetainedSince >= _retention)
-                && TryTakeOldest(oldest))
+            entry.RetainedSince = now;
+            if (_newest is null)
             {
-                forgotten++;
-                _jobs.Remove(oldest);
+                _oldest = entry;
             }
-        }
-        finally
-        {
-            if (forgotten != 0)
+            else
             {
-                Interlocked.Add(ref _finished.Count, -forgotten);
+                _newest.NextFinished = entry;
             }
 
-            Volatile.Write(ref _finished.Pruning, 0);
+            _newest = entry;
+            _finishedCount++;
+
+            PruneLocked(now);
         }
     }
 
-    // The queue below is Dmitry Vyukov's intrusive multi-producer, single-consumer queue: a stub entry
-    // stands in while the queue is empty, and an append shows up once its link is written.
-    private bool TryPeekOldest(out JobEntry oldest)
+    private void PruneLocked(long now)
     {
-        var head = _finished.Head;
-        if (ReferenceEquals(head, _stub))
+        while (_oldest is { } oldest && (_finishedCount > _maxFinished || now - oldest.RetainedSince >= _retention))
         {
-            var next = Volatile.Read(ref head.NextFinished);
-            if (next is null)
+            _oldest = oldest.NextFinished;
+            oldest.NextFinished = null;
+            if (_oldest is null)
             {
-                oldest = null!;
-                return false;
+                _newest = null;
             }
 
-            _finished.Head = head = next;
+            _finishedCount--;
+            _jobs.Remove(oldest.Id, oldest);
         }
-
-        oldest = head;
-        return true;
-    }
-
-    private bool TryTakeOldest(JobEntry head)
-    {
-        var next = Volatile.Read(ref head.NextFinished);
-        if (next is null)
-        {
-            if (!ReferenceEquals(head, Volatile.Read(ref _finished.Tail)))
-            {
-                // A worker is between its exchange and its link: take it on the next prune.
-                return false;
-            }
-
-            _stub.NextFinished = null;
-            var previous = Interlocked.Exchange(ref _finished.Tail, _stub);
-            Volatile.Write(ref previous.NextFinished, _stub);
-            next = Volatile.Read(ref head.NextFinished);
-            if (next is null)
-            {
-                return false;
-            }
-        }
-
-        _finished.Head = next;
-        head.NextFinished = null;
-        return true;
-    }
-
-    /// <summary>
-    /// The finished-job queue's moving parts, with 128 bytes on either side for the reason given on
-    /// <see cref="IsolatedCounter"/>: the pruner writes the head on every job it forgets and workers write the
-    /// tail and count on every batch they retire, while every enqueue reads the store's own fields.
-    /// </summary>
-    [StructLayout(LayoutKind.Explicit, Size = 384)]
-    private sealed class FinishedQueue
-    {
-        [FieldOffset(128)]
-        public JobEntry Head;
-
-        [FieldOffset(136)]
-        public JobEntry Tail;
-
-        [FieldOffset(144)]
-        public int Count;
-
-        // 1 while a thread prunes: one pruner at a time, the others go on.
-        [FieldOffset(148)]
-        public int Pruning;
-
-        public FinishedQueue(JobEntry stub) => Head = Tail = stub;
-    }
-
-    private sealed class StubEntry() : JobEntry(default)
-    {
-        public override string? Name => null;
-
-        public override string QueueName => string.Empty;
-
-        public override JobPriority Priority => JobPriority.Normal;
-
-        public override int MaxAttempts => 1;
-
-        public override JobId? ParentId => null;
     }
 }

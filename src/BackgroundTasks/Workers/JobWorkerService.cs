@@ -5,10 +5,11 @@ namespace BackgroundTasks;
 
 /// <summary>
 /// The worker pool: for each named queue, as many loops as the queue has workers, each taking one job at a
-/// time. Stopping closes the queues, drains them (or cancels what waits) within the drain timeout, then
-/// fires the running jobs' tokens, and finally records every job still alive as cancelled.
+/// time. Stopping closes the queues; then queued jobs drain (or, with <see cref="ShutdownMode.Cancel"/>, are
+/// recorded cancelled at once) within the drain timeout; then the running jobs' tokens fire; and finally
+/// every job still alive is recorded cancelled.
 /// </summary>
-internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
+internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
 {
     /// <summary>How many jobs a worker runs back to back before it looks whether other thread-pool work waits.</summary>
     private const int YieldCheckInterval = 64;
@@ -21,13 +22,14 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
         var options = engine.Options;
         engine.Logger.Stopping(engine.RunningCount, engine.Queues.Sum(static q => q.Count), options.ShutdownMode);
         engine.Close();
-        if (options.ShutdownMode == ShutdownMode.Cancel)
-        {
-            StopTaking();
-        }
-
         try
         {
+            if (options.ShutdownMode == ShutdownMode.Cancel)
+            {
+                StopTaking();
+                await engine.CancelWaitingAsync().ConfigureAwait(false);
+            }
+
             if (!await WaitForWorkersAsync(options.DrainTimeout, cancellationToken).ConfigureAwait(false))
             {
                 engine.Logger.DrainTimedOut(options.DrainTimeout);
@@ -81,90 +83,37 @@ internal sealed class JobWorkerService(JobQueue engine) : BackgroundService
             return true;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(hostGivesUp);
-        if (timeout != Timeout.InfiniteTimeSpan)
-        {
-            using var timer = engine.Time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), deadline, timeout, Timeout.InfiniteTimeSpan);
-            return await WaitAsync(_workers, deadline.Token).ConfigureAwait(false);
-        }
-
-        return await WaitAsync(_workers, deadline.Token).ConfigureAwait(false);
-    }
-
-    private static async Task<bool> WaitAsync(Task task, CancellationToken cancellationToken)
-    {
         try
         {
-            await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _workers.WaitAsync(timeout, engine.Time, hostGivesUp).ConfigureAwait(false);
             return true;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             return false;
         }
     }
 
-    private async Task WorkAsync(NamedJobQueue queue)
+    private async Task WorkAsync(NamedQueue queue)
     {
-        var worker = new WorkerState(engine.Time);
-        try
+        var worker = new Worker(engine.Time);
+        var sinceYield = 0;
+        while (await queue.TakeAsync().ConfigureAwait(false) is { } job)
         {
-            var sinceYield = 0;
-            while (true)
+            await _runner.RunSafelyAsync(job, worker).ConfigureAwait(false);
+
+            // The loop runs on a thread-pool thread: now and then, let other work queued there run (the
+            // application's requests, a producer let back in) instead of starving it.
+            if (++sinceYield == YieldCheckInterval)
             {
-                // Go from job to job while the lanes hold some: only an empty queue costs an await.
-                while (queue.TryTake(worker, out var item))
+                sinceYield = 0;
+                if (ThreadPool.PendingWorkItemCount > 0)
                 {
-                    var run = _runner.RunSafely(item, worker);
-                    if (!run.IsCompletedSuccessfully)
-                    {
-                        // The job went asynchronous: hand back what the batch holds before waiting for it.
-                        HandBack(queue, worker);
-                        await run.ConfigureAwait(false);
-                    }
-
-                    // The loop runs on a thread-pool thread: now and then, let other work queued there run
-                    // (the application's requests, a producer that waited for space) instead of starving it.
-                    if (++sinceYield == YieldCheckInterval)
-                    {
-                        sinceYield = 0;
-                        if (ThreadPool.PendingWorkItemCount > 0)
-                        {
-                            HandBack(queue, worker);
-                            await Task.Yield();
-                        }
-                    }
-                }
-
-                HandBack(queue, worker);
-                if (await queue.TakeAsync(worker).ConfigureAwait(false) is not { } next)
-                {
-                    return;
-                }
-
-                var first = _runner.RunSafely(next, worker);
-                if (!first.IsCompletedSuccessfully)
-                {
-                    HandBack(queue, worker);
-                    await first.ConfigureAwait(false);
+                    await Task.Yield();
                 }
             }
         }
-        finally
-        {
-            HandBack(queue, worker);
-            worker.Cts.Dispose();
-        }
-    }
 
-    /// <summary>
-    /// Ends a run of back-to-back jobs (the worker is about to wait, yield or stop): gives back the queue
-    /// slots and the finished jobs it batched, and forgets its clock reading.
-    /// </summary>
-    private void HandBack(NamedJobQueue queue, WorkerState worker)
-    {
-        queue.ReleaseTaken(worker);
-        worker.FlushRetired(engine.Memory);
-        worker.LastReading = 0;
+        worker.Cts.Dispose();
     }
 }

@@ -43,7 +43,7 @@ public sealed class DefaultStoreHost : IAsyncDisposable
     public InMemoryJobStore Store => (InMemoryJobStore)Host.Services.GetRequiredService<IJobStore>();
 
     /// <summary>Gets the engine behind <see cref="Queue"/>.</summary>
-    internal JobQueue Engine => Host.Services.GetRequiredService<JobQueue>();
+    internal JobEngine Engine => Host.Services.GetRequiredService<JobEngine>();
 
     public static DateTimeOffset Start { get; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

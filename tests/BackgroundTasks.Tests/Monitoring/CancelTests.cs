@@ -58,15 +58,75 @@ public sealed class CancelTests
     }
 
     [Test]
-    public async Task CancelAsync_FinishedOrUnknownJob_ReturnsFalse(CancellationToken ct)
+    public async Task CancelAsync_FinishedJob_ReturnsFalseAndKeepsItsStatus(CancellationToken ct)
     {
         await using var host = await JobsHost.StartAsync();
         var id = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct);
         await host.Monitor.WaitAsync(id, ct);
 
         Assert.That(await host.Monitor.CancelAsync(id, ct), Is.False);
-        Assert.That(await host.Monitor.CancelAsync(JobId.NewId(), ct), Is.False);
         Assert.That((await host.Monitor.GetAsync(id, ct))!.Status, Is.EqualTo(JobStatus.Succeeded), "A terminal status is final.");
+    }
+
+    [Test]
+    public async Task CancelAsync_UnknownJob_ThrowsKeyNotFoundSoItIsNotMistakenForAFinishedOne(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync();
+
+        Assert.That(async () => await host.Monitor.CancelAsync(JobId.NewId(), ct), Throws.InstanceOf<KeyNotFoundException>().With.Message.Contains("unknown"));
+    }
+
+    [Test]
+    public async Task CancelAsync_TokenAlreadyCancelled_ThrowsAndLeavesTheJobRunning(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync();
+        var (id, release) = await host.StartBlockingJobAsync(ct);
+
+        Assert.That(async () => await host.Monitor.CancelAsync(id, new CancellationToken(canceled: true)), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That((await host.Monitor.GetAsync(id, ct))!.Status, Is.EqualTo(JobStatus.Running));
+        release.SetResult();
+        Assert.That((await host.Monitor.WaitAsync(id, ct)).Status, Is.EqualTo(JobStatus.Succeeded));
+    }
+
+    [Test]
+    public async Task CancelAsync_QueuedAndRunningJobs_RecordSayRequested(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync(o => o.Queues["default"].Workers = 1);
+        var running = await host.Queue.EnqueueAsync(ctx => Until.Cancelled(ctx.CancellationToken), cancellationToken: ct);
+        await host.Store.WaitUntilAsync(() => host.Monitor.GetAsync(running).Result?.Status == JobStatus.Running, "the first job to run", ct);
+        var queued = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct);
+
+        Assert.That(await host.Monitor.CancelAsync(queued, ct), Is.True);
+        Assert.That(await host.Monitor.CancelAsync(running, ct), Is.True);
+
+        foreach (var id in new[] { queued, running })
+        {
+            var record = await host.Monitor.WaitAsync(id, ct);
+            Assert.That(record.Status, Is.EqualTo(JobStatus.Cancelled));
+            Assert.That(record.CancelReason, Is.EqualTo(JobCancelReason.Requested));
+        }
+    }
+
+    [Test]
+    public async Task CancelAsync_RunningJobIgnoresItsTokenAndReturns_RecordedSucceeded(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync();
+        var cancelled = new TaskCompletionSource();
+        var id = await host.Queue.EnqueueAsync(
+            async ctx =>
+            {
+                await cancelled.Task;
+                Assert.That(ctx.CancellationToken.IsCancellationRequested, Is.True);
+            },
+            cancellationToken: ct);
+        await host.Store.WaitUntilAsync(() => host.Monitor.GetAsync(id).Result?.Status == JobStatus.Running, "the job to run", ct);
+
+        Assert.That(await host.Monitor.CancelAsync(id, ct), Is.True);
+        cancelled.SetResult();
+
+        var record = await host.Monitor.WaitAsync(id, ct);
+        Assert.That(record.Status, Is.EqualTo(JobStatus.Succeeded), "Cancellation is cooperative: a job that returns did its work.");
+        Assert.That(record.CancelReason, Is.EqualTo(JobCancelReason.None));
     }
 
     [Test]

@@ -39,7 +39,7 @@ public sealed class PriorityTests
         await host.Store.WaitUntilAsync(() => order.Count == 51, "all jobs to run", ct);
 
         var lowAt = order.IndexOf("low");
-        Assert.That(lowAt, Is.LessThanOrEqualTo(NamedJobQueue.StarvationLimit), $"The low job ran at position {lowAt}: it was passed over more than {NamedJobQueue.StarvationLimit} times.");
+        Assert.That(lowAt, Is.LessThanOrEqualTo(NamedQueue.StarvationLimit), $"The low job ran at position {lowAt}: it was passed over more than {NamedQueue.StarvationLimit} times.");
         Assert.That(order.Take(lowAt), Is.All.StartsWith("high"), "High jobs still go first until the limit.");
     }
 

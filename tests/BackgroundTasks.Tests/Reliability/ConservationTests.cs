@@ -190,7 +190,7 @@ public sealed class ConservationTests
         TestContext.Out.WriteLine($"seed {seed}: {kinds.Count} jobs, {string.Join(", ", perStatus.Select(p => $"{p.Key} {p.Value}"))}; "
             + (store is null ? "default store" : $"store threw {store.ThrownCount} times ({addFaults} on add), stalled {store.StalledCount} times"));
         Assert.That(problems, Is.Empty, $"Seed {seed}: {problems.Count} problems, first ones:\n{string.Join("\n", problems.Take(20))}");
-        Assert.That(host.Services.GetRequiredService<JobQueue>().AliveCount, Is.Zero);
+        Assert.That(host.Services.GetRequiredService<JobEngine>().AliveCount, Is.Zero);
     }
 
     private static int Count(ConcurrentDictionary<JobId, int> runs, JobContext ctx) => runs.AddOrUpdate(ctx.Id, 1, (_, n) => n + 1);

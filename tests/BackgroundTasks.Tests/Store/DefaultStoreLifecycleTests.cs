@@ -25,7 +25,7 @@ public sealed class DefaultStoreLifecycleTests
         using var host = builder.Build();
         var queue = host.Services.GetRequiredService<IJobQueue>();
         var monitor = host.Services.GetRequiredService<IJobMonitor>();
-        var engine = host.Services.GetRequiredService<JobQueue>();
+        var engine = host.Services.GetRequiredService<JobEngine>();
         Assert.That(host.Services.GetRequiredService<IJobStore>(), Is.InstanceOf<InMemoryJobStore>());
 
         var started = new TaskCompletionSource();

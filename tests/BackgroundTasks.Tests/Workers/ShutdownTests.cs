@@ -194,6 +194,6 @@ public sealed class ShutdownTests
             Assert.That(terminal, Has.Count.EqualTo(1), $"Job {id} must end exactly once.");
         }
 
-        Assert.That(host.Host.Services.GetRequiredService<JobQueue>().AliveCount, Is.Zero);
+        Assert.That(host.Host.Services.GetRequiredService<JobEngine>().AliveCount, Is.Zero);
     }
 }

@@ -1,0 +1,278 @@
+namespace BackgroundTasks;
+
+/// <summary>
+/// A job as the engine of this process holds it while it is alive: what to run, its settings, its state
+/// (waiting, running, finished), the token source of its running attempt, and whoever waits for it or
+/// watches it. The store keeps the job's record; this object never leaves the process.
+/// </summary>
+/// <remarks>
+/// State changes take the object's own monitor (<c>lock (this)</c>): a <see cref="Lock"/> field would add
+/// an object per job, and the monitor is free until two threads meet on one job. Nothing user-visible
+/// runs under it.
+/// </remarks>
+internal abstract class LiveJob(JobId id, JobSettings settings)
+{
+    private const int Waiting = 0;
+    private const int Running = 1;
+    private const int Finished = 2;
+
+    private int _state;
+    private int _holdsSlot;
+    private bool _cancelling;
+    private bool _signalled;
+    private CancellationTokenSource? _cts;
+    private Extras? _extras;
+
+    public JobId Id { get; } = id;
+
+    public JobSettings Settings { get; } = settings;
+
+    /// <summary>Gets or sets what the store handed back when it recorded the job (see <see cref="StoreAdapter"/>).</summary>
+    public object? StoreHandle { get; set; }
+
+    /// <summary>Gets the number of the latest attempt that started; 0 before the first.</summary>
+    public int Attempt { get; private set; }
+
+    /// <summary>Sets a value indicating whether the job holds a slot of its queue's capacity.</summary>
+    public bool HoldsSlot
+    {
+        set => _holdsSlot = value ? 1 : 0;
+    }
+
+    /// <summary>Gets why the running attempt's token was fired by the engine; <see cref="JobCancelReason.None"/> if it was not.</summary>
+    public JobCancelReason CancelReason { get; private set; }
+
+    public bool IsRunning => Volatile.Read(ref _state) == Running;
+
+    public bool IsFinished => Volatile.Read(ref _state) == Finished;
+
+    /// <summary>Gets or sets the timer that queues a delayed or retrying job when it is due.</summary>
+    public ITimer? Timer
+    {
+        get => _extras?.Timer;
+        set
+        {
+            lock (this)
+            {
+                ExtrasLocked().Timer = value;
+            }
+        }
+    }
+
+    /// <summary>Gets the serialized arguments of a typed job; <see langword="null"/> for a lambda.</summary>
+    public virtual string? Arguments => null;
+
+    /// <summary>Gets the value the last attempt returned, for jobs that return one.</summary>
+    public virtual object? Result => null;
+
+    /// <summary>Gives up the job's slot of its queue's capacity: true for exactly one caller, when it held one.</summary>
+    public bool TryGiveBackSlot() => Interlocked.Exchange(ref _holdsSlot, 0) == 1;
+
+    /// <summary>Runs the job's code for one attempt.</summary>
+    public abstract Task InvokeAsync(JobContext context);
+
+    /// <summary>Starts an attempt, unless the job finished (was cancelled) while it waited.</summary>
+    public bool TryStart(CancellationTokenSource cts)
+    {
+        lock (this)
+        {
+            if (_state != Waiting)
+            {
+                return false;
+            }
+
+            _state = Running;
+            _cts = cts;
+            CancelReason = JobCancelReason.None;
+            Attempt++;
+            return true;
+        }
+    }
+
+    /// <summary>Ends the running attempt's hold on its token source.</summary>
+    /// <returns>Whether the source may be reset and reused: not while a cancellation still fires it.</returns>
+    public bool EndAttempt()
+    {
+        lock (this)
+        {
+            _cts = null;
+            return !_cancelling;
+        }
+    }
+
+    /// <summary>Fires the running attempt's token. The first reason given is kept.</summary>
+    /// <returns><see langword="true"/> when the job is running (its token fires, or fired already).</returns>
+    public bool CancelRunning(JobCancelReason reason)
+    {
+        CancellationTokenSource? cts;
+        lock (this)
+        {
+            if (_state != Running)
+            {
+                return false;
+            }
+
+            if (CancelReason != JobCancelReason.None)
+            {
+                return true;
+            }
+
+            CancelReason = reason;
+            cts = _cts;
+            if (cts is null)
+            {
+                // The attempt has ended and its outcome is being recorded: a retry will not start.
+                return true;
+            }
+
+            _cancelling = true;
+        }
+
+        try
+        {
+            // Outside the lock: the job's own callbacks run here.
+            cts.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback the job registered threw; the job sees its token fired all the same.
+        }
+        finally
+        {
+            lock (this)
+            {
+                _cancelling = false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends a job that waits (queued, delayed or retrying) so that it never runs.</summary>
+    public bool TryCancelWaiting()
+    {
+        lock (this)
+        {
+            if (_state != Waiting)
+            {
+                return false;
+            }
+
+            _state = Finished;
+            return true;
+        }
+    }
+
+    /// <summary>Puts a running job back to waiting, for its retry; fails when it was ended or cancelled meanwhile.</summary>
+    public bool TryReturnToWaiting()
+    {
+        lock (this)
+        {
+            if (_state != Running || CancelReason != JobCancelReason.None)
+            {
+                return false;
+            }
+
+            _state = Waiting;
+            return true;
+        }
+    }
+
+    /// <summary>Claims the right to record the job's terminal status: true for exactly one caller.</summary>
+    public bool TryFinish()
+    {
+        lock (this)
+        {
+            if (_state == Finished)
+            {
+                return false;
+            }
+
+            _state = Finished;
+            _extras?.Timer?.Dispose();
+            return true;
+        }
+    }
+
+    /// <summary>Completes when the job's terminal status is recorded.</summary>
+    public Task WhenFinished()
+    {
+        lock (this)
+        {
+            return _signalled ? Task.CompletedTask : (ExtrasLocked().Finished ??= new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    /// <summary>Calls <paramref name="onChange"/> after each recorded change of the job, until disposed.</summary>
+    public IDisposable Watch(Action onChange)
+    {
+        lock (this)
+        {
+            var watchers = ExtrasLocked().Watchers ??= [];
+            watchers.Add(onChange);
+        }
+
+        return new Subscription(this, onChange);
+    }
+
+    /// <summary>Tells the watchers that the job's record changed.</summary>
+    public void SignalChanged()
+    {
+        if (Volatile.Read(ref _extras)?.Watchers is null)
+        {
+            return;
+        }
+
+        Action[] watchers;
+        lock (this)
+        {
+            watchers = [.. _extras!.Watchers!];
+        }
+
+        foreach (var watcher in watchers)
+        {
+            watcher();
+        }
+    }
+
+    /// <summary>Wakes the waiters and watchers once the terminal status is recorded.</summary>
+    public void SignalFinished()
+    {
+        TaskCompletionSource? finished;
+        lock (this)
+        {
+            _signalled = true;
+            finished = _extras?.Finished;
+        }
+
+        finished?.TrySetResult();
+        SignalChanged();
+        ForgetCode();
+    }
+
+    /// <summary>Drops the job's code and what it captured, once the job can never run again.</summary>
+    protected virtual void ForgetCode()
+    {
+    }
+
+    private Extras ExtrasLocked() => _extras ??= new Extras();
+
+    /// <summary>What only some jobs need: waiters, watchers, a timer.</summary>
+    private sealed class Extras
+    {
+        public TaskCompletionSource? Finished;
+        public List<Action>? Watchers;
+        public ITimer? Timer;
+    }
+
+    private sealed class Subscription(LiveJob job, Action onChange) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (job)
+            {
+                job._extras?.Watchers?.Remove(onChange);
+            }
+        }
+    }
+}

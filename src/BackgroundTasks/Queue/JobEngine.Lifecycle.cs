@@ -1,0 +1,206 @@
+using Microsoft.Extensions.Logging;
+
+namespace BackgroundTasks;
+
+/// <summary>Changes after admission: cancellation, delays and retries, terminal statuses and shutdown.</summary>
+internal sealed partial class JobEngine
+{
+    /// <summary>Cancels a job by id: a waiting job is recorded cancelled at once, a running job's token fires.</summary>
+    /// <returns><see langword="true"/> when the job was waiting or running; <see langword="false"/> when it had finished.</returns>
+    /// <exception cref="KeyNotFoundException">Neither this process nor the store knows the job.</exception>
+    public async ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_alive.TryGet(id, out var job))
+        {
+            // A job moves from waiting to running at most once between two tries.
+            while (!job.IsFinished)
+            {
+                if (job.CancelRunning(JobCancelReason.Requested))
+                {
+                    Logger.CancelRequested(id, running: true);
+                    return true;
+                }
+
+                if (job.TryCancelWaiting())
+                {
+                    Logger.CancelRequested(id, running: false);
+                    job.Timer?.Dispose();
+                    await RecordTerminalAsync(job, JobStatus.Cancelled, error: null, result: null, JobCancelReason.Requested).ConfigureAwait(false);
+                    return true;
+                }
+            }
+
+            // It is finishing: its terminal status is on its way.
+            return false;
+        }
+
+        return await Records.Store.GetAsync(id, cancellationToken).ConfigureAwait(false) is not null
+            ? false
+            : throw new KeyNotFoundException($"Job {id} is unknown: it was never enqueued here, or the store no longer keeps it.");
+    }
+
+    /// <summary>Records a job's terminal status, forgets it, and wakes whoever waits for it. The caller must have finished the job (<see cref="LiveJob.TryFinish"/>).</summary>
+    public async ValueTask RecordTerminalAsync(LiveJob job, JobStatus status, JobError? error, object? result, JobCancelReason reason = JobCancelReason.None)
+    {
+        try
+        {
+            var change = new JobTransition(status, job.Attempt, Time.GetUtcNow(), Error: error, Result: result, CancelReason: reason);
+            if (!await Records.TransitionAsync(job.Id, job.StoreHandle, change).ConfigureAwait(false))
+            {
+                Logger.TransitionRefused(job.Id, status);
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), job.Id);
+        }
+        finally
+        {
+            Forget(job, status);
+        }
+    }
+
+    /// <summary>Ends a job whose terminal status is recorded (or was written by someone else): no longer alive, waiters wake.</summary>
+    public void Forget(LiveJob job, JobStatus status)
+    {
+        _alive.Remove(job.Id, job);
+        Metrics.Finished(job.Settings.Queue, status);
+        job.SignalFinished();
+    }
+
+    /// <summary>Records a change that is not terminal; a failing store is logged, never thrown.</summary>
+    /// <returns>Whether the store applied it.</returns>
+    public async ValueTask<bool> RecordAsync(LiveJob job, JobTransition change)
+    {
+        var applied = false;
+        try
+        {
+            applied = await Records.TransitionAsync(job.Id, job.StoreHandle, change).ConfigureAwait(false);
+            if (!applied)
+            {
+                Logger.TransitionRefused(job.Id, change.Status);
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), job.Id);
+            applied = true;
+        }
+
+        job.SignalChanged();
+        return applied;
+    }
+
+    /// <summary>
+    /// Records a failed attempt that has attempts left as Retrying, and queues it again after its back-off.
+    /// Once the host is stopping, the job stays Retrying for the shutdown sweep (which records it cancelled).
+    /// </summary>
+    public async ValueTask ScheduleRetryAsync(LiveJob job, JobError error)
+    {
+        var delay = job.Settings.Backoff.GetDelay(job.Attempt, Random.Shared.NextDouble());
+        var now = Time.GetUtcNow();
+        Logger.JobRetrying(job.Id, job.Attempt, delay);
+        Metrics.Retried(job.Settings.Queue);
+        await RecordAsync(job, new JobTransition(JobStatus.Retrying, job.Attempt, now, ScheduledAt: now + delay, Error: error)).ConfigureAwait(false);
+        if (!job.TryReturnToWaiting() || _closed)
+        {
+            // Cancelled by id while its failure was recorded (it ends here), or left for the shutdown sweep.
+            if (!_closed && job.TryFinish())
+            {
+                await RecordTerminalAsync(job, JobStatus.Cancelled, error, result: null, job.CancelReason).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        ScheduleAt(job, now + delay);
+    }
+
+    /// <summary>Records every job that waits in a lane, or for its due time, cancelled (ShutdownMode.Cancel, and the sweep).</summary>
+    public async Task CancelWaitingAsync()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            queue.TakeAll();
+        }
+
+        foreach (var job in _alive.Snapshot())
+        {
+            if (!job.IsRunning && job.TryFinish())
+            {
+                await RecordTerminalAsync(job, JobStatus.Cancelled, ShutdownError(job), result: null, JobCancelReason.Shutdown).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends every job still alive once the workers have stopped (or were given up on): waiting jobs, and jobs
+    /// that ignored their cancellation past the host's shutdown timeout, which are left behind.
+    /// </summary>
+    public async Task SweepAsync()
+    {
+        await CancelWaitingAsync().ConfigureAwait(false);
+        foreach (var job in _alive.Snapshot())
+        {
+            if (job.TryFinish())
+            {
+                var error = new JobError(typeof(OperationCanceledException).FullName!, "The job was still running when the host's shutdown timeout ended; it was left behind.", null);
+                await RecordTerminalAsync(job, JobStatus.Cancelled, error, result: null, JobCancelReason.Shutdown).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Fires the tokens of every running job.</summary>
+    public void CancelRunning(JobCancelReason reason)
+    {
+        foreach (var job in _alive.Snapshot())
+        {
+            job.CancelRunning(reason);
+        }
+    }
+
+    internal static JobError ShutdownError(LiveJob job) => new(
+        typeof(OperationCanceledException).FullName!,
+        job.Attempt == 0
+            ? "The host stopped before the job ran."
+            : $"The host stopped while the job waited to retry, after attempt {job.Attempt} of {job.Settings.MaxAttempts} had failed.",
+        null);
+
+    private void ScheduleAt(LiveJob job, DateTimeOffset dueAt)
+    {
+        var delay = dueAt - Time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            _ = PromoteAsync(job).AsTask();
+            return;
+        }
+
+        job.Timer?.Dispose();
+        job.Timer = Time.CreateTimer(
+            static state =>
+            {
+                var (engine, job) = ((JobEngine, LiveJob))state!;
+                _ = engine.PromoteAsync(job).AsTask();
+            },
+            (this, job),
+            delay,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Moves a due delayed or retrying job into its queue's lane.</summary>
+    private async ValueTask PromoteAsync(LiveJob job)
+    {
+        if (_closed || job.IsFinished)
+        {
+            // The shutdown sweep (or a cancellation) ends it.
+            return;
+        }
+
+        await RecordAsync(job, new JobTransition(JobStatus.Queued, job.Attempt, Time.GetUtcNow())).ConfigureAwait(false);
+        if (!_closed && !job.IsFinished)
+        {
+            QueueOf(job).Push(job);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+namespace BackgroundTasks;
+
+/// <summary>Checking a job's options and resolving them against its queue's defaults.</summary>
+internal sealed partial class JobEngine
+{
+    private static JobSettings SettingsFor(NamedQueue queue, JobOptions? options, string? name = null)
+    {
+        if (options is null && name is null)
+        {
+            return queue.Defaults;
+        }
+
+        var defaults = queue.Options;
+        return new JobSettings(
+            queue.Name,
+            name ?? options?.Name,
+            options?.Priority ?? JobPriority.Normal,
+            options?.MaxAttempts ?? defaults.MaxAttempts,
+            options?.ParentId,
+            options?.Timeout ?? defaults.Timeout,
+            options?.Backoff ?? defaults.Backoff);
+    }
+
+    /// <summary>When a delayed job is due; <see langword="null"/> for a job that is due now.</summary>
+    private DateTimeOffset? DueAt(JobOptions? options)
+    {
+        if (options is null || (options.Delay is null && options.RunAt is null))
+        {
+            return null;
+        }
+
+        var now = Time.GetUtcNow();
+        var dueAt = options.Delay is { } delay ? now + delay : options.RunAt;
+        return dueAt > now ? dueAt : null;
+    }
+
+    private NamedQueue Resolve(JobOptions? options)
+    {
+        if (options is null)
+        {
+            return _defaultQueue;
+        }
+
+        if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentException($"JobOptions.Timeout is {timeout}: it must be positive, or Timeout.InfiniteTimeSpan for none.", nameof(options));
+        }
+
+        if (options.MaxAttempts is < 1)
+        {
+            throw new ArgumentException($"JobOptions.MaxAttempts is {options.MaxAttempts}: it must be at least 1 (1 means no retries).", nameof(options));
+        }
+
+        if (options.Delay is { } delay && delay < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"JobOptions.Delay is {delay}: it must not be negative.", nameof(options));
+        }
+
+        if (options.Delay is not null && options.RunAt is not null)
+        {
+            throw new ArgumentException("JobOptions.Delay and JobOptions.RunAt are both set: set only one of them.", nameof(options));
+        }
+
+        if (!Enum.IsDefined(options.Priority))
+        {
+            throw new ArgumentException($"JobOptions.Priority is {(int)options.Priority}: use JobPriority.High, Normal or Low.", nameof(options));
+        }
+
+        if (options.Queue is null)
+        {
+            return _defaultQueue;
+        }
+
+        return _queues.TryGetValue(options.Queue, out var queue)
+            ? queue
+            : throw new ArgumentException(
+                $"JobOptions.Queue is '{options.Queue}', which is not a configured queue. Known queues: {string.Join(", ", _queues.Keys.Order(StringComparer.Ordinal).Select(static k => $"'{k}'"))}. Add it with AddBackgroundJobs().AddQueue(\"{options.Queue}\").",
+                nameof(options));
+    }
+}

@@ -1,0 +1,297 @@
+using System.Collections.Frozen;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BackgroundTasks;
+
+/// <summary>
+/// The engine behind <see cref="IJobQueue"/>: the named queues, the jobs alive in this process, delayed
+/// jobs and retries, and the recording of every change through the one <see cref="StoreAdapter"/>.
+/// </summary>
+internal sealed partial class JobEngine : IJobQueue, IDisposable
+{
+    private readonly FrozenDictionary<string, NamedQueue> _queues;
+    private readonly NamedQueue _defaultQueue;
+    private readonly JobTable<LiveJob> _alive = new();
+    private volatile bool _closed;
+
+    public JobEngine(
+        IOptions<BackgroundJobsOptions> options,
+        IJobStore store,
+        TimeProvider timeProvider,
+        IServiceScopeFactory scopeFactory,
+        ILogger<JobEngine>? logger = null,
+        IMeterFactory? meterFactory = null)
+    {
+        Options = options.Value;
+        Time = timeProvider;
+        ScopeFactory = scopeFactory;
+        Logger = logger ?? (ILogger)NullLogger.Instance;
+        Records = StoreAdapter.For(store, timeProvider, Logger);
+        _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedQueue(q.Key, q.Value), StringComparer.Ordinal);
+        _defaultQueue = _queues[Options.DefaultQueue];
+        Metrics = new JobMetrics(meterFactory, QueueLengths);
+    }
+
+    public BackgroundJobsOptions Options { get; }
+
+    /// <summary>Gets the store, through the seam the engine records with.</summary>
+    public StoreAdapter Records { get; }
+
+    public TimeProvider Time { get; }
+
+    public IServiceScopeFactory ScopeFactory { get; }
+
+    public ILogger Logger { get; }
+
+    public JobMetrics Metrics { get; }
+
+    public IEnumerable<NamedQueue> Queues => _queues.Values;
+
+    public bool IsClosed => _closed;
+
+    /// <summary>Gets the number of accepted jobs that have not reached a terminal status.</summary>
+    public int AliveCount => _alive.Count;
+
+    /// <summary>Gets the number of jobs running now.</summary>
+    public int RunningCount => _alive.Snapshot().Count(static job => job.IsRunning);
+
+    public ValueTask<JobId> EnqueueAsync(Func<JobContext, Task> job, JobOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var queue = Resolve(options);
+        return AcceptAsync(new DelegateJob(JobId.NewId(), SettingsFor(queue, options), job), queue, options, cancellationToken);
+    }
+
+    public ValueTask<JobId> EnqueueAsync<TResult>(Func<JobContext, Task<TResult>> job, JobOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var queue = Resolve(options);
+        return AcceptAsync(new ResultJob<TResult>(JobId.NewId(), SettingsFor(queue, options), job), queue, options, cancellationToken);
+    }
+
+    public ValueTask<JobId> EnqueueAsync<TService>(Func<TService, JobContext, Task> job, JobOptions? options = null, CancellationToken cancellationToken = default)
+        where TService : notnull
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var queue = Resolve(options);
+        return AcceptAsync(new ServiceJob<TService>(JobId.NewId(), SettingsFor(queue, options), job), queue, options, cancellationToken);
+    }
+
+    public bool TryEnqueue(Func<JobContext, Task> job, out JobId id, JobOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var queue = Resolve(options);
+        ThrowIfClosed();
+        var dueAt = DueAt(options);
+        if (dueAt is null && !queue.TryReserve())
+        {
+            id = default;
+            return false;
+        }
+
+        var live = new DelegateJob(JobId.NewId(), SettingsFor(queue, options), job) { HoldsSlot = dueAt is null };
+        var add = RecordNewAsync(live, queue, dueAt, CancellationToken.None);
+        if (add.IsCompleted)
+        {
+            try
+            {
+                // A store that failed at once rejects the job here.
+                live.StoreHandle = add.Result;
+            }
+            catch
+            {
+                ReleaseSlot(live, queue);
+                throw;
+            }
+
+            Admit(live, queue, dueAt);
+        }
+        else
+        {
+            // A store that answers later: the job is accepted now and enters its queue once recorded.
+            _ = AdmitWhenRecordedAsync(add, live, queue, dueAt);
+        }
+
+        id = live.Id;
+        return true;
+    }
+
+    /// <summary>Finds a job that has not finished yet.</summary>
+    public bool TryGetAlive(JobId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out LiveJob? job) => _alive.TryGet(id, out job);
+
+    /// <summary>Gets the queue a job belongs to.</summary>
+    public NamedQueue QueueOf(LiveJob job) => _queues[job.Settings.Queue];
+
+    /// <summary>Stops accepting jobs: enqueue fails from now on, and producers waiting for space fail.</summary>
+    public void Close()
+    {
+        _closed = true;
+        foreach (var queue in _queues.Values)
+        {
+            queue.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        Metrics.Dispose();
+        foreach (var queue in _queues.Values)
+        {
+            queue.Dispose();
+        }
+    }
+
+    internal static InvalidOperationException ShutDownException()
+        => new("The job queue is shut down: the host is stopping or has stopped, so no more jobs are accepted. Enqueue while the host runs.");
+
+    private ValueTask<JobId> AcceptAsync(LiveJob job, NamedQueue queue, JobOptions? options, CancellationToken cancellationToken)
+    {
+        ThrowIfClosed();
+        var dueAt = DueAt(options);
+
+        // The common case, without an async state machine: no delay, room in the queue, a store that answers at once.
+        if (dueAt is null && !cancellationToken.IsCancellationRequested && queue.TryReserve())
+        {
+            job.HoldsSlot = true;
+            var add = RecordNewAsync(job, queue, dueAt, cancellationToken);
+            if (add.IsCompletedSuccessfully)
+            {
+                Admit(job, queue, dueAt);
+                return new ValueTask<JobId>(job.Id);
+            }
+
+            return AcceptRecordingAsync(add, job, queue, dueAt);
+        }
+
+        return AcceptSlowAsync(job, queue, dueAt, cancellationToken);
+    }
+
+    private async ValueTask<JobId> AcceptSlowAsync(LiveJob job, NamedQueue queue, DateTimeOffset? dueAt, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (dueAt is null)
+        {
+            if (!queue.TryReserve())
+            {
+                if (queue.Options.FullMode == QueueFullMode.Reject)
+                {
+                    throw new JobQueueFullException(queue.Name, queue.Options.Capacity);
+                }
+
+                await queue.ReserveAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            job.HoldsSlot = true;
+        }
+
+        return await AcceptRecordingAsync(RecordNewAsync(job, queue, dueAt, cancellationToken), job, queue, dueAt).ConfigureAwait(false);
+    }
+
+    private async ValueTask<JobId> AcceptRecordingAsync(ValueTask<object?> add, LiveJob job, NamedQueue queue, DateTimeOffset? dueAt)
+    {
+        try
+        {
+            job.StoreHandle = await add.ConfigureAwait(false);
+        }
+        catch
+        {
+            ReleaseSlot(job, queue);
+            throw;
+        }
+
+        Admit(job, queue, dueAt);
+        return job.Id;
+    }
+
+    private async Task AdmitWhenRecordedAsync(ValueTask<object?> add, LiveJob job, NamedQueue queue, DateTimeOffset? dueAt)
+    {
+        try
+        {
+            job.StoreHandle = await add.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.AddAsync), job.Id);
+        }
+
+        try
+        {
+            Admit(job, queue, dueAt);
+        }
+        catch (InvalidOperationException)
+        {
+            // Shut down meanwhile: the job is recorded cancelled.
+        }
+    }
+
+    /// <summary>Starts recording a new job; a store that throws at once gives the job's slot back.</summary>
+    private ValueTask<object?> RecordNewAsync(LiveJob job, NamedQueue queue, DateTimeOffset? dueAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var add = Records.AddAsync(job.Id, job.Settings, job.Arguments, Time.GetUtcNow(), dueAt, cancellationToken);
+            if (add.IsCompletedSuccessfully)
+            {
+                job.StoreHandle = add.Result;
+            }
+
+            return add;
+        }
+        catch
+        {
+            ReleaseSlot(job, queue);
+            throw;
+        }
+    }
+
+    /// <summary>Makes a recorded job live: it can be cancelled by id, and it waits in its lane or for its timer.</summary>
+    /// <exception cref="InvalidOperationException">The queue closed meanwhile; the job is recorded cancelled.</exception>
+    private void Admit(LiveJob job, NamedQueue queue, DateTimeOffset? dueAt)
+    {
+        _alive.TryAdd(job.Id, job);
+        if (_closed)
+        {
+            // The shutdown sweep may have run already: whoever ends the job records it.
+            ReleaseSlot(job, queue);
+            if (job.TryFinish())
+            {
+                _ = RecordTerminalAsync(job, JobStatus.Cancelled, ShutdownError(job), result: null, JobCancelReason.Shutdown).AsTask();
+            }
+
+            throw ShutDownException();
+        }
+
+        Logger.JobAccepted(job.Id, job.Settings.Name, queue.Name);
+        Metrics.Enqueued(queue.Name);
+        if (dueAt is { } due)
+        {
+            ScheduleAt(job, due);
+        }
+        else
+        {
+            queue.Push(job);
+        }
+    }
+
+    private static void ReleaseSlot(LiveJob job, NamedQueue queue) => queue.GiveBackSlot(job);
+
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            throw ShutDownException();
+        }
+    }
+
+    private IEnumerable<Measurement<int>> QueueLengths()
+    {
+        foreach (var queue in _queues.Values)
+        {
+            yield return new Measurement<int>(queue.Count, new KeyValuePair<string, object?>("backgroundtasks.queue", queue.Name));
+        }
+    }
+}

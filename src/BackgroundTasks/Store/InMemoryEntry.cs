@@ -1,0 +1,158 @@
+namespace BackgroundTasks;
+
+/// <summary>
+/// The in-memory store's mutable form of one job's record: the record is built only when someone reads
+/// it. Fields that most jobs never set (progress, error, result, due time) live in one
+/// <see cref="Details"/> object made on first use. Every field is guarded by the entry itself.
+/// </summary>
+internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? arguments, JobStatus status, long enqueuedAt, long scheduledAt)
+{
+    private JobStatus _status = status;
+    private JobCancelReason _cancelReason;
+    private int _attempt;
+    private long _startedAt;
+    private long _finishedAt;
+    private Details? _details = scheduledAt == 0 ? null : new Details { ScheduledAt = scheduledAt };
+
+    public JobId Id { get; } = id;
+
+    public JobSettings Settings { get; } = settings;
+
+    /// <summary>Gets or sets the next finished entry in the store's retention list (guarded by the store).</summary>
+    public InMemoryEntry? NextFinished { get; set; }
+
+    /// <summary>Gets or sets when the store's clock saw the job finish (UTC ticks): retention ages it from then (guarded by the store).</summary>
+    public long RetainedSince { get; set; }
+
+    /// <summary>Applies a transition if <see cref="JobTransition.IsAllowed"/> lets it move the job forward.</summary>
+    public bool TryApply(in JobTransition change)
+    {
+        lock (this)
+        {
+            if (!JobTransition.IsAllowed(_status, change.Status) || (change.Status == JobStatus.Running && change.Attempt <= _attempt))
+            {
+                return false;
+            }
+
+            var ticks = change.Timestamp.UtcTicks;
+            _status = change.Status;
+            switch (change.Status)
+            {
+                case JobStatus.Running:
+                    _attempt = change.Attempt;
+                    _startedAt = ticks;
+                    break;
+                case JobStatus.Retrying:
+                    DetailsLocked().Error = change.Error;
+                    break;
+                case JobStatus.Succeeded:
+                    _finishedAt = ticks;
+                    if (change.Result is not null)
+                    {
+                        DetailsLocked().Result = change.Result;
+                    }
+
+                    break;
+                case JobStatus.Failed or JobStatus.Cancelled:
+                    _finishedAt = ticks;
+                    _cancelReason = change.Status == JobStatus.Cancelled ? change.CancelReason : JobCancelReason.None;
+                    if (change.Error is not null)
+                    {
+                        DetailsLocked().Error = change.Error;
+                    }
+
+                    break;
+            }
+
+            if (_details is { } details)
+            {
+                details.ScheduledAt = change.Status == JobStatus.Retrying ? change.ScheduledAt?.UtcTicks ?? 0 : 0;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Keeps a progress report, unless the job is terminal.</summary>
+    public bool TrySetProgress(JobProgress progress)
+    {
+        lock (this)
+        {
+            if (_status.IsTerminal())
+            {
+                return false;
+            }
+
+            DetailsLocked().Progress = progress;
+            return true;
+        }
+    }
+
+    public bool Matches(JobQuery query)
+    {
+        if (query.Queue is not null && !string.Equals(query.Queue, Settings.Queue, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (query.Name is not null && !string.Equals(query.Name, Settings.Name, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (query.ParentId is { } parent && Settings.ParentId != parent)
+        {
+            return false;
+        }
+
+        if (query.Status is { } status)
+        {
+            lock (this)
+            {
+                return _status == status;
+            }
+        }
+
+        return true;
+    }
+
+    public JobRecord ToRecord()
+    {
+        lock (this)
+        {
+            var details = _details;
+            return new JobRecord
+            {
+                Id = Id,
+                Name = Settings.Name,
+                Queue = Settings.Queue,
+                Priority = Settings.Priority,
+                MaxAttempts = Settings.MaxAttempts,
+                ParentId = Settings.ParentId,
+                Arguments = arguments,
+                EnqueuedAt = new DateTimeOffset(enqueuedAt, TimeSpan.Zero),
+                Status = _status,
+                Attempt = _attempt,
+                StartedAt = At(_startedAt),
+                FinishedAt = At(_finishedAt),
+                ScheduledAt = At(details?.ScheduledAt ?? 0),
+                Progress = details?.Progress ?? default,
+                Error = details?.Error,
+                Result = details?.Result,
+                CancelReason = _cancelReason,
+            };
+        }
+    }
+
+    private static DateTimeOffset? At(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    private Details DetailsLocked() => _details ??= new Details();
+
+    private sealed class Details
+    {
+        public long ScheduledAt;
+        public JobProgress Progress;
+        public JobError? Error;
+        public object? Result;
+    }
+}
