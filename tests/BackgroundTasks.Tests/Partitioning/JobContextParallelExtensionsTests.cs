@@ -29,6 +29,11 @@ public class JobContextParallelExtensionsTests
             })
             .AddQueue(ChildQueue, queue => queue.Workers = 2)
             .AddQueue("single", queue => queue.Workers = 1)
+            .AddQueue("small", queue =>
+            {
+                queue.Workers = 2;
+                queue.Capacity = 2;
+            })
             .UseStore(static _ => new CountingJobStore(new InMemoryJobStore()));
         _host = builder.Build();
         await _host.StartAsync();
@@ -268,5 +273,34 @@ public class JobContextParallelExtensionsTests
         var ended = await _monitor.WaitAsync(child.Id, cancellationToken);
 
         Assert.That((ended.Status, ended.Attempt), Is.EqualTo((JobStatus.Cancelled, 1)), "The retry started before its hour of back-off.");
+    }
+
+    [Test]
+    public async Task FanOutAsync_MoreChildrenThanTheQueueHoldsWhileParentsHoldEveryWorker_ParentsRunTheirChildrenAndFinish(CancellationToken cancellationToken)
+    {
+        // "small" holds 2 waiting jobs and has 2 workers; both parents hold one each and fan out 6 children to
+        // their own queue: their enqueues wait for room that only they can make, by running their children.
+        var parentsRunning = 0;
+        var bothRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<JobContext, Task<int>> parent = async ctx =>
+        {
+            if (Interlocked.Increment(ref parentsRunning) == 2)
+            {
+                bothRunning.SetResult();
+            }
+
+            await bothRunning.Task.WaitAsync(ctx.CancellationToken);
+            var doubled = await ctx.FanOutAsync(Enumerable.Range(1, 6), static (x, _) => Task.FromResult(2 * x), new JobOptions { Queue = "small" });
+            return doubled.Sum();
+        };
+
+        var first = await _jobs.EnqueueAsync(parent, new JobOptions { Queue = "small" }, cancellationToken);
+        var second = await _jobs.EnqueueAsync(parent, new JobOptions { Queue = "small" }, cancellationToken);
+        var parents = await Task.WhenAll(_monitor.WaitAsync(first, cancellationToken), _monitor.WaitAsync(second, cancellationToken));
+        var children = await _monitor.QueryAsync(new JobQuery { ParentId = first }, cancellationToken);
+
+        Assert.That(parents.Select(static p => (p.Status, p.Result)), Is.All.EqualTo((JobStatus.Succeeded, (object?)42)));
+        Assert.That(children.Select(static c => (c.Status, c.Attempt)), Is.All.EqualTo((JobStatus.Succeeded, 1)));
+        Assert.That(children, Has.Count.EqualTo(6));
     }
 }

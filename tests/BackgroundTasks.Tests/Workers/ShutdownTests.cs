@@ -57,6 +57,61 @@ public sealed class ShutdownTests
         Assert.That(queued.Select(id => host.Store.Get(id).Status), Is.All.EqualTo(JobStatus.Cancelled));
         Assert.That(ran, Is.Zero);
         Assert.That(host.Store.Get(queued[0]).Error!.Message, Does.Contain("host stopped"));
+        Assert.That(queued.Select(id => host.Store.Get(id).CancelReason), Is.All.EqualTo(JobCancelReason.Shutdown));
+    }
+
+    [Test]
+    public async Task StopAsync_CancelMode_RecordsQueuedJobsCancelledAtOnceWhileTheRunningJobStillRuns(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync(o =>
+        {
+            o.Queues["default"].Workers = 1;
+            o.ShutdownMode = ShutdownMode.Cancel;
+        });
+        var (running, gate) = await host.StartBlockingJobAsync(ct);
+        var queued = new List<JobId>();
+        for (var i = 0; i < 5; i++)
+        {
+            queued.Add(await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct));
+        }
+
+        var stop = host.Host.StopAsync(ct);
+        await host.Store.WaitUntilAsync(() => queued.All(id => host.Store.Get(id).Status == JobStatus.Cancelled), "the queued jobs to be recorded cancelled", ct);
+
+        Assert.That(stop.IsCompleted, Is.False, "The running job still holds the stop.");
+        Assert.That(host.Store.Get(running).Status, Is.EqualTo(JobStatus.Running));
+        gate.SetResult();
+        await stop.WaitAsync(ct);
+        Assert.That(host.Store.Get(running).Status, Is.EqualTo(JobStatus.Succeeded));
+    }
+
+    [Test]
+    public async Task StopAsync_JobFailsDuringTheDrainWithAttemptsLeft_RecordedCancelledAsAJobWaitingToRetry(CancellationToken ct)
+    {
+        await using var host = await JobsHost.StartAsync(o => o.ShutdownMode = ShutdownMode.Drain);
+        var fail = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = 0;
+        var id = await host.Queue.EnqueueAsync(
+            async _ =>
+            {
+                Interlocked.Increment(ref runs);
+                started.TrySetResult();
+                await fail.Task;
+                throw new InvalidOperationException("the mail server is down");
+            },
+            new JobOptions { MaxAttempts = 3, Backoff = new RetryBackoff { InitialDelay = TimeSpan.Zero, Jitter = 0 } },
+            ct);
+        await started.Task.WaitAsync(ct);
+
+        var stop = host.Host.StopAsync(ct);
+        fail.SetResult();
+        await stop.WaitAsync(ct);
+
+        var record = host.Store.Get(id);
+        Assert.That((record.Status, record.CancelReason, record.Attempt, runs), Is.EqualTo((JobStatus.Cancelled, JobCancelReason.Shutdown, 1, 1)));
+        Assert.That(record.Error!.Message, Does.Contain("waited to retry, after attempt 1 of 3"));
+        Assert.That(host.Store.Transitions.Where(change => change.Id == id).Select(static change => change.Status), Is.EqualTo(new[] { JobStatus.Queued, JobStatus.Running, JobStatus.Retrying, JobStatus.Cancelled }));
     }
 
     [Test]
