@@ -27,15 +27,34 @@ public sealed class ConservationTests
         ReportsProgress,
     }
 
-    [TestCase(1, 100_000, false)]
-    [TestCase(2, 20_000, false)]
-    [TestCase(3, 100_000, true)]
-    [CancelAfter(240_000)]
-    public async Task RandomWorkloadWithStoreFaults_EveryAcceptedJobEndsExactlyOnceAsItsKindImplies(int seed, int jobCount, bool defaultStore, CancellationToken ct)
+    /// <summary>The store a run uses: the same workload and checks run on each.</summary>
+    public enum StoreKind
     {
-        // With the default store the jobs take its fast path (the job is its own record); it never throws,
-        // so that case checks outcomes and attempts, and the faulty store's cases also check each history.
-        var store = defaultStore ? null : new FaultyJobStore(seed, throwRate: 0.01, stallRate: 0.005);
+        /// <summary>The built-in in-memory store (its own fast path behind the seam).</summary>
+        InMemory,
+
+        /// <summary>A plain user-written store: a lock around a Dictionary.</summary>
+        UserWritten,
+
+        /// <summary>The user-written store throwing on 1 % of its calls and stalling on 0.5 %.</summary>
+        UserWrittenFaulty,
+    }
+
+    [TestCase(1, 100_000, StoreKind.UserWrittenFaulty)]
+    [TestCase(2, 20_000, StoreKind.UserWrittenFaulty)]
+    [TestCase(3, 100_000, StoreKind.InMemory)]
+    [TestCase(4, 100_000, StoreKind.UserWritten)]
+    [CancelAfter(240_000)]
+    public async Task RandomWorkloadWithStoreFaults_EveryAcceptedJobEndsExactlyOnceAsItsKindImplies(int seed, int jobCount, StoreKind storeKind, CancellationToken ct)
+    {
+        // The faulty store keeps each job's history, so that case also checks that no status moved backwards.
+        var faulty = storeKind == StoreKind.UserWrittenFaulty ? new FaultyJobStore(seed, throwRate: 0.01, stallRate: 0.005) : null;
+        IJobStore? store = storeKind switch
+        {
+            StoreKind.UserWritten => new DictionaryJobStore(maxFinished: int.MaxValue),
+            StoreKind.UserWrittenFaulty => faulty,
+            _ => null,
+        };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         var jobs = builder.Services.AddBackgroundJobs(o =>
@@ -145,7 +164,7 @@ public sealed class ConservationTests
         {
             var record = (await monitor.GetAsync(id, ct))!;
             perStatus[record.Status] = perStatus.GetValueOrDefault(record.Status) + 1;
-            var applied = store?.Applied[id].ToList() ?? [record.Status];
+            var applied = faulty?.Applied[id].ToList() ?? [record.Status];
             var expected = kind switch
             {
                 Kind.AlwaysThrows or Kind.TimesOut => JobStatus.Failed,
@@ -188,7 +207,7 @@ public sealed class ConservationTests
         }
 
         TestContext.Out.WriteLine($"seed {seed}: {kinds.Count} jobs, {string.Join(", ", perStatus.Select(p => $"{p.Key} {p.Value}"))}; "
-            + (store is null ? "default store" : $"store threw {store.ThrownCount} times ({addFaults} on add), stalled {store.StalledCount} times"));
+            + (faulty is null ? $"{storeKind} store" : $"store threw {faulty.ThrownCount} times ({addFaults} on add), stalled {faulty.StalledCount} times"));
         Assert.That(problems, Is.Empty, $"Seed {seed}: {problems.Count} problems, first ones:\n{string.Join("\n", problems.Take(20))}");
         Assert.That(host.Services.GetRequiredService<JobEngine>().AliveCount, Is.Zero);
     }

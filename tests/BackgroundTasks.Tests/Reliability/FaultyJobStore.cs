@@ -3,12 +3,12 @@ using System.Collections.Concurrent;
 namespace BackgroundTasks.Tests.Reliability;
 
 /// <summary>
-/// Wraps an in-memory store and, decided by a seeded random, throws or stalls on some writes. Keeps the
+/// Wraps a user-written store (<see cref="DictionaryJobStore"/>) and, decided by a seeded random, throws or stalls on some writes. Keeps the
 /// sequence of statuses each job really reached, so that a test can check that none moved backwards.
 /// </summary>
 public sealed class FaultyJobStore(int seed, double throwRate, double stallRate) : IJobStore
 {
-    private readonly InMemoryJobStore _inner = new(new InMemoryJobStoreOptions { MaxFinishedJobs = int.MaxValue, RetentionPeriod = TimeSpan.MaxValue }, TimeProvider.System);
+    private readonly DictionaryJobStore _inner = new(maxFinished: int.MaxValue);
     private readonly Random _random = new(seed);
     private readonly Lock _gate = new();
 

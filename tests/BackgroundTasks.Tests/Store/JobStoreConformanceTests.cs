@@ -16,6 +16,15 @@ public sealed class JobStoreConformanceTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public async Task VerifyAsync_UserWrittenDictionaryStore_PassesEveryCheck(CancellationToken cancellationToken)
+    {
+        var report = await JobStoreConformance.VerifyAsync(() => new DictionaryJobStore(), cancellationToken: cancellationToken);
+
+        Assert.That(report.Passed, Is.True, report.ToString());
+    }
+
+    [Test]
     public void CheckNames_ListsOneCheckPerContractClause_UniqueNames()
     {
         Assert.That(JobStoreConformance.CheckNames, Is.Unique);
