@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BackgroundTasks;
 
-/// <summary>Configures background jobs further: named queues and the job store. Returned by <c>AddBackgroundJobs</c>.</summary>
-public sealed class BackgroundJobsBuilder
+/// <summary>Configures background jobs further: named queues, typed jobs and the job store. Returned by <c>AddBackgroundJobs</c>.</summary>
+public sealed partial class BackgroundJobsBuilder
 {
     internal BackgroundJobsBuilder(IServiceCollection services) => Services = services;
 

@@ -26,6 +26,8 @@ public static class BackgroundJobsServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundJobsOptions>, BackgroundJobsOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundJobsOptions>, JobRegistryValidator>());
+        services.TryAddSingleton<JobRegistry>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<InMemoryJobStoreOptions>();
         services.TryAddSingleton<IJobStore>(static sp => new InMemoryJobStore(
