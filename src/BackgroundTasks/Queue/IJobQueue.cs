@@ -50,6 +50,28 @@ public interface IJobQueue
     ValueTask<JobId> EnqueueAsync<TService>(Func<TService, JobContext, Task> job, JobOptions? options = null, CancellationToken cancellationToken = default)
         where TService : notnull;
 
+    /// <summary>
+    /// Enqueues a typed job: a class registered with <c>AddJob&lt;TJob, TArgs&gt;("name")</c>, resolved from a DI
+    /// scope of its own for each attempt. The arguments are serialized with System.Text.Json when the job is
+    /// enqueued, so a store can keep them (<see cref="JobRecord.Arguments"/>); the record's
+    /// <see cref="JobRecord.Name"/> is the registered name.
+    /// </summary>
+    /// <typeparam name="TJob">The job's class, an <see cref="IJob{TArgs}"/> or <see cref="IJob{TArgs, TResult}"/>.</typeparam>
+    /// <typeparam name="TArgs">The arguments' type, as registered.</typeparam>
+    /// <param name="args">The arguments.</param>
+    /// <param name="options">The job's settings, or <see langword="null"/> for its queue's defaults. <see cref="JobOptions.Name"/> must stay unset.</param>
+    /// <param name="cancellationToken">Stops waiting for space in a full queue; the job is then not accepted.</param>
+    /// <returns>The job's id.</returns>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TJob"/> is not registered, or the host is stopping or has stopped.</exception>
+    /// <exception cref="ArgumentException">
+    /// The arguments do not survive serialization (the message names the job and the member), are not of the
+    /// registered type, or <paramref name="options"/> names an unknown queue or holds an invalid value.
+    /// </exception>
+    /// <exception cref="JobQueueFullException">The queue is full and rejects.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while waiting for space.</exception>
+    ValueTask<JobId> EnqueueAsync<TJob, TArgs>(TArgs args, JobOptions? options = null, CancellationToken cancellationToken = default)
+        where TJob : class;
+
     /// <summary>Enqueues a job if its queue has space now; never waits.</summary>
     /// <param name="job">The work.</param>
     /// <param name="id">The job's id, when accepted.</param>

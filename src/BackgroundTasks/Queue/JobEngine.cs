@@ -16,6 +16,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     private readonly FrozenDictionary<string, NamedQueue> _queues;
     private readonly NamedQueue _defaultQueue;
     private readonly JobTable<LiveJob> _alive = new();
+    private readonly JobRegistry _registry;
     private volatile bool _closed;
 
     public JobEngine(
@@ -23,12 +24,14 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         IJobStore store,
         TimeProvider timeProvider,
         IServiceScopeFactory scopeFactory,
+        JobRegistry registry,
         ILogger<JobEngine>? logger = null,
         IMeterFactory? meterFactory = null)
     {
         Options = options.Value;
         Time = timeProvider;
         ScopeFactory = scopeFactory;
+        _registry = registry;
         Logger = logger ?? (ILogger)NullLogger.Instance;
         Records = StoreAdapter.For(store, timeProvider, Logger);
         _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedQueue(q.Key, q.Value), StringComparer.Ordinal);
@@ -79,6 +82,20 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         ArgumentNullException.ThrowIfNull(job);
         var queue = Resolve(options);
         return AcceptAsync(new ServiceJob<TService>(JobId.NewId(), SettingsFor(queue, options), job), queue, options, cancellationToken);
+    }
+
+    public ValueTask<JobId> EnqueueAsync<TJob, TArgs>(TArgs args, JobOptions? options = null, CancellationToken cancellationToken = default)
+        where TJob : class
+    {
+        var registration = _registry.For(typeof(TJob));
+        var queue = Resolve(options);
+        if (options?.Name is { } name && !string.Equals(name, registration.Name, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"JobOptions.Name is '{name}', but a typed job is named by its registration: '{registration.Name}'. Leave Name unset.", nameof(options));
+        }
+
+        var arguments = registration.SerializeArguments(args);
+        return AcceptAsync(new TypedJob(JobId.NewId(), SettingsFor(queue, options, registration.Name), registration, arguments), queue, options, cancellationToken);
     }
 
     public bool TryEnqueue(Func<JobContext, Task> job, out JobId id, JobOptions? options = null)

@@ -85,32 +85,6 @@ public sealed class TypedJobRunTests
             Throws.InvalidOperationException.With.Message.StartWith("Job 'sum': the services given to run it have no Sum."));
     }
 
-    [Test]
-    public async Task RunAsync_InsideAJob_GetsTheAttemptsScopeAndContext(CancellationToken ct)
-    {
-        await using var host = await JobsHost.StartAsync(
-            build: jobs => jobs.AddJob<SendInvoice, InvoiceArgs>("send-invoice", TypedJobJsonContext.Default.InvoiceArgs).AddJob<Sum, SumArgs, int>("sum", TypedJobJsonContext.Default.SumArgs),
-            services: s => s.AddSingleton<JobCalls>().AddScoped<ScopeMarker>());
-        var registry = host.Host.Services.GetRequiredService<JobRegistry>();
-        var invoice = registry.Get<SendInvoice>();
-        var sum = registry.Get("sum");
-        var calls = host.Host.Services.GetRequiredService<JobCalls>();
-        var contexts = new List<JobContext>();
-        var arguments = invoice.SerializeArguments(new InvoiceArgs(7, "ann@example.com"));
-
-        // Stands in for the engine until it runs typed jobs itself: a lambda job that runs the registration.
-        var first = await host.Queue.EnqueueAsync(ctx => { contexts.Add(ctx); return invoice.RunAsync(ctx.Services, arguments, ctx); }, cancellationToken: ct);
-        await host.Monitor.WaitAsync(first, ct);
-        var second = await host.Queue.EnqueueAsync(ctx => { contexts.Add(ctx); return invoice.RunAsync(ctx.Services, arguments, ctx); }, cancellationToken: ct);
-        await host.Monitor.WaitAsync(second, ct);
-        var summed = await host.Queue.EnqueueAsync(ctx => sum.RunAsync(ctx.Services, sum.SerializeArguments(new SumArgs([2, 3])), ctx), cancellationToken: ct);
-        var record = await host.Monitor.WaitAsync(summed, ct);
-
-        Assert.That(calls.Runs.Select(r => r.Instance), Is.EqualTo(new[] { 1, 2 }), "Each attempt resolves its own job.");
-        Assert.That(calls.Runs.Select(r => r.Context), Is.EqualTo(contexts), "The job gets the attempt's context.");
-        Assert.That(record.Result, Is.EqualTo(5));
-    }
-
     private static ServiceCollection Services()
     {
         var services = new ServiceCollection();
