@@ -14,7 +14,6 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
     {
         Engine = engine;
         _job = job;
-        Attempt = job.Attempt;
         CancellationToken = cancellationToken;
     }
 
@@ -34,7 +33,7 @@ public sealed partial class JobContext : IProgress<JobProgress>, IProgress<doubl
     public string Queue => _job.Settings.Queue;
 
     /// <summary>Gets the number of this attempt, counting from 1.</summary>
-    public int Attempt { get; }
+    public int Attempt => _job.Attempt;
 
     /// <summary>Gets how many attempts the job has in all.</summary>
     public int MaxAttempts => _job.Settings.MaxAttempts;

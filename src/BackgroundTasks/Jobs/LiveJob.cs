@@ -18,6 +18,7 @@ internal abstract class LiveJob(JobId id, JobSettings settings)
 
     private int _state;
     private int _holdsSlot;
+    private JobCancelReasonByte _cancelReason;
     private bool _cancelling;
     private bool _signalled;
     private CancellationTokenSource? _cts;
@@ -40,7 +41,11 @@ internal abstract class LiveJob(JobId id, JobSettings settings)
     }
 
     /// <summary>Gets why the running attempt's token was fired by the engine; <see cref="JobCancelReason.None"/> if it was not.</summary>
-    public JobCancelReason CancelReason { get; private set; }
+    public JobCancelReason CancelReason
+    {
+        get => (JobCancelReason)_cancelReason;
+        private set => _cancelReason = (JobCancelReasonByte)value;
+    }
 
     public bool IsRunning => Volatile.Read(ref _state) == Running;
 
@@ -256,6 +261,11 @@ internal abstract class LiveJob(JobId id, JobSettings settings)
     }
 
     private Extras ExtrasLocked() => _extras ??= new Extras();
+
+    /// <summary>A <see cref="JobCancelReason"/> in one byte, so that a live job stays within 88 bytes.</summary>
+    private enum JobCancelReasonByte : byte
+    {
+    }
 
     /// <summary>What only some jobs need: waiters, watchers, a timer.</summary>
     private sealed class Extras

@@ -7,12 +7,13 @@ namespace BackgroundTasks;
 /// </summary>
 internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? arguments, JobStatus status, long enqueuedAt, long scheduledAt)
 {
-    private JobStatus _status = status;
-    private JobCancelReason _cancelReason;
+    // Status and cancel reason in a byte each, so that an entry stays within 104 bytes.
+    private byte _status = (byte)status;
+    private byte _cancelReason;
     private int _attempt;
     private long _startedAt;
     private long _finishedAt;
-    private Details? _details = scheduledAt == 0 ? null : new Details { ScheduledAt = scheduledAt };
+    private Details? _details = scheduledAt == 0 && arguments is null ? null : new Details { ScheduledAt = scheduledAt, Arguments = arguments };
 
     public JobId Id { get; } = id;
 
@@ -29,13 +30,13 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
     {
         lock (this)
         {
-            if (!JobTransition.IsAllowed(_status, change.Status) || (change.Status == JobStatus.Running && change.Attempt <= _attempt))
+            if (!JobTransition.IsAllowed((JobStatus)_status, change.Status) || (change.Status == JobStatus.Running && change.Attempt <= _attempt))
             {
                 return false;
             }
 
             var ticks = change.Timestamp.UtcTicks;
-            _status = change.Status;
+            _status = (byte)change.Status;
             switch (change.Status)
             {
                 case JobStatus.Running:
@@ -55,7 +56,7 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
                     break;
                 case JobStatus.Failed or JobStatus.Cancelled:
                     _finishedAt = ticks;
-                    _cancelReason = change.Status == JobStatus.Cancelled ? change.CancelReason : JobCancelReason.None;
+                    _cancelReason = (byte)(change.Status == JobStatus.Cancelled ? change.CancelReason : JobCancelReason.None);
                     if (change.Error is not null)
                     {
                         DetailsLocked().Error = change.Error;
@@ -78,7 +79,7 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
     {
         lock (this)
         {
-            if (_status.IsTerminal())
+            if (((JobStatus)_status).IsTerminal())
             {
                 return false;
             }
@@ -109,7 +110,7 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
         {
             lock (this)
             {
-                return _status == status;
+                return (JobStatus)_status == status;
             }
         }
 
@@ -129,9 +130,9 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
                 Priority = Settings.Priority,
                 MaxAttempts = Settings.MaxAttempts,
                 ParentId = Settings.ParentId,
-                Arguments = arguments,
+                Arguments = details?.Arguments,
                 EnqueuedAt = new DateTimeOffset(enqueuedAt, TimeSpan.Zero),
-                Status = _status,
+                Status = (JobStatus)_status,
                 Attempt = _attempt,
                 StartedAt = At(_startedAt),
                 FinishedAt = At(_finishedAt),
@@ -139,7 +140,7 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
                 Progress = details?.Progress ?? default,
                 Error = details?.Error,
                 Result = details?.Result,
-                CancelReason = _cancelReason,
+                CancelReason = (JobCancelReason)_cancelReason,
             };
         }
     }
@@ -150,6 +151,7 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
 
     private sealed class Details
     {
+        public string? Arguments;
         public long ScheduledAt;
         public JobProgress Progress;
         public JobError? Error;
