@@ -19,7 +19,7 @@ public static class AllocationProfile
     public static async Task<int> RunAsync()
     {
         PrintObjectSizes();
-        foreach (var kind in new[] { Contender.BackgroundTasks, Contender.BackgroundTasksNoStore })
+        foreach (var kind in new[] { Contender.BackgroundTasks, Contender.BackgroundTasksUserStore })
         {
             await PrintBreakdownAsync(kind);
         }

@@ -6,10 +6,11 @@ namespace BackgroundTasks.Benchmarks.Peers;
 /// <summary>
 /// BackgroundTasks: one default queue with one worker per core and the capacity of
 /// <see cref="PeerSettings.QueueCapacity"/> (the library's default, 1,000, except in the enqueue-only
-/// benchmark, where the whole batch fits). With <paramref name="tracked"/> the default in-memory store records every job's
-/// status; without it a store that records nothing stands in for a "tracking off" mode.
+/// benchmark, where the whole batch fits). With <paramref name="userStore"/> the jobs are recorded in a store
+/// as a user would write one from the README (a lock around a Dictionary, <see cref="Tests.DictionaryJobStore"/>)
+/// instead of the built-in in-memory store.
 /// </summary>
-public sealed class BackgroundTasksContender(bool tracked) : IJobSystemContender
+public sealed class BackgroundTasksContender(bool userStore) : IJobSystemContender
 {
     private static readonly Func<JobContext, Task>[] s_bodies =
     [
@@ -22,7 +23,7 @@ public sealed class BackgroundTasksContender(bool tracked) : IJobSystemContender
     private IJobQueue? _queue;
 
     /// <inheritdoc/>
-    public Contender Kind => tracked ? Contender.BackgroundTasks : Contender.BackgroundTasksNoStore;
+    public Contender Kind => userStore ? Contender.BackgroundTasksUserStore : Contender.BackgroundTasks;
 
     /// <inheritdoc/>
     public async Task StartAsync()
@@ -34,9 +35,9 @@ public sealed class BackgroundTasksContender(bool tracked) : IJobSystemContender
                 o.Queues[BackgroundJobsOptions.DefaultQueueName].Workers = PeerSettings.BackgroundTasksWorkers;
                 o.Queues[BackgroundJobsOptions.DefaultQueueName].Capacity = PeerSettings.QueueCapacity;
             });
-            if (!tracked)
+            if (userStore)
             {
-                builder.UseStore(static _ => new NullJobStore());
+                builder.UseStore(static _ => new Tests.DictionaryJobStore());
             }
         });
         await _host.StartAsync();

@@ -22,8 +22,8 @@ public enum Contender
     BackgroundTasks,
 
     /// <summary>
-    /// BackgroundTasks with a store that records nothing. The library has no "tracking off" mode yet; this
-    /// stand-in (a benchmark-side <c>IJobStore</c>) shows what the queue and workers cost without the store.
+    /// BackgroundTasks with a store written as the README's "Write your own store" describes: a lock around a
+    /// Dictionary of records. It reaches the engine through the same seam as any store but the built-in one.
     /// </summary>
-    BackgroundTasksNoStore,
+    BackgroundTasksUserStore,
 }

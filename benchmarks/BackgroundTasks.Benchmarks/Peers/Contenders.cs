@@ -14,8 +14,8 @@ public static class Contenders
         Contender.Coravel => new CoravelContender(),
         Contender.Hangfire => new HangfireContender(),
         Contender.Quartz => new QuartzContender(),
-        Contender.BackgroundTasks => new BackgroundTasksContender(tracked: true),
-        Contender.BackgroundTasksNoStore => new BackgroundTasksContender(tracked: false),
+        Contender.BackgroundTasks => new BackgroundTasksContender(userStore: false),
+        Contender.BackgroundTasksUserStore => new BackgroundTasksContender(userStore: true),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown contender."),
     };
 

@@ -31,5 +31,5 @@ public class CpuJobsBenchmark : PeerBenchmarkBase
     public Task BackgroundTasksTracked() => RunAsync(JobBody.Cpu, N);
 
     [Benchmark(OperationsPerInvoke = N)]
-    public Task BackgroundTasksNoStore() => RunAsync(JobBody.Cpu, N);
+    public Task BackgroundTasksUserStore() => RunAsync(JobBody.Cpu, N);
 }

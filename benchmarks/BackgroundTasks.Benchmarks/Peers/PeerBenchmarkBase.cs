@@ -42,8 +42,8 @@ public abstract class PeerBenchmarkBase
     [GlobalSetup(Target = "BackgroundTasksTracked")]
     public void SetupBackgroundTasksTracked() => Start(Contender.BackgroundTasks);
 
-    [GlobalSetup(Target = "BackgroundTasksNoStore")]
-    public void SetupBackgroundTasksNoStore() => Start(Contender.BackgroundTasksNoStore);
+    [GlobalSetup(Target = "BackgroundTasksUserStore")]
+    public void SetupBackgroundTasksUserStore() => Start(Contender.BackgroundTasksUserStore);
 
     /// <summary>Stops the contender.</summary>
     [GlobalCleanup]

@@ -36,7 +36,7 @@ public static class QuickRun
         var kinds = rest.Select(static a => Enum.Parse<Contender>(a, ignoreCase: true)).ToList();
         if (kinds.Count == 0)
         {
-            kinds = [Contender.RawChannel, Contender.BackgroundTasks, Contender.BackgroundTasksNoStore];
+            kinds = [Contender.RawChannel, Contender.BackgroundTasks, Contender.BackgroundTasksUserStore];
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} no-op jobs per round, BackgroundTasks capacity {PeerSettings.QueueCapacity:N0} and workers {PeerSettings.BackgroundTasksWorkers}, {Rounds} rounds, contenders interleaved, median\n"));
