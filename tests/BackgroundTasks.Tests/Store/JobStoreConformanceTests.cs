@@ -21,6 +21,22 @@ public sealed class JobStoreConformanceTests
         Assert.That(JobStoreConformance.CheckNames, Is.Unique);
         Assert.That(JobStoreConformance.CheckNames, Has.Count.GreaterThanOrEqualTo(20));
         Assert.That(JobStoreConformance.CheckNames, Does.Contain("DisallowedTransitionsAreRefused").And.Contain("RacingTerminalTransitionsHaveOneWinner").And.Contain("QueryReturnsNewestFirst"));
+        Assert.That(JobStoreConformance.CheckNames, Does.Contain("ArgumentsAreKept").And.Contain("CancelledKeepsCancelReason"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task VerifyAsync_StoreDroppingArgumentsAndCancelReason_FailsTheirTwoChecksOnly(CancellationToken cancellationToken)
+    {
+        var report = await JobStoreConformance.VerifyAsync(() => new FieldDroppingJobStore(), cancellationToken: cancellationToken);
+        TestContext.Out.WriteLine(report);
+
+        Assert.That(report.Failures.Select(c => c.Name), Is.EquivalentTo(new[] { "ArgumentsAreKept", "CancelledKeepsCancelReason" }), report.ToString());
+        var arguments = report.Failures.Single(c => c.Name == "ArgumentsAreKept").Violations;
+        Assert.That(arguments[0], Does.Contain("GetAsync after AddAsync of a new Queued job").And.Contain("Arguments: expected \"{\"orderId\":42").And.Contain(", got null"));
+        Assert.That(arguments, Has.Some.Contain("(23891 characters), got null"), "A long text is cut in the message, and its length given.");
+        var reasons = report.Failures.Single(c => c.Name == "CancelledKeepsCancelReason").Violations;
+        Assert.That(reasons, Has.Some.Contain("TransitionAsync(Cancelled, attempt 1").And.Contain("reason Shutdown").And.Contain("sets Status, FinishedAt (the transition's timestamp), CancelReason").And.Contain("CancelReason: expected Shutdown, got None"));
     }
 
     [Test]
