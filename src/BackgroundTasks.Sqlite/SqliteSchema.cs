@@ -102,9 +102,15 @@ internal static class SqliteSchema
         }
     }
 
-    /// <summary>Sets the connection-level settings of the writer: WAL, the sync level and the busy timeout.</summary>
+    /// <summary>Checks that the writer may write, and sets its connection-level settings: WAL, the sync level and the busy timeout.</summary>
+    /// <exception cref="InvalidOperationException">The file was opened read-only (Mode=ReadOnly, or SQLite fell back to reading a file it may not write).</exception>
     public static void ConfigureWriter(SqliteConnection connection, string path, SqliteSynchronousMode synchronous, TimeSpan busyTimeout)
     {
+        if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+        {
+            throw SqliteStoreErrors.ReadOnlyFile(path, null);
+        }
+
         SetBusyTimeout(connection, busyTimeout);
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL";

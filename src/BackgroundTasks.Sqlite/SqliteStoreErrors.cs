@@ -23,6 +23,12 @@ internal static class SqliteStoreErrors
         + "The store needs WAL: make sure the file and its directory are writable (SQLite keeps '-wal' and '-shm' files beside it) "
         + "and not opened read-only (Mode=ReadOnly), and that the file is on a local disk, not a network share.");
 
+    public static InvalidOperationException ReadOnlyFile(string path, SqliteException? exception) => new(
+        $"The job database '{path}' is read-only{(exception is null ? string.Empty : $" (SQLite: {exception.Message})")}. "
+        + "Give this process write access to the file and its directory (SQLite writes '-wal' and '-shm' files beside it), "
+        + "remove Mode=ReadOnly from the connection string, or choose another path.",
+        exception);
+
     /// <summary>Turns what SQLite said while opening into an exception that names the file and the fix.</summary>
     public static InvalidOperationException CannotOpen(string path, SqliteException exception) => exception.SqliteErrorCode switch
     {
@@ -34,11 +40,7 @@ internal static class SqliteStoreErrors
             $"Cannot open or create the job database '{path}' (SQLite: {exception.Message}). "
             + "Check that its directory exists and that this process may create and write files in it, or choose another path.",
             exception),
-        ReadOnly => new InvalidOperationException(
-            $"The job database '{path}' is read-only (SQLite: {exception.Message}). "
-            + "Give this process write access to the file and its directory (SQLite writes '-wal' and '-shm' files beside it), "
-            + "remove Mode=ReadOnly from the connection string, or choose another path.",
-            exception),
+        ReadOnly => ReadOnlyFile(path, exception),
         Busy or Locked => new InvalidOperationException(
             $"The job database '{path}' stayed locked by another connection for longer than SqliteJobStoreOptions.BusyTimeout (SQLite: {exception.Message}). "
             + "Stop the process that holds a long transaction on it, or raise BusyTimeout.",
