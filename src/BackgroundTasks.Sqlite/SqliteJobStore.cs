@@ -25,7 +25,7 @@ namespace BackgroundTasks.Sqlite;
 /// <see cref="SqliteJobStoreOptions.ResultSerializerOptions"/> knows their type (read back as a
 /// <see cref="JsonElement"/>), or else as their <see cref="object.ToString"/> text.</para>
 /// </remarks>
-public sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
+public sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable, IDisposable
 {
     private readonly GroupCommitWriter _writer;
     private readonly ReaderPool _readers;
@@ -110,6 +110,9 @@ public sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         await _writer.DisposeAsync().ConfigureAwait(false);
         _readers.Dispose();
     }
+
+    /// <summary>Finishes the writes already queued, then closes the file; for containers and callers that dispose synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static ArgumentException DuplicateId(JobId id, string paramName)
         => new($"A job with id {id} is already recorded.", paramName);

@@ -114,18 +114,31 @@ public sealed class ClaimTests
         // round 2, 10 s later, claims attempt 2.
         for (var attempt = 1; attempt <= 2; attempt++)
         {
+            // Each claimer waits after its first claim until the other has claimed too, so that both race for the rest.
+            var waitingForFirstClaims = 2;
+            var bothClaimed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var claims = await Task.WhenAll(
-                Task.Run(() => ClaimUntilEmptyAsync(first, "host-a", attempt), cancellationToken),
-                Task.Run(() => ClaimUntilEmptyAsync(second, "host-b", attempt), cancellationToken));
+                Task.Run(() => ClaimUntilEmptyAsync(first, "host-a", attempt, FirstClaimDoneAsync), cancellationToken),
+                Task.Run(() => ClaimUntilEmptyAsync(second, "host-b", attempt, FirstClaimDoneAsync), cancellationToken));
 
             var all = claims.SelectMany(c => c).ToList();
             Assert.That(all.Select(r => r.Id), Is.Unique, $"No job is handed to two claimers in attempt {attempt}.");
             Assert.That(all.Select(r => r.Id), Is.EquivalentTo(jobs.Select(j => j.Id)), $"Every job is claimed in attempt {attempt}.");
             Assert.That(all.Select(r => r.Attempt), Is.All.EqualTo(attempt));
             Assert.That(claims.Select(c => c.Count), Is.All.GreaterThan(0), "Both claimers got work.");
+
+            Task FirstClaimDoneAsync()
+            {
+                if (Interlocked.Decrement(ref waitingForFirstClaims) == 0)
+                {
+                    bothClaimed.SetResult();
+                }
+
+                return bothClaimed.Task.WaitAsync(cancellationToken);
+            }
         }
 
-        async Task<List<JobRecord>> ClaimUntilEmptyAsync(SqliteJobStore store, string owner, int attempt)
+        async Task<List<JobRecord>> ClaimUntilEmptyAsync(SqliteJobStore store, string owner, int attempt, Func<Task> firstClaimDone)
         {
             var at = now.AddSeconds(10 * attempt);
             var claimed = new List<JobRecord>();
@@ -138,6 +151,10 @@ public sealed class ClaimTests
                 }
 
                 claimed.AddRange(batch);
+                if (claimed.Count == batch.Count)
+                {
+                    await firstClaimDone();
+                }
                 if (attempt == 1)
                 {
                     foreach (var job in batch)

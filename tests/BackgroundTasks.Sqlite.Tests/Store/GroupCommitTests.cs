@@ -39,6 +39,44 @@ public sealed class GroupCommitTests
     }
 
     [Test]
+    [CancelAfter(120_000)]
+    public async Task Writes_TwoStoresOnOneFileWritingAndReadingAtOnce_NoCallerSeesTheDatabaseLocked(CancellationToken cancellationToken)
+    {
+        await using var first = _database.Open();
+        await using var second = _database.Open();
+        var jobs = Enumerable.Range(0, 400).Select(i => (Store: i % 2 == 0 ? first : second, Job: TestJobs.Typed())).ToList();
+        using var stopReading = new CancellationTokenSource();
+
+        // Each job goes through its whole life on one store while the other store writes and both read.
+        var reads = new[] { first, second }.Select(store => Task.Run(async () =>
+        {
+            var pages = 0;
+            while (!stopReading.IsCancellationRequested)
+            {
+                await store.QueryAsync(new JobQuery { Status = JobStatus.Running, Take = 100 }, cancellationToken);
+                pages++;
+            }
+
+            return pages;
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(jobs.Select(pair => Task.Run(async () =>
+        {
+            var (store, job) = pair;
+            var t = TestJobs.Start;
+            await store.AddAsync(job, cancellationToken);
+            Assert.That(await store.TransitionAsync(job.Id, new JobTransition(JobStatus.Running, 1, t), cancellationToken), Is.True);
+            Assert.That(await store.ReportProgressAsync(job.Id, new JobProgress(50), cancellationToken), Is.True);
+            Assert.That(await store.TransitionAsync(job.Id, new JobTransition(JobStatus.Succeeded, 1, t, Result: 1), cancellationToken), Is.True);
+        }, cancellationToken)));
+        await stopReading.CancelAsync();
+        var pagesRead = await Task.WhenAll(reads);
+
+        var page = await first.QueryAsync(new JobQuery { Status = JobStatus.Succeeded, Take = 1000 }, cancellationToken);
+        Assert.That(page.Select(r => r.Id), Is.EquivalentTo(jobs.Select(p => p.Job.Id)));
+        Assert.That(pagesRead, Is.All.GreaterThan(0));
+    }
+
+    [Test]
     public async Task AddAsync_Returned_RowIsCommittedForEveryConnection()
     {
         await using var store = _database.Open();
