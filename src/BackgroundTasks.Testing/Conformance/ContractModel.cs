@@ -15,7 +15,8 @@ internal static class ContractModel
         JobStatus.Running => current with { Status = JobStatus.Running, Attempt = transition.Attempt, StartedAt = transition.Timestamp, ScheduledAt = null },
         JobStatus.Retrying => current with { Status = JobStatus.Retrying, ScheduledAt = transition.ScheduledAt, Error = transition.Error },
         JobStatus.Succeeded => current with { Status = JobStatus.Succeeded, FinishedAt = transition.Timestamp, Result = transition.Result, ScheduledAt = null },
-        JobStatus.Failed or JobStatus.Cancelled => current with { Status = transition.Status, FinishedAt = transition.Timestamp, Error = transition.Error ?? current.Error, ScheduledAt = null },
+        JobStatus.Failed => current with { Status = JobStatus.Failed, FinishedAt = transition.Timestamp, Error = transition.Error ?? current.Error, ScheduledAt = null },
+        JobStatus.Cancelled => current with { Status = JobStatus.Cancelled, FinishedAt = transition.Timestamp, Error = transition.Error ?? current.Error, ScheduledAt = null, CancelReason = transition.CancelReason },
         JobStatus.Scheduled => current with { Status = JobStatus.Scheduled, ScheduledAt = transition.ScheduledAt },
         _ => current with { Status = transition.Status, ScheduledAt = null },
     };
@@ -40,7 +41,8 @@ internal static class ContractModel
             JobStatus.Running => "the transition is allowed, so it returns true and sets Status, Attempt and StartedAt (the transition's timestamp), clears ScheduledAt and changes nothing else",
             JobStatus.Retrying => "the transition is allowed, so it returns true and sets Status, ScheduledAt and Error and changes nothing else",
             JobStatus.Succeeded => "the transition is allowed, so it returns true and sets Status, FinishedAt (the transition's timestamp) and Result, clears ScheduledAt and changes nothing else",
-            JobStatus.Failed or JobStatus.Cancelled => $"the transition is allowed, so it returns true and sets Status, FinishedAt (the transition's timestamp) and, when the transition carries one, Error; it clears ScheduledAt and changes nothing else",
+            JobStatus.Failed => "the transition is allowed, so it returns true and sets Status, FinishedAt (the transition's timestamp) and, when the transition carries one, Error; it clears ScheduledAt and changes nothing else (CancelReason stays None)",
+            JobStatus.Cancelled => "the transition is allowed, so it returns true and sets Status, FinishedAt (the transition's timestamp), CancelReason (the transition's reason) and, when the transition carries one, Error; it clears ScheduledAt and changes nothing else",
             _ => $"the transition is allowed, so it returns true, sets Status to {transition.Status}, clears ScheduledAt and changes nothing else",
         };
     }

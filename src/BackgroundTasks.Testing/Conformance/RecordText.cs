@@ -5,6 +5,8 @@ namespace BackgroundTasks;
 /// <summary>Describes records, transitions and their differences for violation messages.</summary>
 internal static class RecordText
 {
+    private const int MaxText = 100;
+
     private static readonly (string Name, Func<JobRecord, object?> Get)[] s_fields =
     [
         ("Id", static r => r.Id),
@@ -22,6 +24,8 @@ internal static class RecordText
         ("Error", static r => r.Error),
         ("Result", static r => r.Result),
         ("ParentId", static r => r.ParentId),
+        ("Arguments", static r => r.Arguments),
+        ("CancelReason", static r => r.CancelReason),
     ];
 
     private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId" };
@@ -51,7 +55,7 @@ internal static class RecordText
 
     public static string Describe(JobRecord? record) => record is null
         ? "null"
-        : $"{{ Id = {record.Id}, Status = {record.Status}, Attempt = {record.Attempt}, ScheduledAt = {Value(record.ScheduledAt)}, StartedAt = {Value(record.StartedAt)}, FinishedAt = {Value(record.FinishedAt)}, Progress = {Value(record.Progress)}, Error = {Value(record.Error)}, Result = {Value(record.Result)} }}";
+        : $"{{ Id = {record.Id}, Status = {record.Status}, Attempt = {record.Attempt}, ScheduledAt = {Value(record.ScheduledAt)}, StartedAt = {Value(record.StartedAt)}, FinishedAt = {Value(record.FinishedAt)}, Progress = {Value(record.Progress)}, Error = {Value(record.Error)}, Result = {Value(record.Result)}, CancelReason = {record.CancelReason} }}";
 
     public static string Describe(JobTransition transition)
     {
@@ -71,12 +75,18 @@ internal static class RecordText
             text += $", result {Value(result, showType: true)}";
         }
 
+        if (transition.CancelReason != JobCancelReason.None)
+        {
+            text += $", reason {transition.CancelReason}";
+        }
+
         return text;
     }
 
     public static string Value(object? value, bool showType = false) => value switch
     {
         null => "null",
+        string { Length: > MaxText } text => $"\"{text[..MaxText]}...\" ({text.Length} characters)",
         string text => $"\"{text}\"",
         Enum or JobId or bool => $"{value}",
         DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),

@@ -1,0 +1,187 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace BackgroundTasks.Sqlite;
+
+/// <summary>
+/// The store's only writer: one connection, fed by a channel. Each turn takes every write that is waiting
+/// (up to <see cref="MaxBatch"/>) and runs them in ONE <c>BEGIN IMMEDIATE</c> transaction (group commit),
+/// then completes each caller with its own result. Each write runs inside a savepoint, so a write that
+/// throws (a duplicate id) is rolled back alone and the rest of the batch still commits.
+/// </summary>
+/// <remarks>
+/// One writer means this process never competes with itself for SQLite's write lock, so "database is
+/// locked" cannot come from inside the process; another process on the same file waits for the lock
+/// (busy timeout) because every batch begins IMMEDIATE. Commands are prepared once per SQL text and
+/// reused; they are only touched from the writer's loop.
+/// </remarks>
+internal sealed class GroupCommitWriter : IAsyncDisposable
+{
+    /// <summary>The most writes one transaction takes, so that one commit never holds the lock for long.</summary>
+    public const int MaxBatch = 4096;
+
+    private readonly SqliteConnection _connection;
+    private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly List<WriteOperation> _batch = [];
+    private readonly string _path;
+    private readonly Task _loop;
+    private long _transactions;
+    private long _writes;
+
+    public GroupCommitWriter(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        _path = path;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Gets how many transactions the writer committed.</summary>
+    public long TransactionCount => Interlocked.Read(ref _transactions);
+
+    /// <summary>Gets how many writes the writer committed.</summary>
+    public long WriteCount => Interlocked.Read(ref _writes);
+
+    /// <summary>Queues a write and returns a task that completes once it is committed.</summary>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<T> WriteAsync<T>(Func<GroupCommitWriter, T> work, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        var operation = new WriteOperation<T>(work, cancellationToken);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(SqliteJobStore), $"The job store on '{_path}' is disposed.");
+        }
+
+        return operation.Task;
+    }
+
+    /// <summary>Gets the writer's prepared command for <paramref name="sql"/>, made on first use. Only for use inside a write.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _commands.Add(sql, command);
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (_batch.Count < MaxBatch && reader.TryRead(out var operation))
+            {
+                if (operation.TryTake())
+                {
+                    _batch.Add(operation);
+                }
+            }
+
+            if (_batch.Count > 0)
+            {
+                CommitBatch();
+                _batch.Clear();
+            }
+        }
+    }
+
+#pragma warning disable CA1031 // A failed batch fails its callers; the writer itself must keep running.
+    private void CommitBatch()
+    {
+        try
+        {
+            Execute("BEGIN IMMEDIATE");
+        }
+        catch (Exception exception)
+        {
+            FailBatch(exception);
+            return;
+        }
+
+        try
+        {
+            foreach (var operation in _batch)
+            {
+                Execute("SAVEPOINT bt_write");
+                try
+                {
+                    operation.Execute(this);
+                }
+                catch (Exception)
+                {
+                    // The write's own exception goes to its caller; its changes, and only its, are undone.
+                    Execute("ROLLBACK TO bt_write");
+                }
+
+                Execute("RELEASE bt_write");
+            }
+
+            Execute("COMMIT");
+        }
+        catch (Exception exception)
+        {
+            // The transaction itself failed (I/O, disk full, a lost lock): nothing of the batch is committed.
+            TryRollback();
+            FailBatch(exception);
+            return;
+        }
+
+        Interlocked.Increment(ref _transactions);
+        Interlocked.Add(ref _writes, _batch.Count);
+        foreach (var operation in _batch)
+        {
+            operation.Publish();
+        }
+    }
+
+    private void TryRollback()
+    {
+        try
+        {
+            if (!_connection.State.HasFlag(System.Data.ConnectionState.Open))
+            {
+                return;
+            }
+
+            Execute("ROLLBACK");
+        }
+        catch (Exception)
+        {
+            // SQLite already rolled the transaction back.
+        }
+    }
+#pragma warning restore CA1031
+
+    private void FailBatch(Exception exception)
+    {
+        foreach (var operation in _batch)
+        {
+            operation.Fail(exception);
+        }
+    }
+
+    private void Execute(string sql) => Command(sql).ExecuteNonQuery();
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace BackgroundTasks.Sqlite;
+
+/// <summary>How a <see cref="JobRecord"/> maps to a row of <c>bt_jobs</c>, both ways.</summary>
+internal static class JobRows
+{
+    /// <summary>The columns every read and every RETURNING selects, in the order <see cref="Read"/> expects.</summary>
+    public const string Columns = "id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, started_at, finished_at, "
+        + "progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, error_timed_out, "
+        + "result_kind, result, parent_id, arguments, cancel_reason";
+
+    /// <summary>How many columns <see cref="Columns"/> lists.</summary>
+    public const int ColumnCount = 24;
+
+    public const string InsertSql = "INSERT INTO bt_jobs (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
+        + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason) "
+        + "VALUES ($id, $name, $queue, $priority, $status, $attempt, $max_attempts, $enqueued_at, $scheduled_at, $due_at, "
+        + "$started_at, $finished_at, $progress_percent, $progress_message, $progress_done, $progress_total, $error_type, $error_message, $error_stack, "
+        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason) ON CONFLICT (id) DO NOTHING";
+
+    /// <summary>Inserts a new job; <see langword="false"/> when its id is taken.</summary>
+    public static bool Insert(GroupCommitWriter writer, JobRecord job, JsonSerializerOptions? resultOptions)
+    {
+        var command = writer.Command(InsertSql);
+        var p = command.Parameters;
+        p.AddWithValue("$id", job.Id.ToString());
+        p.AddWithValue("$name", Db(job.Name));
+        p.AddWithValue("$queue", job.Queue);
+        p.AddWithValue("$priority", (int)job.Priority);
+        p.AddWithValue("$status", (int)job.Status);
+        p.AddWithValue("$attempt", job.Attempt);
+        p.AddWithValue("$max_attempts", job.MaxAttempts);
+        p.AddWithValue("$enqueued_at", job.EnqueuedAt.UtcTicks);
+        p.AddWithValue("$scheduled_at", Db(job.ScheduledAt));
+        p.AddWithValue("$due_at", (job.Status == JobStatus.Scheduled ? job.ScheduledAt ?? job.EnqueuedAt : job.EnqueuedAt).UtcTicks);
+        p.AddWithValue("$started_at", Db(job.StartedAt));
+        p.AddWithValue("$finished_at", Db(job.FinishedAt));
+        AddProgress(p, job.Progress);
+        AddError(p, job.Error);
+        var (kind, value) = ResultCodec.Encode(job.Result, resultOptions);
+        p.AddWithValue("$result_kind", Db(kind));
+        p.AddWithValue("$result", Db(value));
+        p.AddWithValue("$parent_id", Db(job.ParentId?.ToString()));
+        p.AddWithValue("$arguments", Db(job.Arguments));
+        p.AddWithValue("$cancel_reason", (int)job.CancelReason);
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    public static void AddProgress(SqliteParameterCollection p, JobProgress progress)
+    {
+        p.AddWithValue("$progress_percent", progress.Percent);
+        p.AddWithValue("$progress_message", Db(progress.Message));
+        p.AddWithValue("$progress_done", Db(progress.ItemsDone));
+        p.AddWithValue("$progress_total", Db(progress.ItemsTotal));
+    }
+
+    public static void AddError(SqliteParameterCollection p, JobError? error)
+    {
+        p.AddWithValue("$error_type", Db(error?.Type));
+        p.AddWithValue("$error_message", Db(error?.Message));
+        p.AddWithValue("$error_stack", Db(error?.StackTrace));
+        p.AddWithValue("$error_timed_out", error is null ? DBNull.Value : error.TimedOut ? 1 : 0);
+    }
+
+    /// <summary>Reads every row of <paramref name="command"/> (a SELECT or a RETURNING of <see cref="Columns"/>).</summary>
+    public static List<JobRecord> ReadAll(SqliteCommand command)
+    {
+        var records = new List<JobRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            records.Add(Read(reader));
+        }
+
+        return records;
+    }
+
+    public static JobRecord Read(SqliteDataReader row) => new()
+    {
+        Id = JobId.Parse(row.GetString(0)),
+        Name = row.IsDBNull(1) ? null : row.GetString(1),
+        Queue = row.GetString(2),
+        Priority = (JobPriority)row.GetInt32(3),
+        Status = (JobStatus)row.GetInt32(4),
+        Attempt = row.GetInt32(5),
+        MaxAttempts = row.GetInt32(6),
+        EnqueuedAt = Time(row.GetInt64(7)),
+        ScheduledAt = NullableTime(row, 8),
+        StartedAt = NullableTime(row, 9),
+        FinishedAt = NullableTime(row, 10),
+        Progress = new JobProgress(
+            row.GetDouble(11),
+            row.IsDBNull(12) ? null : row.GetString(12),
+            row.IsDBNull(13) ? null : row.GetInt64(13),
+            row.IsDBNull(14) ? null : row.GetInt64(14)),
+        Error = row.IsDBNull(15)
+            ? null
+            : new JobError(row.GetString(15), row.IsDBNull(16) ? string.Empty : row.GetString(16), row.IsDBNull(17) ? null : row.GetString(17), !row.IsDBNull(18) && row.GetInt64(18) != 0),
+        Result = ResultCodec.Decode(row.IsDBNull(19) ? null : row.GetString(19), row.IsDBNull(20) ? null : row.GetString(20)),
+        ParentId = row.IsDBNull(21) ? null : JobId.Parse(row.GetString(21)),
+        Arguments = row.IsDBNull(22) ? null : row.GetString(22),
+        CancelReason = (JobCancelReason)row.GetInt32(23),
+    };
+
+    public static object Db(string? value) => value is null ? DBNull.Value : value;
+
+    public static object Db(long? value) => value is { } number ? number : DBNull.Value;
+
+    public static object Db(DateTimeOffset? value) => value is { } time ? time.UtcTicks : DBNull.Value;
+
+    public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
+
+    private static DateTimeOffset? NullableTime(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : Time(row.GetInt64(ordinal));
+}

@@ -1,0 +1,113 @@
+namespace BackgroundTasks.Sqlite;
+
+/// <summary>The writes of the <see cref="IJobStore"/> contract, each queued to the one writer and answered once committed.</summary>
+public sealed partial class SqliteJobStore
+{
+    private const string ProgressSql = "UPDATE bt_jobs SET progress_percent = $progress_percent, progress_message = $progress_message, "
+        + "progress_done = $progress_done, progress_total = $progress_total WHERE id = $id AND status < 4";
+
+    /// <inheritdoc/>
+    /// <remarks>The returned task completes once the job's row is committed.</remarks>
+    public ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotNew(job, nameof(job));
+        return new ValueTask(_writer.WriteAsync(
+            writer => JobRows.Insert(writer, job, _resultOptions) ? true : throw DuplicateId(job.Id, nameof(job)),
+            cancellationToken));
+    }
+
+    /// <summary>Records many newly accepted jobs in one transaction: all of them, or (when one id is already recorded) none.</summary>
+    /// <param name="jobs">The jobs, each Queued or Scheduled, with distinct ids.</param>
+    /// <param name="cancellationToken">Cancels the call while it waits for the writer; once the writer has taken it, it commits.</param>
+    /// <returns>A task that completes once every job's row is committed.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="jobs"/> or one of its jobs is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A job is neither Queued nor Scheduled, two jobs share an id, or an id is already recorded (then no job is added).</exception>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public ValueTask AddManyAsync(IReadOnlyList<JobRecord> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var ids = new HashSet<JobId>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            ThrowIfNotNew(job, nameof(jobs));
+            if (!ids.Add(job.Id))
+            {
+                throw new ArgumentException($"Job {job.Id} appears twice in the list; each job needs its own id.", nameof(jobs));
+            }
+        }
+
+        if (jobs.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return new ValueTask(_writer.WriteAsync(
+            writer =>
+            {
+                foreach (var job in jobs)
+                {
+                    if (!JobRows.Insert(writer, job, _resultOptions))
+                    {
+                        throw DuplicateId(job.Id, nameof(jobs)); // the writer rolls back this call's inserts
+                    }
+                }
+
+                return true;
+            },
+            cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The check and the change are one UPDATE, so racing writes for a job have one winner.</remarks>
+    public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default)
+        => new(TransitionCoreAsync(id, transition, owner: null, cancellationToken));
+
+    /// <inheritdoc/>
+    public ValueTask<bool> ReportProgressAsync(JobId id, JobProgress progress, CancellationToken cancellationToken = default)
+    {
+        var key = id.ToString();
+        return new(_writer.WriteAsync(
+            writer =>
+            {
+                var command = writer.Command(ProgressSql);
+                command.Parameters.AddWithValue("$id", key);
+                JobRows.AddProgress(command.Parameters, progress);
+                return command.ExecuteNonQuery() == 1;
+            },
+            cancellationToken));
+    }
+
+    private Task<bool> TransitionCoreAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken)
+    {
+        if (TransitionSql.For(transition.Status, transition.Error is not null, owner is not null) is not { } sql)
+        {
+            // No job may move to this status (Scheduled), so the answer needs no write.
+            return Task.FromResult(false);
+        }
+
+        var key = id.ToString();
+        var (resultKind, result) = transition.Status == JobStatus.Succeeded ? ResultCodec.Encode(transition.Result, _resultOptions) : default;
+        return _writer.WriteAsync(
+            writer =>
+            {
+                var command = writer.Command(sql);
+                var p = command.Parameters;
+                p.AddWithValue("$id", key);
+                p.AddWithValue("$attempt", transition.Attempt);
+                p.AddWithValue("$timestamp", transition.Timestamp.UtcTicks);
+                p.AddWithValue("$scheduled_at", JobRows.Db(transition.ScheduledAt));
+                JobRows.AddError(p, transition.Error);
+                p.AddWithValue("$result_kind", JobRows.Db(resultKind));
+                p.AddWithValue("$result", JobRows.Db(result));
+                p.AddWithValue("$cancel_reason", (int)transition.CancelReason);
+                p.AddWithValue("$now", _clock.GetUtcNow().UtcTicks);
+                if (owner is not null)
+                {
+                    p.AddWithValue("$owner", owner);
+                }
+
+                return command.ExecuteNonQuery() == 1;
+            },
+            cancellationToken);
+    }
+}

@@ -1,0 +1,49 @@
+namespace BackgroundTasks.Sqlite;
+
+/// <summary>A write whose caller waits for a value of type <typeparamref name="T"/>.</summary>
+internal sealed class WriteOperation<T> : WriteOperation
+{
+    private readonly Func<GroupCommitWriter, T> _work;
+    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T? _result;
+    private Exception? _error;
+
+    public WriteOperation(Func<GroupCommitWriter, T> work, CancellationToken cancellationToken)
+    {
+        _work = work;
+        Watch(cancellationToken);
+    }
+
+    public Task<T> Task => _completion.Task;
+
+    public override Exception? Error => _error;
+
+    public override void Execute(GroupCommitWriter writer)
+    {
+        try
+        {
+            _result = _work(writer);
+        }
+        catch (Exception exception)
+        {
+            _error = exception;
+            throw;
+        }
+    }
+
+    public override void Publish()
+    {
+        if (_error is { } error)
+        {
+            _completion.TrySetException(error);
+        }
+        else
+        {
+            _completion.TrySetResult(_result!);
+        }
+    }
+
+    public override void Fail(Exception exception) => _completion.TrySetException(exception);
+
+    protected override void SetCancelled(CancellationToken cancellationToken) => _completion.TrySetCanceled(cancellationToken);
+}

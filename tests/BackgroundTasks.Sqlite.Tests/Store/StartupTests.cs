@@ -1,0 +1,164 @@
+using Microsoft.Data.Sqlite;
+
+namespace BackgroundTasks.Sqlite.Tests.Store;
+
+/// <summary>Opening a file: the schema is created or migrated, and a file that cannot be used stops start-up with a message that names it and the fix.</summary>
+public sealed class StartupTests
+{
+    private TempDatabase _database = null!;
+
+    [SetUp]
+    public void CreateDatabase() => _database = new TempDatabase();
+
+    [TearDown]
+    public void DeleteDatabase() => _database.Dispose();
+
+    [Test]
+    public async Task Constructor_NewFile_CreatesTheSchemaInWalModeAndRecordsItsVersion()
+    {
+        await using (var store = _database.Open())
+        {
+            Assert.That(store.SchemaVersionFound, Is.Zero);
+        }
+
+        await using (var reopened = _database.Open())
+        {
+            Assert.That(reopened.SchemaVersionFound, Is.EqualTo(SqliteSchema.CurrentVersion), "Reopening migrates nothing.");
+        }
+
+        using var connection = Open(_database.Path);
+        Assert.That(Scalar(connection, "PRAGMA journal_mode"), Is.EqualTo("wal"));
+        Assert.That(Scalar(connection, "SELECT group_concat(version) FROM bt_schema"), Is.EqualTo(SqliteSchema.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    public async Task Constructor_PlainFilePath_IsAcceptedAsWellAsAConnectionString()
+    {
+        var path = _database.NewPath();
+        await using (var store = new SqliteJobStore(new SqliteJobStoreOptions { ConnectionString = path }))
+        {
+            await store.AddAsync(TestJobs.Typed());
+            Assert.That(store.FilePath, Is.EqualTo(path));
+        }
+
+        Assert.That(File.Exists(path), Is.True);
+    }
+
+    [Test]
+    public async Task Constructor_SchemaNewerThanThePackage_ThrowsNamingTheFileAndTheFix()
+    {
+        await using (_database.Open())
+        {
+        }
+
+        using (var connection = Open(_database.Path))
+        {
+            Scalar(connection, "INSERT INTO bt_schema (version, applied_at) VALUES (99, 'later')");
+        }
+
+        var exception = Assert.Throws<InvalidOperationException>(() => _database.Open());
+
+        Assert.That(exception!.Message, Does.Contain($"'{_database.Path}'").And.Contain("schema version 99").And.Contain($"versions up to {SqliteSchema.CurrentVersion}").And.Contain("Upgrade the BackgroundTasks.Sqlite package"));
+    }
+
+    [Test]
+    public void Constructor_FileThatIsNotADatabase_ThrowsNamingTheFileAndTheFix()
+    {
+        File.WriteAllBytes(_database.Path, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 31 % 251))]);
+
+        var exception = Assert.Throws<InvalidOperationException>(() => _database.Open());
+
+        Assert.That(exception!.Message, Does.Contain($"'{_database.Path}'").And.Contain("is not a SQLite database, or it is corrupt").And.Contain("Move it away or delete it"));
+        Assert.That(exception.InnerException, Is.InstanceOf<SqliteException>());
+    }
+
+    [Test]
+    public void Constructor_PathUnderARegularFile_ThrowsNamingThePathAndTheFix()
+    {
+        // A directory that cannot exist, even for root: its parent is a regular file.
+        var file = Path.Combine(_database.Directory, "not-a-directory");
+        File.WriteAllText(file, "plain text");
+        var path = Path.Combine(file, "jobs.db");
+
+        var exception = Assert.Throws<InvalidOperationException>(() => new SqliteJobStore(_database.Options(path)));
+
+        Assert.That(exception!.Message, Does.Contain($"'{path}'").And.Contain("Cannot open or create").And.Contain("Check that its directory exists"));
+    }
+
+    [Test]
+    public async Task Constructor_ReadOnlyDatabase_ThrowsNamingTheFileAndTheFix()
+    {
+        await using (_database.Open())
+        {
+        }
+
+        var options = _database.Options();
+        options.ConnectionString += ";Mode=ReadOnly";
+
+        var exception = Assert.Throws<InvalidOperationException>(() => new SqliteJobStore(options));
+
+        Assert.That(exception!.Message, Does.Contain($"'{_database.Path}'").And.Contain("read-only").And.Contain("Mode=ReadOnly"));
+    }
+
+    [TestCase("", "is empty")]
+    [TestCase(":memory:", "names no database file")]
+    [TestCase("Data Source=jobs.db;Mode=Memory", "names no database file")]
+    [TestCase("Data Source=jobs.db;Colour=blue", "is not a valid SQLite connection string")]
+    public void Constructor_BadConnectionString_ThrowsArgumentExceptionSayingWhatToChange(string connectionString, string says)
+    {
+        var exception = Assert.Throws<ArgumentException>(() => new SqliteJobStore(new SqliteJobStoreOptions { ConnectionString = connectionString }));
+
+        Assert.That(exception!.ParamName, Is.EqualTo(nameof(SqliteJobStoreOptions.ConnectionString)));
+        Assert.That(exception.Message, Does.Contain(says));
+    }
+
+    [Test]
+    public void Constructor_OptionOutOfRange_ThrowsNamingTheOption()
+    {
+        var cases = new (Action<SqliteJobStoreOptions> Set, string Name)[]
+        {
+            (o => o.RetentionPeriod = TimeSpan.FromSeconds(-1), nameof(SqliteJobStoreOptions.RetentionPeriod)),
+            (o => o.MaxFinishedJobs = -1, nameof(SqliteJobStoreOptions.MaxFinishedJobs)),
+            (o => o.RetentionInterval = TimeSpan.Zero, nameof(SqliteJobStoreOptions.RetentionInterval)),
+            (o => o.RetentionBatchSize = 0, nameof(SqliteJobStoreOptions.RetentionBatchSize)),
+            (o => o.LeaseDuration = TimeSpan.Zero, nameof(SqliteJobStoreOptions.LeaseDuration)),
+            (o => o.BusyTimeout = TimeSpan.FromHours(2), nameof(SqliteJobStoreOptions.BusyTimeout)),
+            (o => o.Synchronous = (SqliteSynchronousMode)7, nameof(SqliteJobStoreOptions.Synchronous)),
+        };
+        foreach (var (set, name) in cases)
+        {
+            var options = _database.Options();
+            set(options);
+            var exception = Assert.Throws<ArgumentOutOfRangeException>(() => new SqliteJobStore(options), name);
+            Assert.That(exception!.ParamName, Is.EqualTo(name));
+            Assert.That(exception.Message, Does.Contain($"SqliteJobStoreOptions.{name}"));
+        }
+
+        Assert.That(File.Exists(_database.Path), Is.False, "Bad options fail before the file is touched.");
+    }
+
+    [Test]
+    public async Task Constructor_SynchronousFull_OpensAndCommits()
+    {
+        await using var store = _database.Open(o => o.Synchronous = SqliteSynchronousMode.Full);
+        var job = TestJobs.Typed();
+
+        await store.AddAsync(job);
+
+        Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job));
+    }
+
+    private static SqliteConnection Open(string path)
+    {
+        var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
