@@ -49,4 +49,18 @@ public interface IJobMonitor
     /// <exception cref="KeyNotFoundException">The store does not know the job (never enqueued, or forgotten by retention).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
     ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a failed or cancelled typed job again, as a <b>new job</b>: same registered name, arguments, queue,
+    /// priority and maximum attempts, a new id and a fresh attempt count. The old record stays as it is.
+    /// </summary>
+    /// <param name="id">The failed or cancelled job's id.</param>
+    /// <param name="cancellationToken">Stops waiting for space in a full queue; the new job is then not accepted.</param>
+    /// <returns>The new job's id.</returns>
+    /// <exception cref="KeyNotFoundException">The store does not know the job.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The job has not failed or been cancelled, is a lambda job (its code is not stored), or its name or queue
+    /// is not registered on this host.
+    /// </exception>
+    ValueTask<JobId> RetryAsync(JobId id, CancellationToken cancellationToken = default);
 }

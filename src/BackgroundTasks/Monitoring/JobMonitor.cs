@@ -54,6 +54,9 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
     public ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default)
         => engine.CancelAsync(id, cancellationToken);
 
+    public ValueTask<JobId> RetryAsync(JobId id, CancellationToken cancellationToken = default)
+        => engine.RetryAsync(id, cancellationToken);
+
     // The store knows the job but this process does not run it (a shared store, or a record the store
     // kept from before). Nothing here will signal it, so say so rather than wait forever.
     private static InvalidOperationException NotRunHere(JobRecord record)

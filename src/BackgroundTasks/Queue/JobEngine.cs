@@ -98,6 +98,32 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         return AcceptAsync(new TypedJob(JobId.NewId(), SettingsFor(queue, options, registration.Name), registration, arguments), queue, options, cancellationToken);
     }
 
+    /// <summary>Enqueues a failed or cancelled typed job again, as a new job with the same name, arguments, queue, priority and attempts.</summary>
+    public async ValueTask<JobId> RetryAsync(JobId id, CancellationToken cancellationToken)
+    {
+        var record = await Records.Store.GetAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Job {id} is unknown: it was never enqueued here, or the store no longer keeps it.");
+        if (record.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        {
+            throw new InvalidOperationException($"Job {id} is {record.Status}: only a failed or cancelled job can be retried.");
+        }
+
+        if (record.Arguments is null || record.Name is null || !_registry.TryGet(record.Name, out var registration))
+        {
+            throw new InvalidOperationException(record.Arguments is null
+                ? $"Job {id} is a lambda job: its code is not stored, so it cannot be run again. Only typed jobs (AddJob<TJob, TArgs>) can be retried."
+                : $"Job {id} is named '{record.Name}', which no AddJob call of this host registers, so it cannot run here.");
+        }
+
+        if (!_queues.TryGetValue(record.Queue, out var queue))
+        {
+            throw new InvalidOperationException($"Job {id} belongs to queue '{record.Queue}', which this host does not configure. Add it with AddBackgroundJobs().AddQueue(\"{record.Queue}\").");
+        }
+
+        var settings = new JobSettings(queue.Name, registration.Name, record.Priority, record.MaxAttempts, record.ParentId, queue.Options.Timeout, queue.Options.Backoff);
+        return await AcceptAsync(new TypedJob(JobId.NewId(), settings, registration, record.Arguments), queue, options: null, cancellationToken).ConfigureAwait(false);
+    }
+
     public bool TryEnqueue(Func<JobContext, Task> job, out JobId id, JobOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(job);
