@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 
@@ -20,7 +19,7 @@ public sealed class PackageTests
     private const string? PublicRepositoryUrl = null;
 
     private static readonly string[] s_packages = ["BackgroundTasks", "BackgroundTasks.Testing"];
-    private static readonly string s_repoRoot = FindRepoRoot();
+    private static readonly string s_repoRoot = DotnetCli.RepoRoot;
     private string _work = null!;
     private string _feed = null!;
     private string _version = null!;
@@ -33,7 +32,7 @@ public sealed class PackageTests
         _version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         foreach (var project in s_packages)
         {
-            var (code, output) = await RunAsync("dotnet", ["pack", Path.Combine(s_repoRoot, "src", project), "-c", "Release", "-o", _feed, $"-p:Version={_version}", "--nologo"], s_repoRoot);
+            var (code, output) = await DotnetCli.RunAsync(["pack", Path.Combine(s_repoRoot, "src", project), "-c", "Release", "-o", _feed, $"-p:Version={_version}", "--nologo"], s_repoRoot);
             Assert.That(code, Is.Zero, $"dotnet pack {project} failed:\n{output}");
         }
     }
@@ -134,7 +133,7 @@ public sealed class PackageTests
         await File.WriteAllTextAsync(Path.Combine(_work, "Directory.Build.props"), "<Project />");
         await File.WriteAllTextAsync(Path.Combine(_work, "Directory.Packages.props"), "<Project />");
 
-        var (code, output) = await RunAsync("dotnet", ["run", "--project", app, "--nologo"], app);
+        var (code, output) = await DotnetCli.RunAsync(["run", "--project", app, "--nologo"], app);
 
         Assert.That(code, Is.Zero, $"The consumer failed:\n{output}");
         Assert.That(output, Does.Contain("consumer: Succeeded 42"));
@@ -150,47 +149,5 @@ public sealed class PackageTests
         var nuspec = XDocument.Load(stream);
         ns = nuspec.Root!.GetDefaultNamespace();
         return nuspec.Root.Element(ns + "metadata")!;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string workingDirectory)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test host runs under 'dotnet test'; its MSBuild settings must not leak into the child build.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k is "DOTNET_HOST_PATH" or "VSTEST_HOST_DEBUG").ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BackgroundTasks.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("BackgroundTasks.sln not found above the test directory.");
     }
 }
