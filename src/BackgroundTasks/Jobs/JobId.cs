@@ -53,8 +53,19 @@ public readonly partial struct JobId
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(_high, _low);
 
-    /// <summary>A hash for the in-memory store's table: cheap, and ids made in sequence land in neighbouring buckets and stripes.</summary>
-    internal int GetTableHash() => (int)(_low ^ (_low >> 32) ^ _high ^ (_high >> 32));
+    /// <summary>
+    /// A hash for the in-memory store's table: cheap, and ids made in sequence land in neighbouring buckets
+    /// and stripes. Ids of one millisecond differ by one in their sequence and take consecutive buckets; the
+    /// millisecond and the process's random bits, mixed by a multiplication, pick where each run starts, so
+    /// ids made one per millisecond (all with sequence 0) still spread over the whole table.
+    /// </summary>
+    internal int GetTableHash()
+    {
+        const ulong Mixer = 0x9E3779B97F4A7C15; // 2^64 / golden ratio: spreads neighbouring inputs far apart
+        var sequence = (uint)_high & ((1u << JobIdGenerator.SequenceBits) - 1);
+        var runStart = (uint)((((_high >> JobIdGenerator.SequenceBits) ^ _low) * Mixer) >> 32);
+        return (int)(runStart + sequence);
+    }
 
     /// <inheritdoc/>
     public int CompareTo(JobId other)

@@ -140,4 +140,26 @@ public sealed class JobIdGeneratorTests
         Assert.That(id.UnixMilliseconds, Is.InRange(before - 1_000, before + 1_000));
         Assert.That(id.ToString()[16..], Is.EqualTo($"{JobIdGenerator.Shared.Node:x16}"));
     }
+
+    [Test]
+    public void GetTableHash_OneIdPerMillisecond_SpreadsOverTheBuckets()
+    {
+        // A quiet host makes one id now and then: every id has sequence 0, and only its millisecond differs.
+        var generator = new JobIdGenerator(0, 7);
+        const int Buckets = 1024;
+
+        var used = Enumerable.Range(0, Buckets).Select(i => generator.Next(Start + (i * 5)).GetTableHash() & (Buckets - 1)).Distinct().Count();
+
+        Assert.That(used, Is.GreaterThan(Buckets / 2), "1,024 ids over 1,024 buckets should fill more than half of them, as random keys fill about 63 %.");
+    }
+
+    [Test]
+    public void GetTableHash_IdsOfOneMillisecond_TakeConsecutiveBuckets()
+    {
+        var generator = new JobIdGenerator(0, 7);
+
+        var hashes = Enumerable.Range(0, 100).Select(_ => generator.Next(Start).GetTableHash()).ToList();
+
+        Assert.That(hashes.Zip(hashes.Skip(1)).All(pair => pair.Second == unchecked(pair.First + 1)), Is.True);
+    }
 }
