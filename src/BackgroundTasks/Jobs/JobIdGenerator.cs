@@ -32,7 +32,7 @@ internal sealed class JobIdGenerator
     /// <summary>The number of low bits of the high word that count ids within one millisecond.</summary>
     public const int SequenceBits = 16;
 
-    /// <summary>Gets the process's generator, behind <see cref="JobId.NewId"/>.</summary>
+    /// <summary>The process's generator, behind <see cref="JobId.NewId"/>.</summary>
     public static readonly JobIdGenerator Shared = new(
         TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - Environment.TickCount64,
         BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(ulong))));
