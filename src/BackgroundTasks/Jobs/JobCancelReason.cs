@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace BackgroundTasks;
 
 /// <summary>Why a job was cancelled.</summary>
+/// <remarks>System.Text.Json writes it as its name, for example <c>"Shutdown"</c>, and reads names or numbers.</remarks>
+[JsonConverter(typeof(JsonStringEnumConverter<JobCancelReason>))]
 public enum JobCancelReason
 {
     /// <summary>The job was not cancelled.</summary>

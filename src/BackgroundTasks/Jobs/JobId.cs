@@ -1,27 +1,34 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Security.Cryptography;
+using System.Text.Json.Serialization;
 
 namespace BackgroundTasks;
 
 /// <summary>
-/// Identifies one job. Ids are unique, cheap to create and ordered by creation: ids made later in a
-/// process compare greater, and a process's ids start with its start time.
+/// Identifies one job. Ids are unique and ordered by creation, also across processes and hosts, and cheap
+/// to create: no system call per id.
 /// </summary>
 /// <remarks>
-/// The text form is 32 lowercase hexadecimal digits. An id is made from a prefix drawn once per process
-/// (its start time in milliseconds and 16 random bits) and a per-process counter, so creating one costs
-/// an interlocked increment, not a system call.
+/// <para>
+/// An id is 128 bits, written as 32 lowercase hexadecimal digits; the text sorts like the ids. The high
+/// 48 bits are the Unix time in milliseconds when the id was made, the next 16 bits count the ids made in
+/// that millisecond, and the low 64 bits are random, drawn once per process. So ids made later in one
+/// process are always greater (also when the clock stands still or steps back), and ids from different
+/// hosts sort by time to the precision of the hosts' clocks: the clock is the system's coarse monotonic
+/// clock (1-4 ms on Linux, about 16 ms on Windows), set from the wall clock when the process starts.
+/// </para>
+/// <para>
+/// <see cref="JobId"/> implements <see cref="ISpanParsable{TSelf}"/> and <see cref="IUtf8SpanParsable{TSelf}"/>,
+/// so ASP.NET Core binds it from routes and query strings, and System.Text.Json writes it as its text form,
+/// also as a dictionary key.
+/// </para>
 /// </remarks>
-public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanFormattable
+[JsonConverter(typeof(JobIdJsonConverter))]
+public readonly partial struct JobId
+    : IEquatable<JobId>, IComparable<JobId>, ISpanFormattable, IUtf8SpanFormattable, ISpanParsable<JobId>, IUtf8SpanParsable<JobId>
 {
-    private static readonly ulong s_prefix = CreatePrefix();
-    private static long s_counter;
-
     private readonly ulong _high;
     private readonly ulong _low;
 
-    private JobId(ulong high, ulong low)
+    internal JobId(ulong high, ulong low)
     {
         _high = high;
         _low = low;
@@ -32,38 +39,10 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
 
     /// <summary>Creates a new, unique id.</summary>
     /// <returns>An id greater than every id created before it in this process.</returns>
-    public static JobId NewId() => new(s_prefix, (ulong)Interlocked.Increment(ref s_counter));
+    public static JobId NewId() => JobIdGenerator.Shared.NewId();
 
-    /// <summary>Parses the 32-digit hexadecimal text form of an id.</summary>
-    /// <param name="text">The text, as produced by <see cref="ToString()"/>.</param>
-    /// <returns>The id.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <see langword="null"/>.</exception>
-    /// <exception cref="FormatException"><paramref name="text"/> is not 32 hexadecimal digits.</exception>
-    public static JobId Parse(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return TryParse(text, out var id)
-            ? id
-            : throw new FormatException($"'{text}' is not a job id: expected 32 hexadecimal digits, as JobId.ToString() writes them.");
-    }
-
-    /// <summary>Tries to parse the 32-digit hexadecimal text form of an id.</summary>
-    /// <param name="text">The text to parse.</param>
-    /// <param name="id">The id, when the text is valid; otherwise the empty id.</param>
-    /// <returns><see langword="true"/> when <paramref name="text"/> is a valid id.</returns>
-    public static bool TryParse(ReadOnlySpan<char> text, out JobId id)
-    {
-        if (text.Length == 32
-            && ulong.TryParse(text[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
-            && ulong.TryParse(text[16..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low))
-        {
-            id = new JobId(high, low);
-            return !id.IsEmpty;
-        }
-
-        id = default;
-        return false;
-    }
+    /// <summary>Gets the Unix time in milliseconds that the id carries: when it was made, or a little later.</summary>
+    internal long UnixMilliseconds => (long)(_high >> JobIdGenerator.SequenceBits);
 
     /// <inheritdoc/>
     public bool Equals(JobId other) => _high == other._high && _low == other._low;
@@ -74,37 +53,25 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(_high, _low);
 
-    /// <summary>A hash for the in-memory store's table: cheap, and ids made in sequence land in neighbouring buckets and stripes.</summary>
-    internal int GetTableHash() => (int)(_low ^ (_low >> 32) ^ _high ^ (_high >> 32));
+    /// <summary>
+    /// A hash for the tables of live jobs and in-memory records (<see cref="JobTable{T}"/>): cheap, and ids made
+    /// in sequence land in neighbouring stripes. Ids of one millisecond differ by one in their sequence and take consecutive buckets; the
+    /// millisecond and the process's random bits, mixed by a multiplication, pick where each run starts, so
+    /// ids made one per millisecond (all with sequence 0) still spread over the whole table.
+    /// </summary>
+    internal int GetTableHash()
+    {
+        const ulong Mixer = 0x9E3779B97F4A7C15; // 2^64 / golden ratio: spreads neighbouring inputs far apart
+        var sequence = (uint)_high & ((1u << JobIdGenerator.SequenceBits) - 1);
+        var runStart = (uint)((((_high >> JobIdGenerator.SequenceBits) ^ _low) * Mixer) >> 32);
+        return (int)(runStart + sequence);
+    }
 
     /// <inheritdoc/>
     public int CompareTo(JobId other)
     {
         var byHigh = _high.CompareTo(other._high);
         return byHigh != 0 ? byHigh : _low.CompareTo(other._low);
-    }
-
-    /// <summary>Returns the 32-digit hexadecimal text form of the id.</summary>
-    /// <returns>The text form.</returns>
-    public override string ToString() => string.Create(32, this, static (span, id) => id.TryFormat(span, out _, default, null));
-
-    /// <inheritdoc/>
-    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
-
-    /// <inheritdoc/>
-    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
-    {
-        if (destination.Length < 32)
-        {
-            charsWritten = 0;
-            return false;
-        }
-
-        var ok = _high.TryFormat(destination, out _, "x16", CultureInfo.InvariantCulture)
-            && _low.TryFormat(destination[16..], out _, "x16", CultureInfo.InvariantCulture);
-        Debug.Assert(ok);
-        charsWritten = 32;
-        return true;
     }
 
     /// <summary>Compares two ids for equality.</summary>
@@ -143,11 +110,4 @@ public readonly struct JobId : IEquatable<JobId>, IComparable<JobId>, ISpanForma
     /// <returns><see langword="true"/> when <paramref name="left"/> is not before <paramref name="right"/>.</returns>
     public static bool operator >=(JobId left, JobId right) => left.CompareTo(right) >= 0;
 
-    private static ulong CreatePrefix()
-    {
-        // The process start time keeps ids from different runs in creation order; the random bits keep
-        // two processes started in the same millisecond apart.
-        var startMs = (ulong)TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
-        return (startMs << 16) | (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
-    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace BackgroundTasks;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace BackgroundTasks;
 /// priority is passed over at most eight times in a row, so a steady stream of high-priority jobs never
 /// starves the rest.
 /// </summary>
+/// <remarks>System.Text.Json writes it as its name, for example <c>"High"</c>, and reads names or numbers.</remarks>
+[JsonConverter(typeof(JsonStringEnumConverter<JobPriority>))]
 public enum JobPriority
 {
     /// <summary>Picked after normal and high jobs.</summary>

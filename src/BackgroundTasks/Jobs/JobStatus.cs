@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace BackgroundTasks;
 
 /// <summary>Where a job is in its life. A job's status only moves forward; the last three are terminal.</summary>
+/// <remarks>System.Text.Json writes it as its name, for example <c>"Succeeded"</c>, and reads names or numbers.</remarks>
+[JsonConverter(typeof(JsonStringEnumConverter<JobStatus>))]
 public enum JobStatus
 {
     /// <summary>Accepted, waiting for its run-at time (a delayed job).</summary>

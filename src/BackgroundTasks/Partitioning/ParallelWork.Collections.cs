@@ -1,6 +1,15 @@
+using System.Runtime.CompilerServices;
+
 namespace BackgroundTasks;
 
 /// <summary>Loops over collections and sequences.</summary>
+/// <remarks>
+/// An array (or an <see cref="ArraySegment{T}"/>) converts both to <see cref="IEnumerable{T}"/> and to
+/// <see cref="ReadOnlyMemory{T}"/>. With a lambda body only the <see cref="IEnumerable{T}"/> overloads can
+/// infer <c>T</c>; with a delegate variable or an explicit <c>T</c> both could, so the memory overloads have
+/// a higher <see cref="OverloadResolutionPriorityAttribute">priority</see> and win instead of being
+/// ambiguous (CS0121). Either way an array runs as index ranges.
+/// </remarks>
 public static partial class ParallelWork
 {
     /// <summary>
@@ -29,6 +38,7 @@ public static partial class ParallelWork
     /// <exception cref="ArgumentNullException"><paramref name="body"/> is <see langword="null"/>.</exception>
     /// <exception cref="AggregateException">One or more calls of <paramref name="body"/> threw.</exception>
     /// <exception cref="OperationCanceledException">The options' token fired before the loop finished.</exception>
+    [OverloadResolutionPriority(1)]
     public static void ForEach<T>(ReadOnlyMemory<T> source, Action<T> body, PartitionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -69,6 +79,7 @@ public static partial class ParallelWork
     /// <exception cref="ArgumentNullException">A delegate is <see langword="null"/>.</exception>
     /// <exception cref="AggregateException">One or more delegates threw.</exception>
     /// <exception cref="OperationCanceledException">The options' token fired before the loop finished.</exception>
+    [OverloadResolutionPriority(1)]
     public static TLocal Aggregate<T, TLocal>(ReadOnlyMemory<T> source, Func<TLocal> localInit, Func<T, TLocal, TLocal> body, Func<TLocal, TLocal, TLocal> combine, PartitionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(localInit);

@@ -86,7 +86,9 @@ internal sealed class JobTable<T>
         return all;
     }
 
-    private Stripe StripeOf(JobId id) => _stripes[id.GetHashCode() & _mask];
+    // Runs of 64 ids made one after the other share a stripe: a producer adding new jobs and workers removing
+    // older ones then mostly take different locks.
+    private Stripe StripeOf(JobId id) => _stripes[(id.GetTableHash() >> 6) & _mask];
 
     private sealed class Stripe
     {

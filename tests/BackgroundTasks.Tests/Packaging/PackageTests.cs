@@ -1,18 +1,25 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 
 namespace BackgroundTasks.Tests.Packaging;
 
 /// <summary>
-/// Packs the library, then builds and runs a throwaway console app that references the package from a
-/// local folder feed, as a stranger would from NuGet.
+/// Packs the library and the testing kit and checks their metadata, then builds and runs a throwaway
+/// console app that references the library's package from a local folder feed, as a stranger would from NuGet.
 /// </summary>
 [Category("Package")]
 [NonParallelizable]
 public sealed class PackageTests
 {
-    private static readonly string s_repoRoot = FindRepoRoot();
+    /// <summary>
+    /// The project's public repository, once it has one. Until then no package may name a repository or
+    /// project URL: an invented one sends users to a page that does not exist. Set it here deliberately,
+    /// together with <c>RepositoryUrl</c> and <c>PackageProjectUrl</c> in the packable projects.
+    /// </summary>
+    private const string? PublicRepositoryUrl = null;
+
+    private static readonly string[] s_packages = ["BackgroundTasks", "BackgroundTasks.Testing"];
+    private static readonly string s_repoRoot = DotnetCli.RepoRoot;
     private string _work = null!;
     private string _feed = null!;
     private string _version = null!;
@@ -23,8 +30,11 @@ public sealed class PackageTests
         _work = Directory.CreateTempSubdirectory("backgroundtasks-package-").FullName;
         _feed = Path.Combine(_work, "feed");
         _version = $"0.1.0-ci.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-        var (code, output) = await RunAsync("dotnet", ["pack", Path.Combine(s_repoRoot, "src", "BackgroundTasks"), "-c", "Release", "-o", _feed, $"-p:Version={_version}", "--nologo"], s_repoRoot);
-        Assert.That(code, Is.Zero, $"dotnet pack failed:\n{output}");
+        foreach (var project in s_packages)
+        {
+            var (code, output) = await DotnetCli.RunAsync(["pack", Path.Combine(s_repoRoot, "src", project), "-c", "Release", "-o", _feed, $"-p:Version={_version}", "--nologo"], s_repoRoot);
+            Assert.That(code, Is.Zero, $"dotnet pack {project} failed:\n{output}");
+        }
     }
 
     [OneTimeTearDown]
@@ -61,10 +71,19 @@ public sealed class PackageTests
         Assert.That(metadata.Element(ns + "readme")!.Value, Is.EqualTo("README.md"));
         Assert.That(metadata.Element(ns + "description")!.Value, Is.Not.Empty);
         Assert.That(metadata.Element(ns + "tags")!.Value, Does.Contain("background"));
-        Assert.That(metadata.Element(ns + "repository")!.Attribute("type")!.Value, Is.EqualTo("git"));
         var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToList();
         Assert.That(dependencies, Is.Not.Empty);
         Assert.That(dependencies, Is.All.StartsWith("Microsoft.Extensions."), "The library depends on Microsoft.Extensions packages only.");
+    }
+
+    [TestCaseSource(nameof(s_packages))]
+    public void Package_NamesNoRepositoryOrProjectUrlButTheDeliberateOne(string id)
+    {
+        var metadata = ReadMetadata(id, out var ns);
+
+        Assert.That(metadata.Element(ns + "id")!.Value, Is.EqualTo(id));
+        Assert.That(metadata.Element(ns + "repository")?.Attribute("url")?.Value, Is.EqualTo(PublicRepositoryUrl), "The package's repository URL");
+        Assert.That(metadata.Element(ns + "projectUrl")?.Value, Is.EqualTo(PublicRepositoryUrl), "The package's project URL");
     }
 
     [Test]
@@ -114,51 +133,21 @@ public sealed class PackageTests
         await File.WriteAllTextAsync(Path.Combine(_work, "Directory.Build.props"), "<Project />");
         await File.WriteAllTextAsync(Path.Combine(_work, "Directory.Packages.props"), "<Project />");
 
-        var (code, output) = await RunAsync("dotnet", ["run", "--project", app, "--nologo"], app);
+        var (code, output) = await DotnetCli.RunAsync(["run", "--project", app, "--nologo"], app);
 
         Assert.That(code, Is.Zero, $"The consumer failed:\n{output}");
         Assert.That(output, Does.Contain("consumer: Succeeded 42"));
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, string workingDirectory)
+    private XElement ReadMetadata(string id, out XNamespace ns)
     {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The test host runs under 'dotnet test'; its MSBuild settings must not leak into the child build.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k is "DOTNET_HOST_PATH" or "VSTEST_HOST_DEBUG").ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BackgroundTasks.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("BackgroundTasks.sln not found above the test directory.");
+        var package = Path.Combine(_feed, $"{id}.{_version}.nupkg");
+        Assert.That(File.Exists(package), Is.True, $"Expected {package}");
+        using var zip = ZipFile.OpenRead(package);
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspecEntry.Open();
+        var nuspec = XDocument.Load(stream);
+        ns = nuspec.Root!.GetDefaultNamespace();
+        return nuspec.Root.Element(ns + "metadata")!;
     }
 }
