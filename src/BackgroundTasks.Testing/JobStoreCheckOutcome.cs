@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>How one check of <see cref="JobStoreConformance.VerifyAsync"/> ended.</summary>
 public enum JobStoreCheckOutcome

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>The result of one check of <see cref="JobStoreConformance.VerifyAsync"/>: one clause of the <see cref="IJobStore"/> contract.</summary>
 public sealed class JobStoreCheckResult

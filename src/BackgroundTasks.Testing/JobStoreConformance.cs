@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>
 /// The conformance kit for custom job stores: checks an <see cref="IJobStore"/> against every clause of its

@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>Thrown by <see cref="JobStoreConformanceReport.ThrowIfFailed"/> when a store broke the <see cref="IJobStore"/> contract; the message lists every violation.</summary>
 public sealed class JobStoreConformanceException : Exception

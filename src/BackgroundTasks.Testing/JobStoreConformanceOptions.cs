@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>Tunes <see cref="JobStoreConformance.VerifyAsync"/>.</summary>
 public sealed class JobStoreConformanceOptions

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>What <see cref="JobStoreConformance.VerifyAsync"/> found: one result per check, in a fixed order.</summary>
 public sealed class JobStoreConformanceReport

@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>Stops a check whose setup the store refused; the violation is already recorded.</summary>
 internal sealed class CheckAbortedException : Exception

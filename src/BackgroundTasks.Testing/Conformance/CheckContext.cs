@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>What one check works with: a fresh store, the options, and the violations it found.</summary>
 internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions options, CancellationToken cancellationToken)
@@ -75,16 +75,16 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
     /// <summary>A distinct, increasing timestamp (whole seconds) for the next write.</summary>
     public DateTimeOffset NextTime() => ContractModel.BaseTime.AddSeconds(Interlocked.Increment(ref _clock));
 
-    public async Task<TrackedJob> AddAsync(JobRecord job)
+    public async Task<ExpectedJob> AddAsync(JobRecord job)
     {
         await Store.AddAsync(job, CancellationToken).ConfigureAwait(false);
-        var tracked = new TrackedJob(job);
+        var tracked = new ExpectedJob(job);
         await VerifyAsync(tracked, $"AddAsync of a new {job.Status} job", "GetAsync returns every field that AddAsync recorded").ConfigureAwait(false);
         return tracked;
     }
 
     /// <summary>Asks the store for a transition and checks both its answer and the record against the contract.</summary>
-    public async Task<bool> TransitionAsync(TrackedJob job, JobTransition transition)
+    public async Task<bool> TransitionAsync(ExpectedJob job, JobTransition transition)
     {
         var before = job.Expected;
         var applies = ContractModel.IsApplied(before, transition);
@@ -106,7 +106,7 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
     }
 
     /// <summary>Like <see cref="TransitionAsync"/>, for a step that sets up the check: a refusal stops the check.</summary>
-    public async Task StepAsync(TrackedJob job, JobTransition transition)
+    public async Task StepAsync(ExpectedJob job, JobTransition transition)
     {
         var applies = ContractModel.IsApplied(job.Expected, transition);
         if (!await TransitionAsync(job, transition).ConfigureAwait(false) && applies)
@@ -115,7 +115,7 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
         }
     }
 
-    public async Task<bool> ReportProgressAsync(TrackedJob job, JobProgress progress)
+    public async Task<bool> ReportProgressAsync(ExpectedJob job, JobProgress progress)
     {
         var before = job.Expected;
         var applies = !before.Status.IsTerminal();
@@ -139,7 +139,7 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
     }
 
     /// <summary>Reads the job and compares it, field by field, with the record the contract prescribes.</summary>
-    public async Task VerifyAsync(TrackedJob job, string did, string rule)
+    public async Task VerifyAsync(ExpectedJob job, string did, string rule)
     {
         var actual = await Store.GetAsync(job.Id, CancellationToken).ConfigureAwait(false);
         if (actual is null)
@@ -161,7 +161,7 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
     }
 
     /// <summary>Creates a job (from <paramref name="template"/>, keeping its id) and drives it, through allowed transitions, to <paramref name="status"/>.</summary>
-    public async Task<TrackedJob> CreateInAsync(JobStatus status, JobRecord? template = null)
+    public async Task<ExpectedJob> CreateInAsync(JobStatus status, JobRecord? template = null)
     {
         var job = template ?? ContractModel.NewJob();
         if (status == JobStatus.Scheduled)

@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 internal static partial class ConformanceChecks
 {
@@ -11,7 +11,7 @@ internal static partial class ConformanceChecks
     private static async Task ConcurrentLifecyclesEndCorrectAsync(CheckContext context)
     {
         var count = context.Options.ConcurrentJobCount;
-        var jobs = new TrackedJob?[count];
+        var jobs = new ExpectedJob?[count];
         await Parallel.ForEachAsync(Enumerable.Range(0, count), Parallelism(context), async (i, _) =>
         {
             var job = await context.AddAsync(ContractModel.NewJob(queue: i % 2 == 0 ? "default" : "mail", name: $"parallel-{i}")).ConfigureAwait(false);
@@ -54,7 +54,7 @@ internal static partial class ConformanceChecks
     private static async Task RacingTerminalTransitionsHaveOneWinnerAsync(CheckContext context)
     {
         var count = Math.Max(5, context.Options.ConcurrentJobCount / 2);
-        var jobs = new List<TrackedJob>(count);
+        var jobs = new List<ExpectedJob>(count);
         for (var i = 0; i < count; i++)
         {
             jobs.Add(await context.CreateInAsync(JobStatus.Running).ConfigureAwait(false));
@@ -115,7 +115,7 @@ internal static partial class ConformanceChecks
     private static async Task CancellationRacingARunIsConsistentAsync(CheckContext context)
     {
         var count = Math.Max(5, context.Options.ConcurrentJobCount / 2);
-        var jobs = new List<TrackedJob>(count);
+        var jobs = new List<ExpectedJob>(count);
         for (var i = 0; i < count; i++)
         {
             jobs.Add(await context.CreateInAsync(JobStatus.Queued).ConfigureAwait(false));

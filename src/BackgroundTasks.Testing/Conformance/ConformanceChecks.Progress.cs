@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 internal static partial class ConformanceChecks
 {

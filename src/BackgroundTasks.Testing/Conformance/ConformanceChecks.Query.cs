@@ -1,8 +1,8 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 internal static partial class ConformanceChecks
 {
-    private static async Task<List<TrackedJob>> CreateMixAsync(CheckContext context, int count, bool shuffled)
+    private static async Task<List<ExpectedJob>> CreateMixAsync(CheckContext context, int count, bool shuffled)
     {
         // Ids are made in order, but added in a shuffled order so that insertion order is not id order.
         var parents = new[] { await context.CreateInAsync(JobStatus.Running).ConfigureAwait(false), await context.CreateInAsync(JobStatus.Queued).ConfigureAwait(false) };
@@ -17,7 +17,7 @@ internal static partial class ConformanceChecks
             templates = [.. templates.OrderBy(_ => random.Next())];
         }
 
-        var jobs = new List<TrackedJob>(parents);
+        var jobs = new List<ExpectedJob>(parents);
         foreach (var (status, template) in templates)
         {
             jobs.Add(await context.CreateInAsync(status, template).ConfigureAwait(false));

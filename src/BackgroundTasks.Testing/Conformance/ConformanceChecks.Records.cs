@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 internal static partial class ConformanceChecks
 {
@@ -52,7 +52,7 @@ internal static partial class ConformanceChecks
         await AddDuplicateAsync(context, job, job.Expected with { Status = JobStatus.Queued, Attempt = 0, StartedAt = null }, "a Running job (the same record as first added)").ConfigureAwait(false);
     }
 
-    private static async Task AddDuplicateAsync(CheckContext context, TrackedJob job, JobRecord duplicate, string what)
+    private static async Task AddDuplicateAsync(CheckContext context, ExpectedJob job, JobRecord duplicate, string what)
     {
         var did = $"AddAsync of a second job with the id of {what}";
         const string Rule = "AddAsync throws ArgumentException when a job with the same id is already recorded, and changes nothing";
@@ -212,7 +212,7 @@ internal static partial class ConformanceChecks
 
     private static async Task NonTerminalJobsAreKeptAsync(CheckContext context)
     {
-        var jobs = new List<TrackedJob>();
+        var jobs = new List<ExpectedJob>();
         for (var i = 0; i < 60; i++)
         {
             jobs.Add(await context.CreateInAsync((JobStatus)(i % 7)).ConfigureAwait(false));

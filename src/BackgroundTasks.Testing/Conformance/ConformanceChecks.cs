@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>Every check of the conformance kit, one per clause of the <see cref="IJobStore"/> contract, in the order they run.</summary>
 internal static partial class ConformanceChecks

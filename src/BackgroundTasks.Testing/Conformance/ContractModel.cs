@@ -1,4 +1,4 @@
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>The <see cref="IJobStore"/> contract as executable rules: what a store's record must be after each write.</summary>
 internal static class ContractModel

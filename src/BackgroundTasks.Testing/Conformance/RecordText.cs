@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BackgroundTasks;
+namespace BackgroundTasks.Testing;
 
 /// <summary>Describes records, transitions and their differences for violation messages.</summary>
 internal static class RecordText

@@ -1,3 +1,5 @@
+using BackgroundTasks.Testing;
+
 namespace BackgroundTasks.Sqlite.Tests.Store;
 
 public sealed class SqliteConformanceTests

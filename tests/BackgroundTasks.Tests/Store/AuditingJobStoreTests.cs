@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
+using BackgroundTasks.Testing;
+
 namespace BackgroundTasks.Tests.Store;
 
 /// <summary>The custom store sample (samples/AuditedStore) against the conformance kit, and its audit trail.</summary>

@@ -1,3 +1,5 @@
+using BackgroundTasks.Testing;
+
 namespace BackgroundTasks.Tests.Store;
 
 public sealed class JobStoreConformanceTests
