@@ -16,13 +16,13 @@ internal static class JobRows
 
     public const string InsertSql = "INSERT INTO bt_jobs (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
         + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
-        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason) "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until) "
         + "VALUES ($id, $name, $queue, $priority, $status, $attempt, $max_attempts, $enqueued_at, $scheduled_at, $due_at, "
         + "$started_at, $finished_at, $progress_percent, $progress_message, $progress_done, $progress_total, $error_type, $error_message, $error_stack, "
-        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason) ON CONFLICT (id) DO NOTHING";
+        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until) ON CONFLICT (id) DO NOTHING";
 
-    /// <summary>Inserts a new job; <see langword="false"/> when its id is taken.</summary>
-    public static bool Insert(GroupCommitWriter writer, JobRecord job, JsonSerializerOptions? resultOptions)
+    /// <summary>Inserts a new job, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given; <see langword="false"/> when its id is taken.</summary>
+    public static bool Insert(GroupCommitWriter writer, JobRecord job, JsonSerializerOptions? resultOptions, string? owner = null, DateTimeOffset? leaseUntil = null)
     {
         var command = writer.Command(InsertSql);
         var p = command.Parameters;
@@ -46,6 +46,8 @@ internal static class JobRows
         p.AddWithValue("$parent_id", Db(job.ParentId?.ToString()));
         p.AddWithValue("$arguments", Db(job.Arguments));
         p.AddWithValue("$cancel_reason", (int)job.CancelReason);
+        p.AddWithValue("$owner", Db(owner));
+        p.AddWithValue("$lease_until", Db(owner is null ? null : leaseUntil));
         return command.ExecuteNonQuery() == 1;
     }
 

@@ -17,10 +17,10 @@ public sealed partial class SqliteJobStore
 
     /// <summary>The claim: ONE statement that picks the queue's Queued jobs by priority, due time and id from the live index and makes them Running for the owner.</summary>
     internal const string ClaimSql = "UPDATE bt_jobs SET status = 2, attempt = attempt + 1, owner = $owner, lease_until = $lease_until, started_at = $now, scheduled_at = NULL "
-        + "WHERE rowid IN (SELECT rowid FROM bt_jobs INDEXED BY bt_jobs_ready WHERE queue = $queue AND status = 1 ORDER BY priority DESC, due_at, id LIMIT $max) "
+        + "WHERE rowid IN (SELECT rowid FROM bt_jobs INDEXED BY bt_jobs_ready WHERE queue = $queue AND status = 1 AND (owner IS NULL OR owner = $owner) ORDER BY priority DESC, due_at, id LIMIT $max) "
         + $"RETURNING {JobRows.Columns}, due_at";
 
-    internal const string RenewSql = "UPDATE bt_jobs INDEXED BY bt_jobs_running SET lease_until = $until WHERE owner = $owner AND status = 2 RETURNING id";
+    internal const string RenewSql = "UPDATE bt_jobs INDEXED BY bt_jobs_owned SET lease_until = $until WHERE owner = $owner RETURNING id";
 
     /// <summary>The error type recorded for an attempt whose host stopped renewing its lease. Not an exception type: nothing threw.</summary>
     internal const string AbandonedErrorType = "BackgroundTasks.JobAbandoned";

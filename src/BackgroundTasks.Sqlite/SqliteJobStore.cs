@@ -25,7 +25,7 @@ namespace BackgroundTasks.Sqlite;
 /// <see cref="SqliteJobStoreOptions.ResultSerializerOptions"/> knows their type (read back as a
 /// <see cref="JsonElement"/>), or else as their <see cref="object.ToString"/> text.</para>
 /// </remarks>
-public sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable, IDisposable
+public sealed partial class SqliteJobStore : IDurableJobStore, IAsyncDisposable, IDisposable
 {
     private readonly GroupCommitWriter _writer;
     private readonly ReaderPool _readers;

@@ -11,7 +11,7 @@ namespace BackgroundTasks.Sqlite;
 /// <remarks>
 /// One table holds every job. The claim path never touches finished rows: each live state has its own
 /// partial index (<c>bt_jobs_ready</c> for Queued, <c>bt_jobs_waiting</c> for Scheduled and Retrying,
-/// <c>bt_jobs_running</c> for Running), so a million finished rows cost the claim nothing. Finished rows
+/// <c>bt_jobs_owned</c> for jobs a host holds), so a million finished rows cost the claim nothing. Finished rows
 /// have their own partial index, by the time the store began keeping them, for retention. Times are UTC
 /// ticks; ids are their 32-digit text, which sorts like <see cref="JobId"/>.
 /// </remarks>
@@ -55,7 +55,7 @@ internal static class SqliteSchema
         );
         CREATE INDEX bt_jobs_ready ON bt_jobs (queue, priority DESC, due_at, id) WHERE status = 1;
         CREATE INDEX bt_jobs_waiting ON bt_jobs (queue, due_at) WHERE status IN (0, 3);
-        CREATE INDEX bt_jobs_running ON bt_jobs (owner, lease_until) WHERE status = 2;
+        CREATE INDEX bt_jobs_owned ON bt_jobs (owner, lease_until) WHERE owner IS NOT NULL;
         CREATE INDEX bt_jobs_finished ON bt_jobs (retained_since) WHERE status >= 4;
         CREATE INDEX bt_jobs_status ON bt_jobs (status, id);
         CREATE INDEX bt_jobs_parent ON bt_jobs (parent_id, id) WHERE parent_id IS NOT NULL;

@@ -12,6 +12,9 @@ internal static class TransitionSql
 {
     private const string ErrorColumns = "error_type = $error_type, error_message = $error_message, error_stack = $error_stack, error_timed_out = $error_timed_out";
     private const string ReleaseLease = "owner = NULL, lease_until = NULL";
+
+    // A lambda job (no arguments) waiting to retry stays with the host that holds its code.
+    private const string ReleaseTypedLease = "owner = CASE WHEN arguments IS NULL THEN owner END, lease_until = CASE WHEN arguments IS NULL THEN lease_until END";
     private const string OwnerCheck = " AND status = 2 AND owner = $owner AND attempt = $attempt";
 
     // Indexed by status, then by whether the transition carries an error, then by whether the owner is checked.
@@ -35,7 +38,7 @@ internal static class TransitionSql
                 sql[(int)JobStatus.Running, error, owner] = owner == 1 ? null
                     : $"UPDATE bt_jobs SET status = 2, attempt = $attempt, started_at = $timestamp, scheduled_at = NULL, {ReleaseLease} WHERE id = $id AND status = 1 AND attempt < $attempt";
                 sql[(int)JobStatus.Retrying, error, owner] =
-                    $"UPDATE bt_jobs SET status = 3, scheduled_at = $scheduled_at, due_at = coalesce($scheduled_at, $timestamp), {ErrorColumns}, {ReleaseLease} WHERE id = $id AND status = 2{check}";
+                    $"UPDATE bt_jobs SET status = 3, scheduled_at = $scheduled_at, due_at = coalesce($scheduled_at, $timestamp), {ErrorColumns}, {ReleaseTypedLease} WHERE id = $id AND status = 2{check}";
                 sql[(int)JobStatus.Succeeded, error, owner] =
                     $"UPDATE bt_jobs SET status = 4, finished_at = $timestamp, result_kind = $result_kind, result = $result, scheduled_at = NULL, {ReleaseLease}, retained_since = $now WHERE id = $id AND status < 4{check}";
                 sql[(int)JobStatus.Failed, error, owner] =

@@ -32,4 +32,17 @@ public sealed class BackgroundJobsOptions
     /// <summary>Gets or sets the shortest time between two store writes of one job's progress; reports in between are coalesced, the latest winning.</summary>
     /// <value>Defaults to 100 milliseconds. Must not be negative; zero writes every report.</value>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Gets or sets this host's name on a durable store (<see cref="IDurableJobStore"/>): the jobs it claims are
+    /// held by <c>"{HostName}/{instance}"</c>, and a host that starts again under the same name recovers its
+    /// earlier instance's jobs at once instead of waiting for their leases to expire. Give each application
+    /// that shares a store a name of its own (a web app and a worker service on one machine, for example).
+    /// </summary>
+    /// <value>Defaults to the machine name and the entry assembly's name, such as <c>web-01:Reports.Worker</c>.</value>
+    public string HostName { get; set; } = $"{Environment.MachineName}:{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "app"}";
+
+    /// <summary>Gets or sets how often a host looks for due jobs in a durable store when nothing woke it (a job enqueued by another process, for example).</summary>
+    /// <value>Defaults to 1 second. Must be positive.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -32,6 +32,16 @@ internal sealed class BackgroundJobsOptionsValidator : IValidateOptions<Backgrou
             failures.Add($"BackgroundJobsOptions.ProgressInterval is {options.ProgressInterval}: it must be zero or positive.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.HostName) || options.HostName.Contains('/', StringComparison.Ordinal))
+        {
+            failures.Add($"BackgroundJobsOptions.HostName is '{options.HostName}': give a non-empty name without '/' (it prefixes the owner of the jobs this host claims).");
+        }
+
+        if (options.PollInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"BackgroundJobsOptions.PollInterval is {options.PollInterval}: it must be positive.");
+        }
+
         if (!Enum.IsDefined(options.ShutdownMode))
         {
             failures.Add($"BackgroundJobsOptions.ShutdownMode is {(int)options.ShutdownMode}: use ShutdownMode.Drain or ShutdownMode.Cancel.");

@@ -27,7 +27,7 @@ public sealed class ClaimPlanTests
         {
             (SqliteJobStore.PromoteSql, "bt_jobs_waiting"),
             (SqliteJobStore.ClaimSql, "bt_jobs_ready"),
-            (SqliteJobStore.RenewSql, "bt_jobs_running"),
+            (SqliteJobStore.RenewSql, "bt_jobs_owned"),
         })
         {
             var plan = Explain(reader, sql);

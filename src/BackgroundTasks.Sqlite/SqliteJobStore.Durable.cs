@@ -1,0 +1,42 @@
+namespace BackgroundTasks.Sqlite;
+
+/// <summary>The durable queue the engine claims from (<see cref="IDurableJobStore"/>), on the statements of the other partial files.</summary>
+public sealed partial class SqliteJobStore
+{
+    /// <inheritdoc/>
+    TimeSpan IDurableJobStore.LeaseDuration => LeaseDuration;
+
+    /// <inheritdoc/>
+    ValueTask IDurableJobStore.AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken)
+    {
+        if (owner is null)
+        {
+            return AddAsync(job, cancellationToken);
+        }
+
+        ThrowIfNotNew(job, nameof(job));
+        var leaseUntil = _clock.GetUtcNow() + LeaseDuration;
+        return new ValueTask(_writer.WriteAsync(
+            writer => JobRows.Insert(writer, job, _resultOptions, owner, leaseUntil) ? true : throw DuplicateId(job.Id, nameof(job)),
+            cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    async ValueTask<IReadOnlyList<JobRecord>> IDurableJobStore.ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken)
+        => await ClaimAsync(queue, owner, max, now, LeaseDuration, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    async ValueTask<IReadOnlyList<JobId>> IDurableJobStore.RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
+        => await RenewLeasesAsync(owner, now + LeaseDuration, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    async ValueTask<bool> IDurableJobStore.TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken)
+        => await TransitionAsync(id, transition, owner, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    async ValueTask<int> IDurableJobStore.RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken)
+    {
+        var result = await RecoverHostAsync(now, host, currentOwner, cancellationToken).ConfigureAwait(false);
+        return result.Count;
+    }
+}

@@ -1,0 +1,63 @@
+namespace BackgroundTasks;
+
+/// <summary>
+/// A store that is the queues' source of truth, so that jobs outlive a process and hosts can share them
+/// (the SQLite and PostgreSQL packages implement it). With such a store the engine keeps no queue of its
+/// own: each host <em>claims</em> jobs from the store, as many as it has free workers, under its owner name
+/// and with a lease that it renews while they run. A job whose host stops renewing its lease is recovered
+/// by any host: run again as its next attempt (a typed job), or failed (a lambda job, whose code lived only
+/// in the host that stopped, or a job with no attempt left).
+/// </summary>
+/// <remarks>
+/// Owners are <c>"{host}/{instance}"</c>: the host's stable name (<see cref="BackgroundJobsOptions.HostName"/>)
+/// and a fresh instance id per process, so that a restarted host recognises its earlier instance's jobs.
+/// Every method is one atomic step of the store (a statement or a transaction); the engine calls them
+/// from several threads at once.
+/// </remarks>
+public interface IDurableJobStore : IJobStore
+{
+    /// <summary>Gets how long a claim or a renewal holds a job for its owner.</summary>
+    TimeSpan LeaseDuration { get; }
+
+    /// <summary>Records a new job, like <see cref="IJobStore.AddAsync"/>, held by <paramref name="owner"/> when one is given.</summary>
+    /// <param name="job">The job, Queued or Scheduled.</param>
+    /// <param name="owner">
+    /// The only owner that may claim the job (a lambda job, whose code lives in that process alone), under a
+    /// lease from now on; <see langword="null"/> for a job any host may claim (a typed job).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the job is stored durably.</returns>
+    ValueTask AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> jobs of a queue that are due at <paramref name="now"/> (Queued, or
+    /// Scheduled and Retrying jobs whose time has come) and that no other owner holds, by priority, due time and
+    /// id, in one atomic step: each becomes Running for <paramref name="owner"/> with its next attempt, its
+    /// start time <paramref name="now"/> and a lease until <paramref name="now"/> + <see cref="LeaseDuration"/>.
+    /// </summary>
+    /// <returns>The claimed records (arguments included), in the order they were picked.</returns>
+    ValueTask<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Extends the lease of every job <paramref name="owner"/> holds to <paramref name="now"/> + <see cref="LeaseDuration"/>.</summary>
+    /// <returns>The ids of the jobs still held: a job the owner runs that is missing here was recovered by another host.</returns>
+    ValueTask<IReadOnlyList<JobId>> RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records the outcome of a claimed attempt (Retrying, Succeeded, Failed or Cancelled), only while the job
+    /// is still Running for <paramref name="owner"/> at the transition's attempt: a host that lost its lease can
+    /// never overwrite a recovery or a newer attempt. Retrying releases a typed job to every host.
+    /// </summary>
+    /// <returns><see langword="true"/> when recorded.</returns>
+    ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Recovers the jobs of owners whose lease expired before <paramref name="now"/>, and, at once, every job of
+    /// an earlier instance of <paramref name="host"/> (any owner <c>"{host}/…"</c> but <paramref name="currentOwner"/>).
+    /// </summary>
+    /// <param name="now">The current time.</param>
+    /// <param name="host">The restarted host's name, or <see langword="null"/> to recover expired leases only.</param>
+    /// <param name="currentOwner">The owner that must not be recovered: the caller itself.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many jobs were recovered (queued again or failed).</returns>
+    ValueTask<int> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default);
+}
