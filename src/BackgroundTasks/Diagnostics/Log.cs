@@ -52,4 +52,13 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Critical, "A worker of queue {Queue} failed unexpectedly; it restarts")]
     public static partial void WorkerFailed(this ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(17, LogLevel.Error, "Claiming jobs of queue {Queue} from the durable store failed; trying again after the poll interval")]
+    public static partial void ClaimFailed(this ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(18, LogLevel.Warning, "Recovered {Count} jobs from the durable store whose host stopped ({Host})")]
+    public static partial void JobsRecovered(this ILogger logger, int count, string host);
+
+    [LoggerMessage(19, LogLevel.Warning, "Job {JobId} was recovered by another host after this host's lease on it lapsed; its token fires")]
+    public static partial void ClaimLost(this ILogger logger, JobId jobId);
 }

@@ -20,6 +20,7 @@ internal abstract class LiveJob(JobId id, JobSettings settings)
     private int _holdsSlot;
     private JobCancelReasonByte _cancelReason;
     private bool _cancelling;
+    private bool _claimedAttempt;
     private bool _signalled;
     private CancellationTokenSource? _cts;
     private Extras? _extras;
@@ -89,10 +90,29 @@ internal abstract class LiveJob(JobId id, JobSettings settings)
             _state = Running;
             _cts = cts;
             CancelReason = JobCancelReason.None;
-            Attempt++;
+            if (!_claimedAttempt)
+            {
+                Attempt++;
+            }
+
+            _claimedAttempt = false;
             return true;
         }
     }
+
+    /// <summary>Readies a job this host claimed from a durable store: the store chose its attempt, and holds it Running for this host.</summary>
+    public void PrepareClaimed(int attempt)
+    {
+        lock (this)
+        {
+            Attempt = attempt;
+            _claimedAttempt = true;
+            StoreHandle = StoreAdapter.Claimed;
+        }
+    }
+
+    /// <summary>Gets a value indicating whether this host holds the job's claim in a durable store.</summary>
+    public bool IsClaimed => ReferenceEquals(StoreHandle, StoreAdapter.Claimed);
 
     /// <summary>Ends the running attempt's hold on its token source.</summary>
     /// <returns>Whether the source may be reset and reused: not while a cancellation still fires it.</returns>

@@ -23,7 +23,14 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
         }
 
         var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
-        return record.Status.IsTerminal() ? record : throw NotRunHere(record);
+        while (!record.Status.IsTerminal())
+        {
+            // Run by another host, or waiting in a durable store: look again after the poll interval.
+            await PauseOrThrowAsync(record, cancellationToken).ConfigureAwait(false);
+            record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return record;
     }
 
     public async IAsyncEnumerable<JobRecord> WatchAsync(JobId id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -38,10 +45,13 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
         {
             if (subscription is null)
             {
-                throw NotRunHere(current);
+                await PauseOrThrowAsync(current, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var next = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
             if (next != current)
             {
@@ -56,6 +66,16 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
 
     public ValueTask<JobId> RetryAsync(JobId id, CancellationToken cancellationToken = default)
         => engine.RetryAsync(id, cancellationToken);
+
+    /// <summary>
+    /// Waits the poll interval before the store is read again, for a job this process does not run: on a durable
+    /// store another host may run it, or it waits there to be claimed. On any other store nothing will change it
+    /// here, so say so rather than wait forever.
+    /// </summary>
+    private Task PauseOrThrowAsync(JobRecord record, CancellationToken cancellationToken)
+        => engine.Claimer is not null
+            ? Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken)
+            : throw NotRunHere(record);
 
     // The store knows the job but this process does not run it (a shared store, or a record the store
     // kept from before). Nothing here will signal it, so say so rather than wait forever.

@@ -103,6 +103,12 @@ internal sealed partial class JobEngine
         Logger.JobRetrying(job.Id, job.Attempt, delay);
         Metrics.Retried(job.Settings.Queue);
         await RecordAsync(job, new JobTransition(JobStatus.Retrying, job.Attempt, now, ScheduledAt: now + delay, Error: error)).ConfigureAwait(false);
+        if (job.IsClaimed)
+        {
+            // Retrying gave the claim back: the job waits in the durable store for whichever host is free when it is due.
+            job.StoreHandle = null;
+        }
+
         if (!job.TryReturnToWaiting() || _closed)
         {
             // Cancelled by id while its failure was recorded (it ends here), or left for the shutdown sweep.
@@ -127,7 +133,20 @@ internal sealed partial class JobEngine
 
         foreach (var job in _alive.Snapshot())
         {
-            if (!job.IsRunning && job.TryFinish())
+            if (job.IsRunning || job.IsFinished)
+            {
+                continue;
+            }
+
+            if (Claimer is not null && job.Arguments is not null)
+            {
+                // A typed job waits in the durable store for the next host: give back this host's claim, if any.
+                if (!await TryGiveBackAsync(job, "The host stopped before this claimed attempt ran; the job is due again at once.").ConfigureAwait(false))
+                {
+                    Release(job);
+                }
+            }
+            else if (job.TryFinish())
             {
                 await RecordTerminalAsync(job, JobStatus.Cancelled, ShutdownError(job), result: null, JobCancelReason.Shutdown).ConfigureAwait(false);
             }
@@ -143,7 +162,12 @@ internal sealed partial class JobEngine
         await CancelWaitingAsync().ConfigureAwait(false);
         foreach (var job in _alive.Snapshot())
         {
-            if (job.TryFinish())
+            if (Claimer is not null && job.Arguments is not null)
+            {
+                // Still running past the host's timeout: its lease lapses with this process, and the job is recovered.
+                Release(job);
+            }
+            else if (job.TryFinish())
             {
                 var error = new JobError(typeof(OperationCanceledException).FullName!, "The job was still running when the host's shutdown timeout ended; it was left behind.", null);
                 await RecordTerminalAsync(job, JobStatus.Cancelled, error, result: null, JobCancelReason.Shutdown).ConfigureAwait(false);
@@ -169,6 +193,13 @@ internal sealed partial class JobEngine
 
     private void ScheduleAt(LiveJob job, DateTimeOffset dueAt)
     {
+        if (Claimer is not null)
+        {
+            // The durable store keeps the due time; the claim loop looks again by then.
+            Claimer.WakeAt(job.Settings.Queue, dueAt);
+            return;
+        }
+
         var delay = dueAt - Time.GetUtcNow();
         if (delay <= TimeSpan.Zero)
         {

@@ -17,6 +17,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     private readonly NamedQueue _defaultQueue;
     private readonly JobTable<LiveJob> _alive = new();
     private readonly JobRegistry _registry;
+    private readonly CancellationTokenSource _stopClaiming = new();
     private volatile bool _closed;
 
     public JobEngine(
@@ -33,11 +34,15 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         ScopeFactory = scopeFactory;
         _registry = registry;
         Logger = logger ?? (ILogger)NullLogger.Instance;
-        Records = StoreAdapter.For(store, timeProvider, Logger);
+        Records = StoreAdapter.For(store, timeProvider, Logger, Options.HostName);
         _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedQueue(q.Key, q.Value), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
         Metrics = new JobMetrics(meterFactory, QueueLengths);
+        Claimer = Records.Durable is { } durable ? new JobClaimer(this, durable) : null;
     }
+
+    /// <summary>Gets what feeds the lanes from a durable store; <see langword="null"/> when the engine's lanes are the queues.</summary>
+    public JobClaimer? Claimer { get; }
 
     public BackgroundJobsOptions Options { get; }
 
@@ -130,13 +135,13 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         var queue = Resolve(options);
         ThrowIfClosed();
         var dueAt = DueAt(options);
-        if (dueAt is null && !queue.TryReserve())
+        if (dueAt is null && Claimer is null && !queue.TryReserve())
         {
             id = default;
             return false;
         }
 
-        var live = new DelegateJob(JobId.NewId(), SettingsFor(queue, options), job) { HoldsSlot = dueAt is null };
+        var live = new DelegateJob(JobId.NewId(), SettingsFor(queue, options), job) { HoldsSlot = dueAt is null && Claimer is null };
         var add = RecordNewAsync(live, queue, dueAt, CancellationToken.None);
         if (add.IsCompleted)
         {
@@ -173,14 +178,19 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     public void Close()
     {
         _closed = true;
+        _stopClaiming.Cancel();
         foreach (var queue in _queues.Values)
         {
             queue.Close();
         }
     }
 
+    /// <summary>Runs the claim loops of a durable store until the engine closes; completes at once for other stores.</summary>
+    public Task RunClaimerAsync() => Claimer?.RunAsync(_stopClaiming.Token) ?? Task.CompletedTask;
+
     public void Dispose()
     {
+        _stopClaiming.Dispose();
         Metrics.Dispose();
         foreach (var queue in _queues.Values)
         {
@@ -197,9 +207,9 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         var dueAt = DueAt(options);
 
         // The common case, without an async state machine: no delay, room in the queue, a store that answers at once.
-        if (dueAt is null && !cancellationToken.IsCancellationRequested && queue.TryReserve())
+        if (dueAt is null && !cancellationToken.IsCancellationRequested && (Claimer is not null || queue.TryReserve()))
         {
-            job.HoldsSlot = true;
+            job.HoldsSlot = Claimer is null;
             var add = RecordNewAsync(job, queue, dueAt, cancellationToken);
             if (add.IsCompletedSuccessfully)
             {
@@ -216,7 +226,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     private async ValueTask<JobId> AcceptSlowAsync(LiveJob job, NamedQueue queue, DateTimeOffset? dueAt, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (dueAt is null)
+        if (dueAt is null && Claimer is null)
         {
             if (!queue.TryReserve())
             {
@@ -310,7 +320,19 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
 
         Logger.JobAccepted(job.Id, job.Settings.Name, queue.Name);
         Metrics.Enqueued(queue.Name);
-        if (dueAt is { } due)
+        if (Claimer is not null)
+        {
+            // The store is the queue: the claim loop takes the job from there, here or on another host.
+            if (dueAt is { } dueLater)
+            {
+                Claimer.WakeAt(queue.Name, dueLater);
+            }
+            else
+            {
+                Claimer.Wake(queue.Name);
+            }
+        }
+        else if (dueAt is { } due)
         {
             ScheduleAt(job, due);
         }

@@ -15,8 +15,18 @@ internal abstract class StoreAdapter(IJobStore store)
 
     public IJobStore Store { get; } = store;
 
-    public static StoreAdapter For(IJobStore store, TimeProvider time, ILogger logger)
-        => store is InMemoryJobStore memory ? new InMemoryStoreAdapter(memory, ReferenceEquals(memory.Clock, time)) : new GenericStoreAdapter(store, logger);
+    /// <summary>Gets the handle of a job this host claimed from a durable store: it is Running there already, held by <see cref="DurableStoreAdapter.Owner"/>.</summary>
+    public static object Claimed { get; } = new();
+
+    /// <summary>Gets the durable store's seam, when the store is the queues' source of truth (jobs are claimed from it).</summary>
+    public virtual DurableStoreAdapter? Durable => null;
+
+    public static StoreAdapter For(IJobStore store, TimeProvider time, ILogger logger, string hostName) => store switch
+    {
+        InMemoryJobStore memory => new InMemoryStoreAdapter(memory, ReferenceEquals(memory.Clock, time)),
+        IDurableJobStore durable => new DurableStoreAdapter(durable, logger, hostName),
+        _ => new GenericStoreAdapter(store, logger),
+    };
 
     /// <summary>Records a new job, Queued or (with a due time) Scheduled.</summary>
     /// <returns>The handle to pass with the job's later changes.</returns>
@@ -26,6 +36,34 @@ internal abstract class StoreAdapter(IJobStore store)
     public abstract ValueTask<bool> TransitionAsync(JobId id, object? handle, JobTransition transition);
 
     public abstract ValueTask<bool> ReportProgressAsync(JobId id, object? handle, JobProgress progress);
+
+    /// <summary>The seam to a durable store: jobs are recorded with their owner when only this host can run them, and the outcome of a claimed attempt is an owner-checked write.</summary>
+    internal sealed class DurableStoreAdapter(IDurableJobStore store, ILogger logger, string hostName) : GenericStoreAdapter(store, logger)
+    {
+        public IDurableJobStore DurableStore { get; } = store;
+
+        /// <summary>Gets this process's owner name: the host's name and an instance id of its own.</summary>
+        public string Owner { get; } = $"{hostName}/{Guid.NewGuid():N}";
+
+        public string HostName { get; } = hostName;
+
+        public override DurableStoreAdapter Durable => this;
+
+        // A lambda job's code lives in this process alone: only this host may claim it.
+        protected override ValueTask AddRecordAsync(JobRecord record, CancellationToken cancellationToken)
+            => DurableStore.AddAsync(record, record.Arguments is null ? Owner : null, cancellationToken);
+
+        protected override ValueTask<bool> WriteAsync(JobId id, object? handle, JobTransition transition)
+        {
+            if (!ReferenceEquals(handle, Claimed))
+            {
+                return Store.TransitionAsync(id, transition);
+            }
+
+            // The claim made the job Running already; its outcome is written only while this host still holds it.
+            return transition.Status == JobStatus.Running ? new ValueTask<bool>(true) : DurableStore.TransitionAsync(id, transition, Owner);
+        }
+    }
 
     private sealed class InMemoryStoreAdapter(InMemoryJobStore memory, bool sharesClock) : StoreAdapter(memory)
     {
@@ -39,11 +77,11 @@ internal abstract class StoreAdapter(IJobStore store)
             => new(((InMemoryEntry)handle!).TrySetProgress(progress));
     }
 
-    private sealed class GenericStoreAdapter(IJobStore store, ILogger logger) : StoreAdapter(store)
+    internal class GenericStoreAdapter(IJobStore store, ILogger logger) : StoreAdapter(store)
     {
         public override async ValueTask<object?> AddAsync(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, CancellationToken cancellationToken)
         {
-            await Store.AddAsync(
+            await AddRecordAsync(
                 new JobRecord
                 {
                     Id = id,
@@ -65,31 +103,37 @@ internal abstract class StoreAdapter(IJobStore store)
         {
             try
             {
-                var write = Store.TransitionAsync(id, transition);
+                var write = WriteAsync(id, handle, transition);
                 if (write.IsCompletedSuccessfully)
                 {
                     return write;
                 }
 
-                return RetryAsync(write, id, transition, attempt: 1);
+                return RetryAsync(write, id, handle, transition, attempt: 1);
             }
             catch (Exception ex)
             {
                 logger.StoreWriteRetried(ex, nameof(IJobStore.TransitionAsync), id, 1);
-                return RetryAsync(default, id, transition, attempt: 2);
+                return RetryAsync(default, id, handle, transition, attempt: 2);
             }
         }
+
+        /// <summary>Records a new job.</summary>
+        protected virtual ValueTask AddRecordAsync(JobRecord record, CancellationToken cancellationToken) => Store.AddAsync(record, cancellationToken);
+
+        /// <summary>Writes a transition once.</summary>
+        protected virtual ValueTask<bool> WriteAsync(JobId id, object? handle, JobTransition transition) => Store.TransitionAsync(id, transition);
 
         public override ValueTask<bool> ReportProgressAsync(JobId id, object? handle, JobProgress progress)
             => Store.ReportProgressAsync(id, progress);
 
-        private async ValueTask<bool> RetryAsync(ValueTask<bool> pending, JobId id, JobTransition transition, int attempt)
+        private async ValueTask<bool> RetryAsync(ValueTask<bool> pending, JobId id, object? handle, JobTransition transition, int attempt)
         {
             for (; ; attempt++)
             {
                 try
                 {
-                    return attempt == 1 ? await pending.ConfigureAwait(false) : await Store.TransitionAsync(id, transition).ConfigureAwait(false);
+                    return attempt == 1 ? await pending.ConfigureAwait(false) : await WriteAsync(id, handle, transition).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (attempt < WriteAttempts)
                 {

@@ -105,6 +105,12 @@ internal sealed class JobRunner(JobEngine engine)
 
         if (job.CancelReason is var reason and not JobCancelReason.None)
         {
+            if (reason == JobCancelReason.Shutdown
+                && await engine.TryGiveBackAsync(job, $"The host stopped while attempt {job.Attempt} ran; the job is due again at once.").ConfigureAwait(false))
+            {
+                return;
+            }
+
             // Cancelled by id or by shutdown: whatever the job threw, it was told to stop.
             if (job.TryFinish())
             {

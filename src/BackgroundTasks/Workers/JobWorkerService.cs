@@ -16,12 +16,14 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
 
     private readonly JobRunner _runner = new(engine);
     private Task _workers = Task.CompletedTask;
+    private Task _claimer = Task.CompletedTask;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         var options = engine.Options;
         engine.Logger.Stopping(engine.RunningCount, engine.Queues.Sum(static q => q.Count), options.ShutdownMode);
         engine.Close();
+        await _claimer.ConfigureAwait(false);
         try
         {
             if (options.ShutdownMode == ShutdownMode.Cancel)
@@ -63,6 +65,7 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
         }
 
         _workers = Task.WhenAll(loops);
+        _claimer = Task.Run(engine.RunClaimerAsync, CancellationToken.None);
         return _workers;
     }
 
@@ -100,7 +103,12 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
         var sinceYield = 0;
         while (await queue.TakeAsync().ConfigureAwait(false) is { } job)
         {
+            var claimed = job.IsClaimed;
             await _runner.RunSafelyAsync(job, worker).ConfigureAwait(false);
+            if (claimed)
+            {
+                engine.Claimer!.Ended(queue.Name);
+            }
 
             // The loop runs on a thread-pool thread: now and then, let other work queued there run (the
             // application's requests, a producer let back in) instead of starving it.

@@ -1,0 +1,178 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace BackgroundTasks;
+
+/// <summary>
+/// Feeds the queues' lanes from a durable store (<see cref="IDurableJobStore"/>), which is then the queues'
+/// source of truth: for each queue, one loop claims as many due jobs as the queue has free workers, and waits
+/// until a local enqueue, a finished job, a local due time or the poll interval wakes it. A heartbeat renews
+/// the leases of the jobs this host holds and recovers the jobs of hosts whose leases expired; at start-up
+/// this host's earlier instance's jobs are recovered at once.
+/// </summary>
+internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdapter durable)
+{
+    private readonly Dictionary<string, QueueClaims> _queues = engine.Queues.ToDictionary(static q => q.Name, static q => new QueueClaims(q), StringComparer.Ordinal);
+
+    public string Owner => durable.Owner;
+
+    /// <summary>Recovers this host's earlier instance's jobs and expired leases, then runs the claim loops and the heartbeat until <paramref name="stopping"/>.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        await RecoverAsync(durable.HostName).ConfigureAwait(false);
+        var loops = new List<Task> { HeartbeatAsync(stopping) };
+        foreach (var claims in _queues.Values)
+        {
+            loops.Add(Task.Run(() => ClaimLoopAsync(claims, stopping), CancellationToken.None));
+        }
+
+        await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    /// <summary>Wakes a queue's claim loop: a job was enqueued here, or one of its claimed jobs ended.</summary>
+    public void Wake(string queue) => _queues[queue].Wake();
+
+    /// <summary>Makes a queue's claim loop look again at <paramref name="dueAt"/> at the latest (a delayed job or a retry made here).</summary>
+    public void WakeAt(string queue, DateTimeOffset dueAt) => _queues[queue].WakeAt(dueAt.UtcTicks);
+
+    /// <summary>Frees the worker a claimed job held (it ran, or ended without running).</summary>
+    public void Ended(string queue)
+    {
+        var claims = _queues[queue];
+        Interlocked.Decrement(ref claims.Held);
+        claims.Wake();
+    }
+
+    private async Task ClaimLoopAsync(QueueClaims claims, CancellationToken stopping)
+    {
+        var queue = claims.Queue;
+        while (!stopping.IsCancellationRequested && !engine.IsClosed)
+        {
+            var free = queue.Options.Workers - Volatile.Read(ref claims.Held);
+            if (free > 0)
+            {
+                try
+                {
+                    var records = await durable.DurableStore.ClaimAsync(queue.Name, Owner, free, engine.Time.GetUtcNow(), stopping).ConfigureAwait(false);
+                    Interlocked.Add(ref claims.Held, records.Count);
+                    foreach (var record in records)
+                    {
+                        await engine.AdmitClaimedAsync(queue, record).ConfigureAwait(false);
+                    }
+
+                    if (records.Count == free)
+                    {
+                        // There may be more: claim again as soon as a worker is free.
+                        continue;
+                    }
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    // The database is away or refused the claim: say so, and try again after the poll interval.
+                    engine.Logger.ClaimFailed(ex, queue.Name);
+                }
+            }
+
+            await claims.WaitAsync(engine.Options.PollInterval, engine.Time, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken stopping)
+    {
+        var period = durable.DurableStore.LeaseDuration / 3;
+        using var timer = new PeriodicTimer(period > TimeSpan.Zero ? period : TimeSpan.FromSeconds(1), engine.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                try
+                {
+                    var held = (await durable.DurableStore.RenewLeasesAsync(Owner, engine.Time.GetUtcNow(), stopping).ConfigureAwait(false)).ToHashSet();
+                    engine.DropLostClaims(held);
+                    await RecoverAsync(host: null).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    engine.Logger.ClaimFailed(ex, "(heartbeat)");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RecoverAsync(string? host)
+    {
+        try
+        {
+            var recovered = await durable.DurableStore.RecoverAsync(engine.Time.GetUtcNow(), host, Owner).ConfigureAwait(false);
+            if (recovered > 0)
+            {
+                engine.Logger.JobsRecovered(recovered, host ?? "(expired leases)");
+            }
+        }
+        catch (Exception ex)
+        {
+            engine.Logger.ClaimFailed(ex, "(recovery)");
+        }
+    }
+
+    /// <summary>One queue's claim state: how many claimed jobs its workers hold, and what wakes its loop.</summary>
+    private sealed class QueueClaims(NamedQueue queue)
+    {
+        private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private long _nextDue = long.MaxValue;
+
+        /// <summary>Claimed jobs not yet ended here.</summary>
+        public int Held;
+
+        public NamedQueue Queue { get; } = queue;
+
+        public void Wake() => _doorbell.Writer.TryWrite(true);
+
+        public void WakeAt(long dueTicks)
+        {
+            var current = Volatile.Read(ref _nextDue);
+            while (dueTicks < current)
+            {
+                var seen = Interlocked.CompareExchange(ref _nextDue, dueTicks, current);
+                if (seen == current)
+                {
+                    Wake();
+                    return;
+                }
+
+                current = seen;
+            }
+        }
+
+        /// <summary>Waits for a wake-up, the earliest local due time, or the poll interval, whichever comes first.</summary>
+        public async Task WaitAsync(TimeSpan poll, TimeProvider time, CancellationToken stopping)
+        {
+            var due = Volatile.Read(ref _nextDue);
+            var wait = due == long.MaxValue ? poll : TimeSpan.FromTicks(Math.Clamp(due - time.GetUtcNow().UtcTicks, 0, poll.Ticks));
+            using var timed = new CancellationTokenSource(wait, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, timed.Token);
+            try
+            {
+                await _doorbell.Reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
+                _doorbell.Reader.TryRead(out _);
+            }
+            catch (OperationCanceledException)
+            {
+                // The wait ended: time to look again (or to stop).
+            }
+
+            if (due != long.MaxValue && time.GetUtcNow().UtcTicks >= due)
+            {
+                // That due time has come: the claim that follows finds its job.
+                Interlocked.CompareExchange(ref _nextDue, long.MaxValue, due);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+
+namespace BackgroundTasks;
+
+/// <summary>Jobs claimed from a durable store (<see cref="IDurableJobStore"/>): admitted to a lane, given back at shutdown, dropped when their claim is lost.</summary>
+internal sealed partial class JobEngine
+{
+    /// <summary>Puts a job this host claimed into its lane: the live job enqueued here, or one made from the record (a typed job from another host, or recovered).</summary>
+    public async ValueTask AdmitClaimedAsync(NamedQueue queue, JobRecord record)
+    {
+        if (!_alive.TryGet(record.Id, out var job))
+        {
+            if (record.Arguments is null || record.Name is null || !_registry.TryGet(record.Name, out var registration))
+            {
+                await FailUnrunnableAsync(queue, record).ConfigureAwait(false);
+                return;
+            }
+
+            var settings = new JobSettings(queue.Name, registration.Name, record.Priority, record.MaxAttempts, record.ParentId, queue.Options.Timeout, queue.Options.Backoff);
+            job = new TypedJob(record.Id, settings, registration, record.Arguments);
+            if (!_alive.TryAdd(job.Id, job))
+            {
+                _alive.TryGet(job.Id, out job);
+            }
+        }
+
+        job!.PrepareClaimed(record.Attempt);
+        queue.Push(job);
+    }
+
+    /// <summary>Fires the tokens of claimed jobs whose lease another host recovered: their outcome would be refused.</summary>
+    public void DropLostClaims(HashSet<JobId> held)
+    {
+        foreach (var job in _alive.Snapshot())
+        {
+            if (job.IsClaimed && job.IsRunning && !held.Contains(job.Id))
+            {
+                Logger.ClaimLost(job.Id);
+                job.CancelRunning(JobCancelReason.Shutdown);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives a typed job this host claimed back to the durable store, due at once, when the host stops before it
+    /// could finish: it waits there for the next host (or this one, restarted) instead of ending Cancelled.
+    /// </summary>
+    /// <returns><see langword="false"/> when the job is not a claimed typed job, so the caller ends it as on any store.</returns>
+    public async ValueTask<bool> TryGiveBackAsync(LiveJob job, string why)
+    {
+        if (!job.IsClaimed || job.Arguments is null)
+        {
+            return false;
+        }
+
+        var now = Time.GetUtcNow();
+        var error = new JobError(typeof(OperationCanceledException).FullName!, why, null);
+        await RecordAsync(job, new JobTransition(JobStatus.Retrying, job.Attempt, now, ScheduledAt: now, Error: error)).ConfigureAwait(false);
+        job.StoreHandle = null;
+        Release(job);
+        return true;
+    }
+
+    /// <summary>Lets go of a job this process will not run or record any further (it stays in the durable store), waking whoever waits here.</summary>
+    public void Release(LiveJob job)
+    {
+        if (job.TryFinish())
+        {
+            _alive.Remove(job.Id, job);
+            job.SignalFinished();
+        }
+    }
+
+    private async ValueTask FailUnrunnableAsync(NamedQueue queue, JobRecord record)
+    {
+        var error = new JobError(
+            typeof(InvalidOperationException).FullName!,
+            record.Arguments is null
+                ? $"Job {record.Id} is a lambda job of another host; its code is not stored, so host '{Options.HostName}' cannot run it."
+                : $"Job {record.Id} is named '{record.Name}', which no AddJob call of host '{Options.HostName}' registers, so it cannot run here. Register it on every host that shares the store.",
+            null);
+        try
+        {
+            var owner = Records.Durable!.Owner;
+            await Records.Durable.DurableStore.TransitionAsync(record.Id, new JobTransition(JobStatus.Failed, record.Attempt, Time.GetUtcNow(), Error: error), owner).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IDurableJobStore.TransitionAsync), record.Id);
+        }
+        finally
+        {
+            Claimer!.Ended(queue.Name);
+        }
+    }
+}
