@@ -32,6 +32,15 @@ internal abstract class LiveJob(JobId id, JobSettings settings)
     /// <summary>Gets or sets what the store handed back when it recorded the job (see <see cref="StoreAdapter"/>).</summary>
     public object? StoreHandle { get; set; }
 
+    /// <summary>Keeps the handle the store gave when it recorded the job, if it gave one (a durable store gives none, and its claim may have set <see cref="StoreAdapter.Claimed"/> already).</summary>
+    public void KeepStoreHandle(object? handle)
+    {
+        if (handle is not null)
+        {
+            StoreHandle = handle;
+        }
+    }
+
     /// <summary>Gets the number of the latest attempt that started; 0 before the first.</summary>
     public int Attempt { get; private set; }
 

@@ -17,20 +17,22 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
 
     public async Task<JobRecord> WaitAsync(JobId id, CancellationToken cancellationToken = default)
     {
-        if (engine.TryGetAlive(id, out var job))
+        while (true)
         {
-            await job.WhenFinished().WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+            if (engine.TryGetAlive(id, out var job))
+            {
+                await job.WhenFinished().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
-        while (!record.Status.IsTerminal())
-        {
-            // Run by another host, or waiting in a durable store: look again after the poll interval.
+            var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+            if (record.Status.IsTerminal())
+            {
+                return record;
+            }
+
+            // Run by another host, or waiting in a durable store to be claimed (maybe here): look again soon.
             await PauseOrThrowAsync(record, cancellationToken).ConfigureAwait(false);
-            record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
         }
-
-        return record;
     }
 
     public async IAsyncEnumerable<JobRecord> WatchAsync(JobId id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -38,26 +40,35 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
         // One pending signal is enough: the reader always re-reads the latest record, so a slow reader
         // skips intermediate records and the job never waits for it.
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-        using var subscription = engine.TryGetAlive(id, out var job) ? job.Watch(() => changed.Writer.TryWrite(true)) : null;
-        var current = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
-        yield return current;
-        while (!current.Status.IsTerminal())
+        IDisposable? subscription = null;
+        try
         {
-            if (subscription is null)
+            subscription = Subscribe(id, changed);
+            var current = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+            yield return current;
+            while (!current.Status.IsTerminal())
             {
-                await PauseOrThrowAsync(current, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
+                subscription ??= Subscribe(id, changed);
+                if (subscription is null)
+                {
+                    await PauseOrThrowAsync(current, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-            var next = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
-            if (next != current)
-            {
-                current = next;
-                yield return current;
+                var next = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+                if (next != current)
+                {
+                    current = next;
+                    yield return current;
+                }
             }
+        }
+        finally
+        {
+            subscription?.Dispose();
         }
     }
 
@@ -68,14 +79,17 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
         => engine.RetryAsync(id, cancellationToken);
 
     /// <summary>
-    /// Waits the poll interval before the store is read again, for a job this process does not run: on a durable
-    /// store another host may run it, or it waits there to be claimed. On any other store nothing will change it
-    /// here, so say so rather than wait forever.
+    /// Waits before the store is read again, for a job this process does not run: on a durable store another
+    /// host may run it, or it waits there to be claimed (by this host too: then the wait ends when this host
+    /// claims jobs). On any other store nothing will change it here, so say so rather than wait forever.
     /// </summary>
     private Task PauseOrThrowAsync(JobRecord record, CancellationToken cancellationToken)
         => engine.Claimer is not null
-            ? Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken)
+            ? Task.WhenAny(Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken), engine.Claimer.NextClaimAsync()).Unwrap()
             : throw NotRunHere(record);
+
+    private IDisposable? Subscribe(JobId id, Channel<bool> changed)
+        => engine.TryGetAlive(id, out var job) ? job.Watch(() => changed.Writer.TryWrite(true)) : null;
 
     // The store knows the job but this process does not run it (a shared store, or a record the store
     // kept from before). Nothing here will signal it, so say so rather than wait forever.

@@ -14,7 +14,12 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
 {
     private readonly Dictionary<string, QueueClaims> _queues = engine.Queues.ToDictionary(static q => q.Name, static q => new QueueClaims(q), StringComparer.Ordinal);
 
+    private TaskCompletionSource _claimed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public string Owner => durable.Owner;
+
+    /// <summary>Completes when this host next claims jobs: a waiter for a job this host may run looks again then.</summary>
+    public Task NextClaimAsync() => Volatile.Read(ref _claimed).Task;
 
     /// <summary>Recovers this host's earlier instance's jobs and expired leases, then runs the claim loops and the heartbeat until <paramref name="stopping"/>.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -58,6 +63,11 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                     foreach (var record in records)
                     {
                         await engine.AdmitClaimedAsync(queue, record).ConfigureAwait(false);
+                    }
+
+                    if (records.Count > 0)
+                    {
+                        Interlocked.Exchange(ref _claimed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                     }
 
                     if (records.Count == free)

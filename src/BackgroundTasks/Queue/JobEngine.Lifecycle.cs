@@ -35,9 +35,17 @@ internal sealed partial class JobEngine
             return false;
         }
 
-        return await Records.Store.GetAsync(id, cancellationToken).ConfigureAwait(false) is not null
-            ? false
-            : throw new KeyNotFoundException($"Job {id} is unknown: it was never enqueued here, or the store no longer keeps it.");
+        var record = await Records.Store.GetAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"Job {id} is unknown: it was never enqueued here, or the store no longer keeps it.");
+        if (Claimer is null || record.Status.IsTerminal())
+        {
+            return false;
+        }
+
+        // A durable job waiting in the store, or run by another host: the store records the cancellation (a host
+        // running it sees its claim gone at its next heartbeat, and its token fires).
+        var change = new JobTransition(JobStatus.Cancelled, record.Attempt, Time.GetUtcNow(), CancelReason: JobCancelReason.Requested);
+        return await Records.TransitionAsync(id, handle: null, change).ConfigureAwait(false);
     }
 
     /// <summary>Records a job's terminal status, forgets it, and wakes whoever waits for it. The caller must have finished the job (<see cref="LiveJob.TryFinish"/>).</summary>
@@ -71,12 +79,15 @@ internal sealed partial class JobEngine
 
     /// <summary>Records a change that is not terminal; a failing store is logged, never thrown.</summary>
     /// <returns>Whether the store applied it.</returns>
-    public async ValueTask<bool> RecordAsync(LiveJob job, JobTransition change)
+    public ValueTask<bool> RecordAsync(LiveJob job, JobTransition change) => RecordAsync(job, job.StoreHandle, change);
+
+    /// <summary>The same, with the store handle the change belongs to.</summary>
+    private async ValueTask<bool> RecordAsync(LiveJob job, object? handle, JobTransition change)
     {
         var applied = false;
         try
         {
-            applied = await Records.TransitionAsync(job.Id, job.StoreHandle, change).ConfigureAwait(false);
+            applied = await Records.TransitionAsync(job.Id, handle, change).ConfigureAwait(false);
             if (!applied)
             {
                 Logger.TransitionRefused(job.Id, change.Status);
@@ -100,19 +111,32 @@ internal sealed partial class JobEngine
     {
         var delay = job.Settings.Backoff.GetDelay(job.Attempt, Random.Shared.NextDouble());
         var now = Time.GetUtcNow();
+        var change = new JobTransition(JobStatus.Retrying, job.Attempt, now, ScheduledAt: now + delay, Error: error);
         Logger.JobRetrying(job.Id, job.Attempt, delay);
         Metrics.Retried(job.Settings.Queue);
-        await RecordAsync(job, new JobTransition(JobStatus.Retrying, job.Attempt, now, ScheduledAt: now + delay, Error: error)).ConfigureAwait(false);
+
+        // The claim on a durable store ends with this write, and the job may be claimed again the moment it is
+        // committed: the job must be ready for that before the write, not after.
+        var handle = job.StoreHandle;
         if (job.IsClaimed)
         {
-            // Retrying gave the claim back: the job waits in the durable store for whichever host is free when it is due.
             job.StoreHandle = null;
         }
 
-        if (!job.TryReturnToWaiting() || _closed)
+        if (Claimer is not null && job.Arguments is not null)
         {
-            // Cancelled by id while its failure was recorded (it ends here), or left for the shutdown sweep.
-            if (!_closed && job.TryFinish())
+            // A typed job waits in the durable store for whichever host is free when it is due (this one too).
+            Release(job);
+            await RecordAsync(job, handle, change).ConfigureAwait(false);
+            Claimer.WakeAt(job.Settings.Queue, now + delay);
+            return;
+        }
+
+        if (!job.TryReturnToWaiting())
+        {
+            // Cancelled by id while the attempt's failure was being handled.
+            job.StoreHandle = handle;
+            if (job.TryFinish())
             {
                 await RecordTerminalAsync(job, JobStatus.Cancelled, error, result: null, job.CancelReason).ConfigureAwait(false);
             }
@@ -120,7 +144,12 @@ internal sealed partial class JobEngine
             return;
         }
 
-        ScheduleAt(job, now + delay);
+        await RecordAsync(job, handle, change).ConfigureAwait(false);
+        if (!_closed)
+        {
+            // Once the host is stopping the job stays Retrying for the shutdown sweep.
+            ScheduleAt(job, now + delay);
+        }
     }
 
     /// <summary>Records every job that waits in a lane, or for its due time, cancelled (ShutdownMode.Cancel, and the sweep).</summary>

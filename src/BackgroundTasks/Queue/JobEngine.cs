@@ -64,6 +64,9 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     /// <summary>Gets the number of accepted jobs that have not reached a terminal status.</summary>
     public int AliveCount => _alive.Count;
 
+    /// <summary>Gets the jobs alive now.</summary>
+    internal List<LiveJob> AliveJobs => _alive.Snapshot();
+
     /// <summary>Gets the number of jobs running now.</summary>
     public int RunningCount => _alive.Snapshot().Count(static job => job.IsRunning);
 
@@ -148,7 +151,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
             try
             {
                 // A store that failed at once rejects the job here.
-                live.StoreHandle = add.Result;
+                live.KeepStoreHandle(add.Result);
             }
             catch
             {
@@ -248,7 +251,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     {
         try
         {
-            job.StoreHandle = await add.ConfigureAwait(false);
+            job.KeepStoreHandle(await add.ConfigureAwait(false));
         }
         catch
         {
@@ -264,7 +267,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     {
         try
         {
-            job.StoreHandle = await add.ConfigureAwait(false);
+            job.KeepStoreHandle(await add.ConfigureAwait(false));
         }
         catch (Exception ex)
         {
@@ -284,12 +287,20 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     /// <summary>Starts recording a new job; a store that throws at once gives the job's slot back.</summary>
     private ValueTask<object?> RecordNewAsync(LiveJob job, NamedQueue queue, DateTimeOffset? dueAt, CancellationToken cancellationToken)
     {
+        // A lambda on a durable store is live here before its row exists: this host's claim loop may take the
+        // row the moment it is committed, and must find the code to run.
+        var liveFirst = Claimer is not null && job.Arguments is null && _alive.TryAdd(job.Id, job);
         try
         {
             var add = Records.AddAsync(job.Id, job.Settings, job.Arguments, Time.GetUtcNow(), dueAt, cancellationToken);
+            if (liveFirst)
+            {
+                return ForgetIfNotRecordedAsync(add, job);
+            }
+
             if (add.IsCompletedSuccessfully)
             {
-                job.StoreHandle = add.Result;
+                job.KeepStoreHandle(add.Result);
             }
 
             return add;
@@ -297,6 +308,24 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         catch
         {
             ReleaseSlot(job, queue);
+            if (liveFirst)
+            {
+                _alive.Remove(job.Id, job);
+            }
+
+            throw;
+        }
+    }
+
+    private async ValueTask<object?> ForgetIfNotRecordedAsync(ValueTask<object?> add, LiveJob job)
+    {
+        try
+        {
+            return await add.ConfigureAwait(false);
+        }
+        catch
+        {
+            _alive.Remove(job.Id, job);
             throw;
         }
     }
@@ -305,12 +334,20 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     /// <exception cref="InvalidOperationException">The queue closed meanwhile; the job is recorded cancelled.</exception>
     private void Admit(LiveJob job, NamedQueue queue, DateTimeOffset? dueAt)
     {
-        _alive.TryAdd(job.Id, job);
+        // On a durable store a typed job lives in the store until some host claims it; a lambda stays here,
+        // where its code is, and only this host claims it: it was made live before its row was written (it may
+        // even have run by now).
+        var local = Claimer is null || job.Arguments is null;
+        if (Claimer is null)
+        {
+            _alive.TryAdd(job.Id, job);
+        }
+
         if (_closed)
         {
             // The shutdown sweep may have run already: whoever ends the job records it.
             ReleaseSlot(job, queue);
-            if (job.TryFinish())
+            if (local && job.TryFinish())
             {
                 _ = RecordTerminalAsync(job, JobStatus.Cancelled, ShutdownError(job), result: null, JobCancelReason.Shutdown).AsTask();
             }

@@ -38,12 +38,16 @@ public sealed class ConservationTests
 
         /// <summary>The user-written store throwing on 1 % of its calls and stalling on 0.5 %.</summary>
         UserWrittenFaulty,
+
+        /// <summary>The durable SQLite store on a real file: the engine claims every job from it.</summary>
+        Sqlite,
     }
 
     [TestCase(1, 100_000, StoreKind.UserWrittenFaulty)]
     [TestCase(2, 20_000, StoreKind.UserWrittenFaulty)]
     [TestCase(3, 100_000, StoreKind.InMemory)]
     [TestCase(4, 100_000, StoreKind.UserWritten)]
+    [TestCase(5, 10_000, StoreKind.Sqlite)]
     [CancelAfter(240_000)]
     public async Task RandomWorkloadWithStoreFaults_EveryAcceptedJobEndsExactlyOnceAsItsKindImplies(int seed, int jobCount, StoreKind storeKind, CancellationToken ct)
     {
@@ -65,7 +69,12 @@ public sealed class ConservationTests
         })
             .AddQueue("mail", q => { q.Workers = 3; q.Capacity = 500; })
             .AddQueue("reports", q => { q.Workers = 2; q.Capacity = 100; });
-        if (store is null)
+        using var database = storeKind == StoreKind.Sqlite ? new TemporaryFile("conservation.db") : null;
+        if (database is not null)
+        {
+            jobs.UseSqlite(database.Path);
+        }
+        else if (store is null)
         {
             // Keep every record to the end: the check below reads them all.
             jobs.ConfigureInMemoryStore(o => o.MaxFinishedJobs = jobCount);
@@ -153,7 +162,18 @@ public sealed class ConservationTests
 
         foreach (var id in kinds.Keys)
         {
-            await monitor.WaitAsync(id, ct);
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            patience.CancelAfter(TimeSpan.FromSeconds(60));
+            try
+            {
+                await monitor.WaitAsync(id, patience.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                var stuck = await monitor.QueryAsync(new JobQuery { Take = 20, Status = (await monitor.GetAsync(id, ct))!.Status }, ct);
+                Assert.Fail($"Seed {seed}: job {id} ({kinds[id].Kind}) did not finish within a minute: {await monitor.GetAsync(id, ct)}; "
+                    + $"others in that status: {string.Join("; ", stuck.Select(r => $"{kinds.GetValueOrDefault(r.Id).Kind}/{r.Attempt}/{r.Queue}/{r.Priority}"))}");
+            }
         }
 
         await host.StopAsync(ct);
@@ -209,7 +229,8 @@ public sealed class ConservationTests
         TestContext.Out.WriteLine($"seed {seed}: {kinds.Count} jobs, {string.Join(", ", perStatus.Select(p => $"{p.Key} {p.Value}"))}; "
             + (faulty is null ? $"{storeKind} store" : $"store threw {faulty.ThrownCount} times ({addFaults} on add), stalled {faulty.StalledCount} times"));
         Assert.That(problems, Is.Empty, $"Seed {seed}: {problems.Count} problems, first ones:\n{string.Join("\n", problems.Take(20))}");
-        Assert.That(host.Services.GetRequiredService<JobEngine>().AliveCount, Is.Zero);
+        var engine = host.Services.GetRequiredService<JobEngine>();
+        Assert.That(engine.AliveCount, Is.Zero, () => string.Join("; ", engine.AliveJobs.Select(j => $"{kinds.GetValueOrDefault(j.Id).Kind} running={j.IsRunning} finished={j.IsFinished} attempt={j.Attempt} claimed={j.IsClaimed} store={monitor.GetAsync(j.Id).AsTask().Result?.Status}")));
     }
 
     private static int Count(ConcurrentDictionary<JobId, int> runs, JobContext ctx) => runs.AddOrUpdate(ctx.Id, 1, (_, n) => n + 1);
