@@ -3,7 +3,7 @@ namespace BackgroundTasks;
 /// <summary>
 /// A job written as a class that returns a value, which becomes the job's <see cref="JobRecord.Result"/>.
 /// Like <see cref="IJob{TArgs}"/>, it is registered under a stable name and resolved from a DI scope of its
-/// own on each attempt, so a durable store can keep it and run it after a restart.
+/// own on each attempt, and its record keeps its name and arguments, so it can be run again.
 /// </summary>
 /// <typeparam name="TArgs">The job's arguments: plain data that System.Text.Json writes and reads back unchanged.</typeparam>
 /// <typeparam name="TResult">The value the job returns.</typeparam>

@@ -3,7 +3,8 @@ namespace BackgroundTasks;
 /// <summary>
 /// A job written as a class: it takes arguments of type <typeparamref name="TArgs"/>, is registered under a
 /// stable name, and is resolved from a DI scope of its own on each attempt. Unlike a lambda, a typed job
-/// can be stored: a durable store keeps its name and its arguments (as JSON) and runs it after a restart.
+/// can be stored: its record keeps its name and its arguments (as JSON), from which
+/// <see cref="IJobMonitor.RetryAsync"/> runs it again.
 /// </summary>
 /// <typeparam name="TArgs">
 /// The job's arguments: plain data that System.Text.Json writes and reads back unchanged (public properties

@@ -45,7 +45,11 @@ public interface IJobMonitor
     /// </summary>
     /// <param name="id">The job's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns><see langword="true"/> when the job was waiting or running; <see langword="false"/> when it had already finished.</returns>
+    /// <returns>
+    /// <see langword="true"/> when the job was waiting or running; <see langword="false"/> when it had already
+    /// finished, or when the store knows it but this process does not run it (a record left unfinished in a
+    /// durable store by an earlier process).
+    /// </returns>
     /// <exception cref="KeyNotFoundException">The store does not know the job (never enqueued, or forgotten by retention).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
     ValueTask<bool> CancelAsync(JobId id, CancellationToken cancellationToken = default);

@@ -19,13 +19,13 @@ public static partial class JobContextParallelExtensions
     /// </para>
     /// <para>
     /// Children sent to this job's own queue do not need a free worker: while no worker has taken them, this
-    /// job runs them itself, one after the other, in the worker slot it holds. So parents that take every
-    /// worker of their queue still finish. This covers children without retries, the default
-    /// (<see cref="JobOptions.MaxAttempts"/> of 1). Children of another queue wait for that queue's workers,
-    /// whose number stays the limit there. Delayed children wait for their time, and children that may retry
-    /// wait for a worker. The queue must have room for the children, since this job enqueues them all before
-    /// it runs any. A queue with a single worker is refused, because a capacity too small for the children
-    /// could never be freed.
+    /// job runs them itself, one after the other, in the worker slot it holds, also while it waits for room
+    /// to enqueue more of them (<see cref="QueueFullMode.Wait"/>), so there may be more children than the
+    /// queue's capacity. So parents that take every worker of their queue still finish. This covers children
+    /// without retries, the default (<see cref="JobOptions.MaxAttempts"/> of 1). Children of another queue
+    /// wait for that queue's workers, whose number stays the limit there. Delayed children wait for their
+    /// time, and children that may retry wait for a worker. A queue with a single worker is refused: this
+    /// job holds that worker while it waits.
     /// </para>
     /// </remarks>
     /// <typeparam name="TInput">The type of one child's input.</typeparam>

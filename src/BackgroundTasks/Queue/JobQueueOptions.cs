@@ -7,7 +7,7 @@ public sealed class JobQueueOptions
     /// <value>Defaults to the number of processors. Must be at least 1.</value>
     public int Workers { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Gets or sets how many jobs may wait in this queue. Delayed jobs and jobs waiting to retry do not count until they are due.</summary>
+    /// <summary>Gets or sets how many jobs may wait in this queue for a worker. Delayed jobs and retries do not count, also once they are due.</summary>
     /// <value>Defaults to 1000. Must be at least 1.</value>
     public int Capacity { get; set; } = 1000;
 

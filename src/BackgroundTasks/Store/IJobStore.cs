@@ -29,9 +29,12 @@ namespace BackgroundTasks;
 /// <see cref="JobRecord.ScheduledAt"/> and <see cref="JobRecord.Error"/>; for Succeeded,
 /// <see cref="JobRecord.FinishedAt"/> and <see cref="JobRecord.Result"/>; for Failed and Cancelled,
 /// <see cref="JobRecord.FinishedAt"/> and, when the transition carries one, <see cref="JobRecord.Error"/>
-/// (without one, the error of an earlier attempt stays). Retrying sets the error it carries.
+/// (without one, the error of an earlier attempt stays); for Cancelled also
+/// <see cref="JobRecord.CancelReason"/> (the transition's <see cref="JobTransition.CancelReason"/>), which no
+/// other transition sets. Retrying sets the error it carries.
 /// <see cref="JobRecord.ScheduledAt"/> is cleared on every status but Scheduled and Retrying. Everything
-/// else (id, name, queue, priority, max attempts, enqueue time, parent) never changes after
+/// else (id, name, queue, priority, max attempts, enqueue time, parent, and a typed job's
+/// <see cref="JobRecord.Arguments"/>, kept exactly as given) never changes after
 /// <see cref="AddAsync"/>.</description></item>
 /// <item><description>Progress reports are accepted only while a job is not terminal; a report for a
 /// terminal or unknown job changes nothing and returns <see langword="false"/>. The last progress stays on
