@@ -50,7 +50,9 @@ public static class DurableRun
     private static async Task<DurableResult> MeasureAsync(DurableContender kind, DurableSettings settings, string folder)
     {
         var jobs = settings.JobsFor(kind);
-        Console.WriteLine($"{kind}: {jobs:N0} jobs end to end, {settings.Samples:N0} latency probes ...");
+        Console.WriteLine(DurableContenders.IsJobSystem(kind)
+            ? $"{kind}: {jobs:N0} jobs end to end, {settings.Samples:N0} latency probes ..."
+            : $"{kind}: {jobs:N0} jobs ...");
         var started = Stopwatch.GetTimestamp();
         using var child = BenchmarkProcess.Start(
             DurableChild.Flag,
