@@ -1,3 +1,4 @@
+using BackgroundTasks.Benchmarks.Durable;
 using BackgroundTasks.Benchmarks.Peers;
 using BenchmarkDotNet.Running;
 
@@ -7,6 +8,21 @@ CpuSpin.EnsureExported();
 if (args.Length > 0 && args[0] == "--soak")
 {
     return await PeerReports.SoakAsync(args);
+}
+
+if (args.Length > 0 && args[0] == DurableRun.Flag)
+{
+    return await DurableRun.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == DurableChild.Flag)
+{
+    return await DurableChild.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == DurableHost.Flag)
+{
+    return await DurableHost.RunAsync(args);
 }
 
 if (args.Length > 0 && args[0] == "--quick")

@@ -1,0 +1,20 @@
+namespace BackgroundTasks.Benchmarks.Durable;
+
+/// <summary>The rows of the durable benchmarks: job systems on a SQLite file, and the plain-loop ceilings.</summary>
+public enum DurableContender
+{
+    /// <summary>A plain loop on Microsoft.Data.Sqlite: insert, claim and complete, 1,000 writes per transaction.</summary>
+    CeilingBatched,
+
+    /// <summary>The same loop with one transaction per write.</summary>
+    CeilingPerWrite,
+
+    /// <summary>Hangfire with Hangfire.Storage.SQLite.</summary>
+    Hangfire,
+
+    /// <summary>Quartz.NET with its ADO job store on SQLite (Microsoft.Data.Sqlite).</summary>
+    Quartz,
+
+    /// <summary>BackgroundTasks with the BackgroundTasks.Sqlite store and a typed job.</summary>
+    BackgroundTasks,
+}

@@ -1,0 +1,39 @@
+namespace BackgroundTasks.Benchmarks.Durable;
+
+/// <summary>Creates the job-system contenders and names every row.</summary>
+public static class DurableContenders
+{
+    /// <summary>Gets whether <paramref name="kind"/> is a job system (the ceilings are plain loops).</summary>
+    public static bool IsJobSystem(DurableContender kind) => kind is DurableContender.Hangfire or DurableContender.Quartz or DurableContender.BackgroundTasks;
+
+    /// <summary>Gets whether <paramref name="kind"/> is one of the peers that the ratios compare against.</summary>
+    public static bool IsPeer(DurableContender kind) => kind is DurableContender.Hangfire or DurableContender.Quartz;
+
+    /// <summary>Creates a job system, not started.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is a ceiling loop, not a job system.</exception>
+    public static IDurableContender Create(DurableContender kind) => kind switch
+    {
+        DurableContender.Hangfire => new HangfireSqliteContender(),
+        DurableContender.Quartz => new QuartzSqliteContender(),
+        DurableContender.BackgroundTasks => new BackgroundTasksSqliteContender(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only Hangfire, Quartz and BackgroundTasks are job systems; the ceilings are loops (CeilingLoop)."),
+    };
+
+    /// <summary>Gets the name of <paramref name="kind"/>'s rows.</summary>
+    public static string Label(DurableContender kind) => kind switch
+    {
+        DurableContender.CeilingBatched => $"Ceiling: plain loop, {CeilingLoop.Batch:N0} writes per transaction",
+        DurableContender.CeilingPerWrite => "Ceiling: plain loop, one transaction per write",
+        DurableContender.BackgroundTasks => BackgroundTasksSqliteContender.Label,
+        _ => kind.ToString(),
+    };
+
+    /// <summary>Gets the settings of <paramref name="kind"/>, as the report lists them.</summary>
+    public static string Settings(DurableContender kind) => kind switch
+    {
+        DurableContender.CeilingBatched or DurableContender.CeilingPerWrite => "Microsoft.Data.Sqlite, one thread, prepared statements, WAL, synchronous=NORMAL; insert, claim (one UPDATE … WHERE id = (oldest queued) RETURNING id, partial index of queued rows), complete",
+        DurableContender.Hangfire => HangfireSqliteContender.Settings,
+        DurableContender.Quartz => QuartzSqliteContender.Settings,
+        _ => BackgroundTasksSqliteContender.Settings,
+    };
+}

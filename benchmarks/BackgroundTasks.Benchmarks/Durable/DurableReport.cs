@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+
+namespace BackgroundTasks.Benchmarks.Durable;
+
+/// <summary>Prints the durable benchmarks' header (machine, date, commit, load, settings) and their tables.</summary>
+public static class DurableReport
+{
+    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Prints what the run is, where and how.</summary>
+    public static void PrintHeader(DurableSettings settings, string root)
+    {
+        var probe = Path.Combine(root, "defaults.db");
+        var sqlite = SqliteVersion(probe);
+        var defaults = SqliteFiles.DefaultsOf(probe);
+        Console.WriteLine("# Durable job stores on SQLite\n");
+        Console.WriteLine($"- Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, SQLite {sqlite}");
+        Console.WriteLine($"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; commit {Commit()}; load average at start {LoadAverage()}");
+        Console.WriteLine($"- A new SQLite connection's defaults here: {defaults}; every contender below runs in WAL with synchronous=NORMAL");
+        Console.WriteLine(string.Create(s_invariant, $"- End to end: {settings.Jobs:N0} jobs for Hangfire and Quartz, {settings.FastJobs:N0} for the others, enqueued by {settings.Producers} threads one job at a time each, timed until every job has run; after a warm-up run on another file"));
+        Console.WriteLine(string.Create(s_invariant, $"- Latency: {settings.Samples:N0} probes one at a time, each after a {settings.PauseMilliseconds} ms pause, from the enqueue call to the job's first line; on a fresh file"));
+        Console.WriteLine("- Bytes on disk: the end-to-end file plus its -wal after the contender has stopped and a wal_checkpoint(TRUNCATE), divided by the jobs run");
+        Console.WriteLine(string.Create(s_invariant, $"- Kill: a child host picks up a long job, is killed (Process.Kill, whole tree) and is started again on the same file; time from the kill to the job running again, capped at {DurableSettings.KillCap.TotalSeconds:N0} s"));
+        Console.WriteLine("- Settings:");
+        foreach (var kind in settings.Contenders)
+        {
+            Console.WriteLine($"  - {DurableContenders.Label(kind)}: {DurableContenders.Settings(kind)}");
+        }
+
+        Console.WriteLine();
+    }
+
+    /// <summary>Prints one table per measurement.</summary>
+    public static void PrintTables(DurableSettings settings, IReadOnlyList<DurableResult> results, IReadOnlyList<(DurableContender Kind, KillRecovery.Outcome Outcome, string Load)> kills)
+    {
+        const string Ratio = "Ratio: the row's value ÷ the better of Hangfire's and Quartz's in this run.";
+        Console.WriteLine($"\n## End-to-end durable no-op jobs/s ({settings.Producers} producer threads)\n");
+        Console.WriteLine("| Contender | Jobs | Jobs/s | Ratio to faster peer | Load average (1/5/15 min) |\n|---|---:|---:|---:|---|");
+        var bestRate = Best(results, static r => r.JobsPerSecond, higherIsBetter: true);
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(s_invariant, $"| {DurableContenders.Label(r.Kind)} | {r.Jobs:N0} | {Number(r.JobsPerSecond, "N0")} | {RatioOf(r.JobsPerSecond, bestRate)} | {r.Load} |"));
+        }
+
+        Console.WriteLine($"\n{Ratio}\n\n## Enqueue-to-start latency, ms\n");
+        Console.WriteLine("| Contender | Samples | p50 | p99 | p50 ratio to faster peer | Load average (1/5/15 min) |\n|---|---:|---:|---:|---:|---|");
+        var bestP50 = Best(results, static r => r.P50Microseconds, higherIsBetter: false);
+        foreach (var r in results.Where(static r => DurableContenders.IsJobSystem(r.Kind)))
+        {
+            Console.WriteLine(string.Create(s_invariant, $"| {DurableContenders.Label(r.Kind)} | {settings.Samples:N0} | {Number(r.P50Microseconds / 1000, "N2")} | {Number(r.P99Microseconds / 1000, "N2")} | {RatioOf(r.P50Microseconds, bestP50)} | {r.Load} |"));
+        }
+
+        Console.WriteLine($"\n{Ratio}\n\n## Bytes on disk per finished job\n");
+        Console.WriteLine("| Contender | Jobs | File + WAL, KiB | Empty schema, KiB | Bytes per job | Ratio to smaller peer | Net bytes per job | Load average (1/5/15 min) |\n|---|---:|---:|---:|---:|---:|---:|---|");
+        var bestBytes = Best(results, static r => r.BytesPerJob, higherIsBetter: false);
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(s_invariant, $"| {DurableContenders.Label(r.Kind)} | {r.Jobs:N0} | {r.Bytes / 1024.0:N0} | {r.EmptyBytes / 1024.0:N0} | {Number(r.BytesPerJob, "N0")} | {RatioOf(r.BytesPerJob, bestBytes)} | {Number(r.NetBytesPerJob, "N0")} | {r.Load} |"));
+        }
+
+        Console.WriteLine($"\n{Ratio} Bytes per job = file + WAL ÷ jobs; net = (file + WAL − the empty schema) ÷ jobs. What stays depends on each one's retention: Hangfire keeps succeeded jobs (state history, parameters) until they expire after a day; Quartz deletes a non-durable job and its trigger once it has fired; BackgroundTasks.Sqlite keeps finished jobs up to 100,000 or a day.");
+        if (kills.Count == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine("\n## Time from killing a host to a recoverable job running again\n");
+        Console.WriteLine("| Contender | What decides it | New host ready | Job running again | Ratio to faster peer | Load average (1/5/15 min) |\n|---|---|---:|---:|---:|---|");
+        var peerKills = kills.Where(static k => DurableContenders.IsPeer(k.Kind) && k.Outcome.Running is not null).Select(static k => k.Outcome.Running!.Value.TotalSeconds).ToList();
+        var bestKill = peerKills.Count > 0 ? peerKills.Min() : double.NaN;
+        foreach (var (kind, outcome, load) in kills)
+        {
+            var value = outcome.Running?.TotalSeconds ?? double.NaN;
+            var ratio = outcome.Failure is not null ? outcome.Failure : outcome.Running is null ? (double.IsNaN(bestKill) ? "—" : string.Create(s_invariant, $"> {DurableSettings.KillCap.TotalSeconds / bestKill:N0}×")) : RatioOf(value, bestKill);
+            Console.WriteLine($"| {DurableContenders.Label(kind)} | {Decider(kind)} | {Seconds(outcome.Ready)} | {Seconds(outcome.Running)} | {ratio} | {load} |");
+        }
+
+        Console.WriteLine($"\n{Ratio} Times from the moment the killed process had exited; the new host was started at once.");
+    }
+
+    /// <summary>Gets the 1, 5 and 15 minute load averages, or "n/a" where /proc/loadavg does not exist.</summary>
+    public static string LoadAverage()
+        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>Formats a duration in seconds, or "> cap" for a missing one.</summary>
+    public static string Seconds(TimeSpan? value)
+        => value is { } v ? string.Create(s_invariant, $"{v.TotalSeconds:N2} s") : string.Create(s_invariant, $"> {DurableSettings.KillCap.TotalSeconds:N0} s");
+
+    private static string Decider(DurableContender kind) => kind switch
+    {
+        DurableContender.Hangfire => "InvisibilityTimeout (30 min default): a fetched job is fetched again only after it",
+        DurableContender.Quartz => "RequestRecovery: a starting scheduler re-fires the jobs its dead predecessor was running",
+        _ => BackgroundTasksSqliteContender.EngineClaimsFromStore
+            ? "the store's lease (LeaseDuration) and start-up recovery"
+            : "nothing yet: the engine does not claim from the store, so a killed job is not run again",
+    };
+
+    private static double Best(IEnumerable<DurableResult> results, Func<DurableResult, double> value, bool higherIsBetter)
+    {
+        var peers = results.Where(static r => DurableContenders.IsPeer(r.Kind)).Select(value).Where(static v => !double.IsNaN(v)).ToList();
+        return peers.Count == 0 ? double.NaN : higherIsBetter ? peers.Max() : peers.Min();
+    }
+
+    private static string RatioOf(double value, double best)
+        => double.IsNaN(value) || double.IsNaN(best) || best == 0 ? "—" : string.Create(s_invariant, $"{value / best:N2}×");
+
+    private static string Number(double value, string format) => double.IsNaN(value) ? "—" : value.ToString(format, s_invariant);
+
+    private static string CpuModel()
+    {
+        var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(static l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    private static string Commit()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "describe --always --dirty --abbrev=12") { RedirectStandardOutput = true, UseShellExecute = false });
+            var commit = git!.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 && commit.Length > 0 ? commit : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown (no git)";
+        }
+    }
+
+    private static string SqliteVersion(string file)
+    {
+        using var connection = new SqliteConnection(SqliteFiles.ConnectionString(file));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sqlite_version()";
+        return (string)command.ExecuteScalar()!;
+    }
+}

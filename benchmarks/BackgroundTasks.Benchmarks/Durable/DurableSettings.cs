@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace BackgroundTasks.Benchmarks.Durable;
+
+/// <summary>
+/// The options of <c>--durable</c>: <c>jobs=N</c> (Hangfire and Quartz, default 2,000), <c>fast-jobs=N</c> (the
+/// ceilings and BackgroundTasks, default 20,000), <c>samples=N</c> (latency probes, default 200),
+/// <c>pause-ms=N</c> (between probes, default 10), <c>producers=N</c> (threads that enqueue, default 4),
+/// <c>no-kill</c> (skip the kill measurement), then contender names (default: all).
+/// </summary>
+public sealed record DurableSettings
+{
+    /// <summary>Gets how long the kill measurement waits for a job to run again.</summary>
+    public static readonly TimeSpan KillCap = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets the jobs Hangfire and Quartz run end to end.</summary>
+    public int Jobs { get; init; } = 2_000;
+
+    /// <summary>Gets the jobs the ceilings and BackgroundTasks run end to end.</summary>
+    public int FastJobs { get; init; } = 20_000;
+
+    /// <summary>Gets the latency probes per contender.</summary>
+    public int Samples { get; init; } = 200;
+
+    /// <summary>Gets the pause before each latency probe.</summary>
+    public int PauseMilliseconds { get; init; } = 10;
+
+    /// <summary>Gets how many threads enqueue the end-to-end jobs, each one job at a time.</summary>
+    public int Producers { get; init; } = 4;
+
+    /// <summary>Gets whether the kill measurement runs.</summary>
+    public bool Kill { get; init; } = true;
+
+    /// <summary>Gets the contenders, in table order.</summary>
+    public IReadOnlyList<DurableContender> Contenders { get; init; } = Enum.GetValues<DurableContender>();
+
+    /// <summary>Gets the end-to-end jobs for <paramref name="kind"/>.</summary>
+    public int JobsFor(DurableContender kind) => kind is DurableContender.Hangfire or DurableContender.Quartz ? Jobs : FastJobs;
+
+    /// <summary>Parses the arguments after <c>--durable</c>.</summary>
+    /// <exception cref="ArgumentException">An argument is not one of the options or contenders.</exception>
+    public static DurableSettings Parse(IEnumerable<string> args)
+    {
+        var settings = new DurableSettings();
+        var contenders = new List<DurableContender>();
+        foreach (var arg in args)
+        {
+            var (key, value) = arg.Split('=', 2) is [var k, var v] ? (k, v) : (arg, string.Empty);
+            settings = key switch
+            {
+                "jobs" => settings with { Jobs = Positive(arg, value) },
+                "fast-jobs" => settings with { FastJobs = Positive(arg, value) },
+                "samples" => settings with { Samples = Positive(arg, value) },
+                "pause-ms" => settings with { PauseMilliseconds = Positive(arg, value) },
+                "producers" => settings with { Producers = Positive(arg, value) },
+                "no-kill" => settings with { Kill = false },
+                _ when Enum.TryParse<DurableContender>(arg, ignoreCase: true, out var kind) => Add(settings, contenders, kind),
+                _ => throw new ArgumentException($"Unknown --durable argument '{arg}': use jobs=N, fast-jobs=N, samples=N, pause-ms=N, producers=N, no-kill, or contender names ({string.Join(", ", Enum.GetNames<DurableContender>())}).", nameof(args)),
+            };
+        }
+
+        return contenders.Count == 0 ? settings : settings with { Contenders = contenders };
+    }
+
+    private static DurableSettings Add(DurableSettings settings, List<DurableContender> contenders, DurableContender kind)
+    {
+        contenders.Add(kind);
+        return settings;
+    }
+
+    private static int Positive(string arg, string value)
+        => int.TryParse(value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ArgumentException($"--durable argument '{arg}' needs a positive whole number after '='.", nameof(arg));
+}
