@@ -57,6 +57,15 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
     public ValueTask<JobId> RetryAsync(JobId id, CancellationToken cancellationToken = default)
         => engine.RetryAsync(id, cancellationToken);
 
+    public async ValueTask<bool> DeleteAsync(JobId id, CancellationToken cancellationToken = default)
+    {
+        var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+        return record.Status.IsTerminal() && await engine.Records.Store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default)
+        => engine.Records.Store.CountAsync(cancellationToken);
+
     // The store knows the job but this process does not run it (a shared store, or a record the store
     // kept from before). Nothing here will signal it, so say so rather than wait forever.
     private static InvalidOperationException NotRunHere(JobRecord record)
