@@ -47,13 +47,15 @@
   if (job && window.EventSource) {
     var source = new EventSource(job.getAttribute('data-job-events'));
     var bar = document.getElementById('progress');
-    var pct = bar ? bar.parentNode.querySelector('.pct') : null;
+    var pct = bar ? bar.querySelector('.pct') : null;
     source.onmessage = function (event) {
       var state = JSON.parse(event.data);
       if (bar) {
-        bar.value = state.percent;
+        var percent = String(Math.round(state.percent * 10) / 10);
+        bar.setAttribute('aria-valuenow', percent);
+        bar.querySelector('rect.value').setAttribute('width', percent);
         if (pct) {
-          pct.textContent = (Math.round(state.percent * 10) / 10) + ' %';
+          pct.textContent = percent + ' %';
         }
       }
       set('message', state.message || '');

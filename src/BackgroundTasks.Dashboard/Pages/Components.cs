@@ -10,17 +10,22 @@ internal static class Components
         return html.ToMarkup();
     }
 
+    /// <summary>
+    /// A progress bar: an SVG (its width is an attribute, so the page needs no inline style, which the
+    /// dashboard's content security policy forbids) inside an element with the progressbar role.
+    /// </summary>
     public static Markup Progress(JobProgress progress, string? id = null)
     {
-        var percent = Math.Clamp(progress.Percent, 0, 100);
+        var percent = Display.Percent(Math.Clamp(progress.Percent, 0, 100));
         var html = new HtmlBuilder();
-        html.Add($"<span class=\"progress\"><progress max=\"100\" value=\"{Display.Percent(percent)}\"");
+        html.Add($"<span class=\"progress\" role=\"progressbar\" aria-label=\"Progress\" aria-valuemin=\"0\" aria-valuemax=\"100\" aria-valuenow=\"{percent}\"");
         if (id is not null)
         {
             html.Add($" id=\"{id}\"");
         }
 
-        html.Add($" aria-label=\"Progress\"></progress> <span class=\"pct\">{Display.Percent(percent)} %</span></span>");
+        html.Add($"><svg class=\"bar\" viewBox=\"0 0 100 4\" preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect class=\"track\" width=\"100\" height=\"4\"></rect><rect class=\"value\" width=\"{percent}\" height=\"4\"></rect></svg>");
+        html.Add($" <span class=\"pct\">{percent} %</span></span>");
         return html.ToMarkup();
     }
 
@@ -82,15 +87,16 @@ internal static class Components
             }
 
             html.Add($"<td>{JobLink(request.Urls, job.Id)}</td><td class=\"name\">{Name(job.Name)}</td><td>{job.Queue}</td><td>{Status(job.Status)}</td>");
-            html.Add($"<td class=\"num\">{job.Attempt} / {job.MaxAttempts}</td><td>{Progress(job.Progress)}</td>");
-            html.Add($"<td title=\"{Display.Time(job.EnqueuedAt)} UTC\">{Display.Relative(job.EnqueuedAt, request.Now)}</td>");
+            html.Add($"<td class=\"num\">{job.Attempt} / {job.MaxAttempts}</td>");
+            html.Add(job.Status.IsTerminal() && job.Progress == default ? new Markup("<td class=\"muted\">—</td>") : Cell(Progress(job.Progress)));
+            html.Add($"<td class=\"time\" title=\"{Display.Time(job.EnqueuedAt)} UTC\">{Display.Relative(job.EnqueuedAt, request.Now)}</td>");
             if (due)
             {
-                html.Add($"<td title=\"{Display.Time(job.ScheduledAt)} UTC\">{(job.ScheduledAt is { } at ? Display.Relative(at, request.Now) : "—")}</td>");
+                html.Add($"<td class=\"time\" title=\"{Display.Time(job.ScheduledAt)} UTC\">{(job.ScheduledAt is { } at ? Display.Relative(at, request.Now) : "—")}</td>");
             }
             else
             {
-                html.Add($"<td title=\"{Display.Time(job.FinishedAt)} UTC\">{(job.FinishedAt is { } at ? Display.Relative(at, request.Now) : "—")}</td>");
+                html.Add($"<td class=\"time\" title=\"{Display.Time(job.FinishedAt)} UTC\">{(job.FinishedAt is { } at ? Display.Relative(at, request.Now) : "—")}</td>");
                 html.Add($"<td class=\"num\">{Display.RunTime(job, request.Now) ?? "—"}</td>");
             }
 
@@ -117,6 +123,13 @@ internal static class Components
         html.Add($"<span class=\"where\">Page {page}{(pages is { } p ? $" of {Display.Count(p)}" : string.Empty)}</span>");
         html.Add(hasOlder ? Link(pageUrl(page + 1), "Older →", "older") : new Markup("<span class=\"disabled\">Older →</span>"));
         html.Add($"</nav>");
+        return html.ToMarkup();
+    }
+
+    private static Markup Cell(Markup content)
+    {
+        var html = new HtmlBuilder();
+        html.Add($"<td>{content}</td>");
         return html.ToMarkup();
     }
 

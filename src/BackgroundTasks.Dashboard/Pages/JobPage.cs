@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 
 namespace BackgroundTasks.Dashboard;
@@ -28,11 +29,16 @@ internal static class JobPage
         html.Add($"><h1>{Components.Name(job.Name)} {Components.Status(job.Status)}</h1><p class=\"muted\">Job <code>{job.Id}</code> in queue <a href=\"{request.Urls.List(queue: job.Queue)}\">{job.Queue}</a></p>");
         html.Add(notice);
         Notices(html, request);
-        html.Add($"<section class=\"live\"><h2>Progress</h2>{Components.Progress(job.Progress, "progress")}");
-        html.Add($"<p class=\"progress-message\"><span data-live=\"message\">{job.Progress.Message}</span> <span class=\"muted\" data-live=\"items\">{Items(job.Progress)}</span></p></section>");
-        Details(html, request, job);
+        if (!job.Status.IsTerminal() || job.Progress != default)
+        {
+            html.Add($"<section class=\"live-progress\"><h2>Progress</h2>{Components.Progress(job.Progress, "progress")}");
+            html.Add($"<p class=\"progress-message\"><span data-live=\"message\">{job.Progress.Message}</span> <span class=\"muted\" data-live=\"items\">{Items(job.Progress)}</span></p></section>");
+        }
+
+        Error(html, job);
         JobActions.Render(html, request, job);
-        Outcome(html, job);
+        Details(html, request, job);
+        Data(html, job);
         Family(html, request, job, children);
         html.Add($"</div>");
         var title = job.Name ?? $"Job {Display.ShortId(job.Id)}";
@@ -52,7 +58,9 @@ internal static class JobPage
     }
 
     public static string Items(JobProgress progress)
-        => progress.ItemsDone is { } done ? progress.ItemsTotal is { } total ? $"{done:N0} of {total:N0} items" : $"{done:N0} items" : string.Empty;
+        => progress.ItemsDone is not { } done ? string.Empty
+            : progress.ItemsTotal is { } total ? string.Create(CultureInfo.InvariantCulture, $"{done:N0} of {total:N0} items")
+            : string.Create(CultureInfo.InvariantCulture, $"{done:N0} items");
 
     private static void Notices(HtmlBuilder html, DashboardRequest request)
     {
@@ -97,7 +105,7 @@ internal static class JobPage
         html.Add($"</dl></section>");
     }
 
-    private static void Outcome(HtmlBuilder html, JobRecord job)
+    private static void Error(HtmlBuilder html, JobRecord job)
     {
         if (job.Error is { } error)
         {
@@ -111,7 +119,10 @@ internal static class JobPage
 
             html.Add($"</section>");
         }
+    }
 
+    private static void Data(HtmlBuilder html, JobRecord job)
+    {
         if (job.Result is { } result)
         {
             var (text, type) = JsonText.Result(result);

@@ -27,7 +27,7 @@ internal static class WaitingPage
         html.Add($"<p class=\"muted\">Delayed jobs wait for their run time; a failed job with attempts left waits out its back-off. Each is queued when it is due; the soonest due come first.</p>");
         if (scheduled.Count == Read || retrying.Count == Read)
         {
-            html.Add(Components.Notice($"More than {Read:N0} jobs wait in one status: only the newest {Read:N0} of each are sorted and shown here.", "warning"));
+            html.Add(Components.Notice("More than 10,000 jobs wait in one status: only the newest 10,000 of each are sorted and shown here.", "warning"));
         }
 
         BulkActions.RenderResult(html, request);
