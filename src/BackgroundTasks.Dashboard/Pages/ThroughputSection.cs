@@ -35,7 +35,7 @@ internal static class ThroughputSection
     {
         var max = Math.Max(1, minutes.Max(static m => m.Finished));
         var step = (double)Width / minutes.Count;
-        html.Add($"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height + 14}\" role=\"img\" aria-label=\"Jobs finished per minute over the last hour: succeeded, failed and cancelled\" preserveAspectRatio=\"none\">");
+        html.Add($"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"Jobs finished per minute over the last hour: succeeded, failed and cancelled\" preserveAspectRatio=\"none\">");
         html.Add($"<line class=\"axis\" x1=\"0\" y1=\"{Height}\" x2=\"{Width}\" y2=\"{Height}\"></line>");
         for (var i = 0; i < minutes.Count; i++)
         {
@@ -56,6 +56,6 @@ internal static class ThroughputSection
             html.Add($"<rect class=\"hit\" x=\"{i * step:0.##}\" y=\"0\" width=\"{step:0.##}\" height=\"{Height}\"></rect></g>");
         }
 
-        html.Add($"<text x=\"0\" y=\"{Height + 12}\">−60 min</text><text x=\"{Width}\" y=\"{Height + 12}\" text-anchor=\"end\">now · peak {max}/min</text></svg>");
+        html.Add($"</svg><p class=\"axis-labels muted small\"><span>60 minutes ago</span><span>peak {max} finished a minute</span><span>now</span></p>");
     }
 }
