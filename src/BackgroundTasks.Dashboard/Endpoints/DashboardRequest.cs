@@ -89,7 +89,8 @@ internal sealed class DashboardRequest
     private void SetSecurityHeaders()
     {
         var headers = Http.Response.Headers;
-        headers.CacheControl = "no-store";
+        headers.CacheControl = "no-cache, no-store"; // what antiforgery sets too, so it has nothing to override
+        headers.Pragma = "no-cache";
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
