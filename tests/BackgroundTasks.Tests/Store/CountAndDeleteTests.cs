@@ -125,6 +125,21 @@ public sealed class CountAndDeleteTests
         Assert.That(await ((IJobStore)new DictionaryJobStore()).CountAsync(), Is.Empty);
     }
 
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Conformance_StoreThatDeletesLiveJobsAndMiscounts_FailsExactlyTheTwoChecks(CancellationToken cancellationToken)
+    {
+        var report = await JobStoreConformance.VerifyAsync(() => new CarelessDeletingJobStore(), cancellationToken: cancellationToken);
+
+        Assert.That(report.Failures.Select(c => c.Name), Is.EquivalentTo(new[] { "CountsMatchTheJobs", "DeleteRemovesOnlyFinishedJobs" }), report.ToString());
+        Assert.That(report.Failures.Single(c => c.Name == "DeleteRemovesOnlyFinishedJobs").Violations[0], Does.Contain("DeleteAsync on a Scheduled job").And.Contain("returned true"));
+        Assert.That(report.Failures.Single(c => c.Name == "CountsMatchTheJobs").Violations[0], Does.Contain("(\"mail\", Queued)"));
+    }
+
+    [Test]
+    public void CheckNames_CountAndDelete_AreListed()
+        => Assert.That(JobStoreConformance.CheckNames, Does.Contain("CountsMatchTheJobs").And.Contain("DeleteRemovesOnlyFinishedJobs"));
+
     /// <summary>Adds jobs and drives them to <paramref name="status"/> through allowed transitions.</summary>
     private async Task<List<JobId>> AddAsync(IJobStore store, string queue, JobStatus status, int count)
     {
