@@ -67,4 +67,25 @@ public interface IJobMonitor
     /// is not registered on this host.
     /// </exception>
     ValueTask<JobId> RetryAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a finished job's record from the store (a job that may still run is never deleted: cancel it
+    /// first). Stores that do not delete records leave it, and this returns <see langword="false"/>.
+    /// </summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// <see langword="true"/> when the record was deleted; <see langword="false"/> when the job has not finished,
+    /// or the store does not delete records (<see cref="IJobStore.DeleteAsync"/> is not implemented).
+    /// </returns>
+    /// <exception cref="KeyNotFoundException">The store does not know the job (never enqueued, or already forgotten).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    ValueTask<bool> DeleteAsync(JobId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts the jobs the store holds, by queue and status (finished jobs until retention forgets them).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The number of jobs for each queue and status that has at least one; a pair with no job is absent.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    /// <remarks>See <see cref="IJobStore.CountAsync"/>: exact on the in-memory and SQLite stores; on a store without a count of its own, the jobs are counted through its queries.</remarks>
+    ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default);
 }

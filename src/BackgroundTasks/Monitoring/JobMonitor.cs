@@ -78,6 +78,15 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
     public ValueTask<JobId> RetryAsync(JobId id, CancellationToken cancellationToken = default)
         => engine.RetryAsync(id, cancellationToken);
 
+    public async ValueTask<bool> DeleteAsync(JobId id, CancellationToken cancellationToken = default)
+    {
+        var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
+        return record.Status.IsTerminal() && await engine.Records.Store.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default)
+        => engine.Records.Store.CountAsync(cancellationToken);
+
     /// <summary>
     /// Waits before the store is read again, for a job this process does not run: on a durable store another
     /// host may run it, or it waits there to be claimed (by this host too: then the wait ends when this host

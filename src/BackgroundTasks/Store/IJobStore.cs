@@ -46,6 +46,10 @@ namespace BackgroundTasks;
 /// <item><description><see cref="QueryAsync"/> returns the jobs matching <see cref="JobQuery.Matches"/>,
 /// newest first (descending <see cref="JobId"/>), skipping <see cref="JobQuery.Skip"/> and returning at
 /// most <see cref="JobQuery.Take"/>.</description></item>
+/// <item><description>Two members have defaults, so a store need not implement them:
+/// <see cref="CountAsync"/> counts by paging through <see cref="QueryAsync"/> (a store should override it
+/// with a count of its own, such as a <c>GROUP BY</c>), and <see cref="DeleteAsync"/> deletes nothing and
+/// returns <see langword="false"/>. A store that deletes removes only terminal jobs.</description></item>
 /// </list>
 /// <para>A store that throws does not stop the workers: the library logs the failure and goes on. Use
 /// the conformance kit in the <c>BackgroundTasks.Testing</c> package to check a store against this
@@ -85,4 +89,30 @@ public interface IJobStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The matching records of the requested page.</returns>
     ValueTask<IReadOnlyList<JobRecord>> QueryAsync(JobQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts the jobs the store holds, by queue and status.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// The number of jobs for each queue and status that has at least one; a pair with no job is absent. Every
+    /// job the store would return from <see cref="QueryAsync"/> is counted once, finished jobs included until
+    /// retention forgets them.
+    /// </returns>
+    /// <remarks>
+    /// The default pages through <see cref="QueryAsync"/>, 10,000 records at a time, and counts each job once by
+    /// its id; while jobs change during the count, a job is counted in the status its last page saw. A store
+    /// should override it with a count of its own (the in-memory and SQLite stores do).
+    /// </remarks>
+    ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default)
+        => JobCounting.CountByQueryingAsync(this, cancellationToken);
+
+    /// <summary>Deletes a finished job's record, for stores that support it.</summary>
+    /// <param name="id">The job's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// <see langword="true"/> when the record was deleted; <see langword="false"/> when the job is unknown, has not
+    /// reached a terminal status (a store never deletes a job that may still run), or the store does not delete
+    /// records. The default deletes nothing and returns <see langword="false"/>.
+    /// </returns>
+    ValueTask<bool> DeleteAsync(JobId id, CancellationToken cancellationToken = default)
+        => new(false);
 }

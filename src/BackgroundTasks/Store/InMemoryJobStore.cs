@@ -12,6 +12,10 @@ namespace BackgroundTasks;
 /// </remarks>
 public sealed class InMemoryJobStore : IJobStore
 {
+    private static readonly JobQuery s_succeeded = new() { Status = JobStatus.Succeeded };
+    private static readonly JobQuery s_failed = new() { Status = JobStatus.Failed };
+    private static readonly JobQuery s_cancelled = new() { Status = JobStatus.Cancelled };
+
     private readonly JobTable<InMemoryEntry> _jobs = new();
     private readonly long _retention;
     private readonly int _maxFinished;
@@ -131,6 +135,44 @@ public sealed class InMemoryJobStore : IJobStore
 
         return new ValueTask<IReadOnlyList<JobRecord>>(page);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Counts every entry the store holds, after forgetting what retention lets go; a live job is read once, under its own lock.</remarks>
+    public ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_finishedGate)
+        {
+            PruneLocked(Clock.GetUtcNow().UtcTicks);
+        }
+
+        var counts = new Dictionary<(string Queue, JobStatus Status), int>();
+        foreach (var entry in _jobs.Snapshot())
+        {
+            // Most entries are finished, and a terminal status never changes: test those first, each a
+            // short lock on the entry; a job still moving is read once, whole.
+            var status = TerminalStatus(entry) ?? entry.ToRecord().Status;
+            var key = (entry.Settings.Queue, status);
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+
+        return new ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>>(counts);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Deletes only a job that reached its terminal status. Its entry leaves the store at once; it still counts
+    /// toward <see cref="InMemoryJobStoreOptions.MaxFinishedJobs"/>, and its memory is released, when retention
+    /// would have forgotten it.
+    /// </remarks>
+    public ValueTask<bool> DeleteAsync(JobId id, CancellationToken cancellationToken = default)
+        => new(_jobs.TryGet(id, out var entry) && TerminalStatus(entry) is not null && _jobs.Remove(id, entry));
+
+    /// <summary>Gets an entry's status if it is terminal (then it never changes); otherwise <see langword="null"/>.</summary>
+    private static JobStatus? TerminalStatus(InMemoryEntry entry)
+        => entry.Matches(s_succeeded) ? JobStatus.Succeeded
+            : entry.Matches(s_failed) ? JobStatus.Failed
+            : entry.Matches(s_cancelled) ? JobStatus.Cancelled
+            : null;
 
     /// <summary>Appends a job that reached its terminal status to the retention list, and forgets what retention lets go.</summary>
     private void Retire(InMemoryEntry entry, long now)

@@ -1,8 +1,10 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
 namespace BackgroundTasks.Samples.Tests.WebDashboard;
 
-/// <summary>The dashboard page in headless Chromium (Debian's package) against the sample on real Kestrel.</summary>
+/// <summary>The sample's dashboard (the BackgroundTasks.Dashboard package at /jobs) in headless Chromium (Debian's package) against the sample on real Kestrel.</summary>
 [CancelAfter(60_000)]
 public sealed class DashboardPageTests
 {
@@ -12,9 +14,8 @@ public sealed class DashboardPageTests
     private static readonly string[] s_chromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-
     [Test]
-    public async Task Page_StartAndCancelJobs_ShowsLiveProgressAndFinalStates()
+    public async Task Dashboard_ReportsStartedThroughTheApi_ShowsLiveProgressAndCancels()
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -24,66 +25,61 @@ public sealed class DashboardPageTests
         // 25 pages at 80 ms: about 2 s, so the bar is seen moving before it is full.
         using var factory = new DashboardFactory(pageTime: TimeSpan.FromMilliseconds(80), realSocket: true);
         var baseAddress = factory.StartKestrel();
+        using var api = new HttpClient { BaseAddress = baseAddress };
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = s_chromiumArgs });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 900, Height = 700 } });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         page.SetDefaultTimeout(15_000);
         Assertions.SetDefaultExpectTimeout(15_000);
 
+        // The site's root leads to the dashboard's overview.
         await page.GotoAsync(baseAddress.ToString());
-        await Assertions.Expect(page.Locator("#empty")).ToBeVisibleAsync();
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo("/jobs"));
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Overview");
+        await Assertions.Expect(page.Locator("a.brand")).ToHaveTextAsync("Report jobs");
 
         // A job that runs to the end: its bar moves while it runs, then it is full and the job is done.
-        var done = await StartAsync(page, "browser-report", pages: 25);
-        await page.WaitForFunctionAsync(
-            "row => row.dataset.status === 'Running' && +row.querySelector('.bar').getAttribute('aria-valuenow') > 0",
-            await done.ElementHandleAsync());
-        await Assertions.Expect(done.Locator(".status")).ToHaveTextAsync("Succeeded");
-        await Assertions.Expect(done.Locator(".bar")).ToHaveAttributeAsync("aria-valuenow", "100");
-        await Assertions.Expect(done.Locator(".message")).ToContainTextAsync("browser-report.pdf (25 pages)");
-        await Assertions.Expect(done.Locator(".cancel")).ToBeDisabledAsync();
+        var done = await StartAsync(api, "browser-report", pages: 25);
+        await page.GotoAsync(new Uri(baseAddress, $"/jobs/job/{done}").ToString());
+        await page.WaitForFunctionAsync("() => { const v = +document.querySelector('#progress').getAttribute('aria-valuenow'); return v > 0 && v < 100; }");
+        await Attach(page, "dashboard-running", "A report's page while it runs.");
+        await Assertions.Expect(page.Locator("h1 .status")).ToHaveTextAsync("Succeeded");
+        await Assertions.Expect(page.Locator("#progress")).ToHaveAttributeAsync("aria-valuenow", "100");
+        await Assertions.Expect(page.Locator("pre.result")).ToHaveTextAsync("browser-report.pdf (25 pages)");
 
-        // A job that is cancelled while it runs.
-        var cancelled = await StartAsync(page, "browser-cancel", pages: 1000);
-        await page.WaitForFunctionAsync(
-            "row => row.dataset.status === 'Running' && +row.querySelector('.bar').getAttribute('aria-valuenow') > 0",
-            await cancelled.ElementHandleAsync());
-        var running = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-running.png");
-        await page.ScreenshotAsync(new() { Path = running, FullPage = true });
-        TestContext.AddTestAttachment(running, "The dashboard while a job runs.");
-
-        // Cancel it: the API accepts, the job ends Cancelled on the server, and the page says so.
-        var delete = await page.RunAndWaitForResponseAsync(
-            () => cancelled.Locator(".cancel").ClickAsync(),
-            response => response.Request.Method == "DELETE");
-        Assert.That(delete.Status, Is.EqualTo(202), await delete.TextAsync());
-        var id = JobId.Parse(await cancelled.GetAttributeAsync("data-job-id") ?? "");
+        // A job that is cancelled from its page while it runs.
+        var cancelled = await StartAsync(api, "browser-cancel", pages: 1000);
+        await page.GotoAsync(new Uri(baseAddress, $"/jobs/job/{cancelled}").ToString());
+        await page.WaitForFunctionAsync("() => +document.querySelector('#progress').getAttribute('aria-valuenow') > 0");
+        var post = await page.RunAndWaitForResponseAsync(() => page.Locator("#cancel").ClickAsync(), response => response.Request.Method == "POST");
+        Assert.That(post.Status, Is.EqualTo(303), post.StatusText);
         using (var serverWait = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
-            Assert.That((await factory.Monitor.WaitAsync(id, serverWait.Token)).Status, Is.EqualTo(JobStatus.Cancelled));
+            Assert.That((await factory.Monitor.WaitAsync(cancelled, serverWait.Token)).Status, Is.EqualTo(JobStatus.Cancelled));
         }
 
-        await Assertions.Expect(cancelled.Locator(".status")).ToHaveTextAsync("Cancelled");
-        await Assertions.Expect(cancelled.Locator(".cancel")).ToBeDisabledAsync();
+        await Assertions.Expect(page.Locator("h1 .status")).ToHaveTextAsync("Cancelled");
 
-        // Bad input is answered on the page by the API's problem details.
-        await page.FillAsync("#pages", "5000");
-        await page.ClickAsync("#start");
-        await Assertions.Expect(page.Locator("#form-error")).ToContainTextAsync("Pages must be from 1 to 1000.");
-
-        var final = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard.png");
-        await page.ScreenshotAsync(new() { Path = final, FullPage = true });
-        TestContext.AddTestAttachment(final, "The dashboard after one job succeeded and one was cancelled.");
+        // The lists show both, newest first.
+        await page.GotoAsync(new Uri(baseAddress, "/jobs/list").ToString());
+        await Assertions.Expect(page.Locator("tr.job")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("tr.job").First).ToHaveAttributeAsync("data-job-id", cancelled.ToString());
+        await Attach(page, "dashboard", "The dashboard's list after one report succeeded and one was cancelled.");
     }
 
-    private static async Task<ILocator> StartAsync(IPage page, string name, int pages)
+    private static async Task<JobId> StartAsync(HttpClient api, string name, int pages)
     {
-        await page.FillAsync("#name", name);
-        await page.FillAsync("#pages", pages.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await page.ClickAsync("#start");
-        var row = page.Locator($".job[data-name='{name}']");
-        await Assertions.Expect(row).ToHaveCountAsync(1);
-        return row;
+        using var response = await api.PostAsJsonAsync("/api/jobs", new { name, pages });
+        Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
+        var job = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return JobId.Parse((string)job["id"]!);
+    }
+
+    private static async Task Attach(IPage page, string name, string description)
+    {
+        var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        TestContext.AddTestAttachment(path, description);
     }
 }

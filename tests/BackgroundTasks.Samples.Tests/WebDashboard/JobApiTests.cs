@@ -232,6 +232,27 @@ public sealed class JobApiTests
         Assert.That(problem["errors"]?[field], Is.Not.Null, problem.ToJsonString());
     }
 
+    [Test]
+    public async Task Get_Root_RedirectsToTheDashboard(CancellationToken cancellationToken)
+    {
+        using var client = _factory.CreateClient(new() { AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync("/", cancellationToken);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(response.Headers.Location?.ToString(), Is.EqualTo("/jobs"));
+    }
+
+    [Test]
+    public async Task Get_DashboardFromAnUnknownAddress_Returns403(CancellationToken cancellationToken)
+    {
+        // The test server gives requests no remote address: not local, and the sample sets no policy.
+        using var response = await _client.GetAsync("/jobs", cancellationToken);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(await response.Content.ReadAsStringAsync(cancellationToken), Does.Contain("RequireAuthorization"));
+    }
+
     private static string UnknownId => "0123456789abcdef0123456789abcdef";
 
     private static List<string?> Ids(JsonNode page) => [.. page["items"]!.AsArray().Select(j => (string?)j!["id"])];

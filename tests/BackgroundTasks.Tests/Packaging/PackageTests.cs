@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace BackgroundTasks.Tests.Packaging;
 
 /// <summary>
-/// Packs the library and the testing kit and checks their metadata, then builds and runs a throwaway
+/// Packs the library, the testing kit and the dashboard and checks their metadata, then builds and runs a throwaway
 /// console app that references the library's package from a local folder feed, as a stranger would from NuGet.
 /// </summary>
 [Category("Package")]
@@ -18,7 +18,7 @@ public sealed class PackageTests
     /// </summary>
     private const string? PublicRepositoryUrl = null;
 
-    private static readonly string[] s_packages = ["BackgroundTasks", "BackgroundTasks.Testing"];
+    private static readonly string[] s_packages = ["BackgroundTasks", "BackgroundTasks.Testing", "BackgroundTasks.Dashboard"];
     private static readonly string s_repoRoot = DotnetCli.RepoRoot;
     private string _work = null!;
     private string _feed = null!;

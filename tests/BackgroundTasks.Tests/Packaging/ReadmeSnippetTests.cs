@@ -15,7 +15,7 @@ namespace BackgroundTasks.Tests.Packaging;
 [NonParallelizable]
 public sealed partial class ReadmeSnippetTests
 {
-    private static readonly string[] s_libraryProjects = ["BackgroundTasks", "BackgroundTasks.Sqlite", "BackgroundTasks.Testing"];
+    private static readonly string[] s_libraryProjects = ["BackgroundTasks", "BackgroundTasks.Sqlite", "BackgroundTasks.Testing", "BackgroundTasks.Dashboard"];
 
     [Test]
     [CancelAfter(300_000)]

@@ -1,0 +1,7 @@
+namespace BackgroundTasks.Dashboard.Tests;
+
+public enum StoreKind
+{
+    InMemory,
+    Sqlite,
+}
