@@ -57,10 +57,11 @@ internal sealed class NamedQueue : IDisposable
     /// <summary>Waits for a free slot (back-pressure), until the caller gives up or the queue closes.</summary>
     public async ValueTask ReserveAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        // A linked token source only when the caller can cancel: the common producer passes none.
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token) : null;
         try
         {
-            await _space.WaitAsync(linked.Token).ConfigureAwait(false);
+            await _space.WaitAsync(linked?.Token ?? _closing.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
