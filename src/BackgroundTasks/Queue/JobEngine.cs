@@ -15,7 +15,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
 {
     private readonly FrozenDictionary<string, NamedQueue> _queues;
     private readonly NamedQueue _defaultQueue;
-    private readonly JobTable<LiveJob> _alive = new();
+    private readonly LiveJobs _alive;
     private readonly JobRegistry _registry;
     private readonly CancellationTokenSource _stopClaiming = new();
     private volatile bool _closed;
@@ -35,6 +35,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         _registry = registry;
         Logger = logger ?? (ILogger)NullLogger.Instance;
         Records = StoreAdapter.For(store, timeProvider, Logger, Options.HostName);
+        _alive = Records.CreateLiveJobs(this);
         _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedQueue(q.Key, q.Value), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
         Metrics = new JobMetrics(meterFactory, QueueLengths);

@@ -191,7 +191,7 @@ internal sealed class NamedQueue : IDisposable
             _passedOver[lane] = 0;
             for (var lower = lane + 1; lower < 3; lower++)
             {
-                _passedOver[lower] = _lanes[lower].Reader.Count > 0 ? _passedOver[lower] + 1 : 0;
+                _passedOver[lower] = _lanes[lower].Reader.TryPeek(out _) ? _passedOver[lower] + 1 : 0;
             }
         }
 

@@ -19,6 +19,20 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
 
     public JobSettings Settings { get; } = settings;
 
+    private object? _live;
+
+    /// <summary>
+    /// Gets what the engine that runs the job keeps here while the job is alive (its live job), so that it needs
+    /// no table of its own. The store never looks at it.
+    /// </summary>
+    public object? Live => Volatile.Read(ref _live);
+
+    /// <summary>Sets <see cref="Live"/> if it is empty.</summary>
+    public bool TrySetLive(object live) => Interlocked.CompareExchange(ref _live, live, null) is null;
+
+    /// <summary>Clears <see cref="Live"/> if it still holds <paramref name="live"/>.</summary>
+    public bool TryClearLive(object live) => ReferenceEquals(Interlocked.CompareExchange(ref _live, null, live), live);
+
     /// <summary>Gets or sets the next finished entry in the store's retention list (guarded by the store).</summary>
     public InMemoryEntry? NextFinished { get; set; }
 

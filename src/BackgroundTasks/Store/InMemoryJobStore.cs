@@ -62,6 +62,15 @@ public sealed class InMemoryJobStore : IJobStore
     /// <summary>Gets the clock that ages finished jobs.</summary>
     internal TimeProvider Clock { get; }
 
+    private object? _liveSlotsOwner;
+
+    /// <summary>Gives the entries' <see cref="InMemoryEntry.Live"/> slots to one owner (the first engine that asks); a second engine sharing the store keeps its own table.</summary>
+    internal bool TryTakeLiveSlots(object owner) => Interlocked.CompareExchange(ref _liveSlotsOwner, owner, null) is null;
+
+    internal bool TryGetEntry(JobId id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InMemoryEntry? entry) => _jobs.TryGet(id, out entry);
+
+    internal List<InMemoryEntry> Entries() => _jobs.Snapshot();
+
     /// <inheritdoc/>
     public ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default)
     {

@@ -37,6 +37,9 @@ internal abstract class StoreAdapter(IJobStore store)
 
     public abstract ValueTask<bool> ReportProgressAsync(JobId id, object? handle, JobProgress progress);
 
+    /// <summary>Makes where the engine keeps its live jobs (chosen once, at start-up).</summary>
+    public virtual LiveJobs CreateLiveJobs(object engine) => new LiveJobs.Table();
+
     /// <summary>The seam to a durable store: jobs are recorded with their owner when only this host can run them, and the outcome of a claimed attempt is an owner-checked write.</summary>
     internal sealed class DurableStoreAdapter(IDurableJobStore store, ILogger logger, string hostName) : GenericStoreAdapter(store, logger)
     {
@@ -75,6 +78,9 @@ internal abstract class StoreAdapter(IJobStore store)
 
         public override ValueTask<bool> ReportProgressAsync(JobId id, object? handle, JobProgress progress)
             => new(((InMemoryEntry)handle!).TrySetProgress(progress));
+
+        public override LiveJobs CreateLiveJobs(object engine)
+            => memory.TryTakeLiveSlots(engine) ? new LiveJobs.OnEntries(memory) : new LiveJobs.Table();
     }
 
     internal class GenericStoreAdapter(IJobStore store, ILogger logger) : StoreAdapter(store)
