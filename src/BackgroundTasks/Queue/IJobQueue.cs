@@ -72,6 +72,23 @@ public interface IJobQueue
     ValueTask<JobId> EnqueueAsync<TJob, TArgs>(TArgs args, JobOptions? options = null, CancellationToken cancellationToken = default)
         where TJob : class;
 
+    /// <summary>
+    /// Enqueues many typed jobs of one kind, for imports: every argument is serialized and checked first (a bad
+    /// one enqueues nothing), then the jobs are accepted together, so that a durable store commits them in few
+    /// transactions. Jobs accepted before a failure (a full queue that rejects, a store that fails) stay accepted.
+    /// </summary>
+    /// <typeparam name="TJob">The job's class, an <see cref="IJob{TArgs}"/> or <see cref="IJob{TArgs, TResult}"/>.</typeparam>
+    /// <typeparam name="TArgs">The arguments' type, as registered.</typeparam>
+    /// <param name="args">The arguments, one job each.</param>
+    /// <param name="options">The jobs' settings, or <see langword="null"/> for their queue's defaults.</param>
+    /// <param name="cancellationToken">Stops waiting for space in a full queue.</param>
+    /// <returns>The jobs' ids, in the order of <paramref name="args"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="args"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TJob"/> is not registered, or the host is stopping or has stopped.</exception>
+    /// <exception cref="ArgumentException">An argument does not survive serialization, or <paramref name="options"/> is invalid.</exception>
+    Task<IReadOnlyList<JobId>> EnqueueManyAsync<TJob, TArgs>(IEnumerable<TArgs> args, JobOptions? options = null, CancellationToken cancellationToken = default)
+        where TJob : class;
+
     /// <summary>Enqueues a job if its queue has space now; never waits.</summary>
     /// <param name="job">The work.</param>
     /// <param name="id">The job's id, when accepted.</param>

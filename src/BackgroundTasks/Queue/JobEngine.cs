@@ -107,6 +107,31 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         return AcceptAsync(new TypedJob(JobId.NewId(), SettingsFor(queue, options, registration.Name), registration, arguments), queue, options, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<JobId>> EnqueueManyAsync<TJob, TArgs>(IEnumerable<TArgs> args, JobOptions? options = null, CancellationToken cancellationToken = default)
+        where TJob : class
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var registration = _registry.For(typeof(TJob));
+        var queue = Resolve(options);
+        if (options?.Name is { } name && !string.Equals(name, registration.Name, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"JobOptions.Name is '{name}', but a typed job is named by its registration: '{registration.Name}'. Leave Name unset.", nameof(options));
+        }
+
+        // Every argument is checked before the first job is accepted, so bad input enqueues nothing.
+        var settings = SettingsFor(queue, options, registration.Name);
+        var jobs = args.Select(a => new TypedJob(JobId.NewId(), settings, registration, registration.SerializeArguments(a))).ToList();
+
+        // Accepted together: a durable store commits whatever arrives at once in one transaction.
+        var accepted = new Task<JobId>[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            accepted[i] = AcceptAsync(jobs[i], queue, options, cancellationToken).AsTask();
+        }
+
+        return await Task.WhenAll(accepted).ConfigureAwait(false);
+    }
+
     /// <summary>Enqueues a failed or cancelled typed job again, as a new job with the same name, arguments, queue, priority and attempts.</summary>
     public async ValueTask<JobId> RetryAsync(JobId id, CancellationToken cancellationToken)
     {

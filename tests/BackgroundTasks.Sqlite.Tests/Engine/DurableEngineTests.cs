@@ -37,6 +37,24 @@ public sealed class DurableEngineTests
     }
 
     [Test]
+    public async Task EnqueueManyAsync_TwoThousandJobs_ShareCommitsAndAllRun(CancellationToken ct)
+    {
+        using var host = await StartAsync("host-a", ct);
+        var store = (SqliteJobStore)host.Services.GetRequiredService<IJobStore>();
+        var before = store.TransactionCount;
+
+        var ids = await host.Services.GetRequiredService<IJobQueue>().EnqueueManyAsync<CountRun, CountArgs>(
+            Enumerable.Range(0, 2_000).Select(static i => new CountArgs($"import-{i}")), cancellationToken: ct);
+        var records = await WaitAllAsync(host, [.. ids], ct);
+
+        Assert.That(records.Select(static r => r.Status), Is.All.EqualTo(JobStatus.Succeeded));
+        Assert.That(host.Services.GetRequiredService<RunLog>().Runs, Has.Count.EqualTo(2_000));
+        TestContext.Out.WriteLine($"{store.TransactionCount - before} transactions for 2,000 enqueues and their runs");
+        Assert.That(store.TransactionCount - before, Is.LessThan(2_000 * 3 / 2), "Enqueues, claims and outcomes share commits.");
+        await host.StopAsync(ct);
+    }
+
+    [Test]
     public async Task RestartedHost_RecoversItsEarlierInstancesRunningJobAtOnce_AsTheNextAttempt(CancellationToken ct)
     {
         var job = await AddClaimedAsync("host-a/earlier-instance", lease: TimeSpan.FromHours(1), ct);

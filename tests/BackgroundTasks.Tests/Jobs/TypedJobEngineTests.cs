@@ -66,6 +66,32 @@ public sealed class TypedJobEngineTests(bool inMemoryStore)
     }
 
     [Test]
+    public async Task EnqueueManyAsync_OneArgumentDoesNotRoundTrip_EnqueuesNothing(CancellationToken ct)
+    {
+        await using var host = await StartAsync();
+
+        Assert.That(
+            async () => await host.Queue.EnqueueManyAsync<GetOnlyJob, GetOnlyArgs>([new GetOnlyArgs(), new GetOnlyArgs("ann@example.com")], cancellationToken: ct),
+            Throws.ArgumentException.With.Message.Contains("'get-only'"));
+        Assert.That(await host.Monitor.QueryAsync(new JobQuery(), ct), Is.Empty);
+    }
+
+    [Test]
+    public async Task EnqueueManyAsync_ManyJobs_AllRunWithTheirArguments(CancellationToken ct)
+    {
+        await using var host = await StartAsync();
+
+        var ids = await host.Queue.EnqueueManyAsync<Sum, SumArgs>(Enumerable.Range(1, 50).Select(static i => new SumArgs([i, i])), cancellationToken: ct);
+        var results = new List<object?>();
+        foreach (var id in ids)
+        {
+            results.Add((await host.Monitor.WaitAsync(id, ct)).Result);
+        }
+
+        Assert.That(results, Is.EqualTo(Enumerable.Range(1, 50).Select(static i => (object)(2 * i))));
+    }
+
+    [Test]
     public async Task EnqueueAsync_UnregisteredJob_ThrowsNamingTheTypeAndTheFix(CancellationToken ct)
     {
         await using var host = await StartAsync();
