@@ -5,6 +5,8 @@ namespace BackgroundTasks;
 /// <summary>Jobs claimed from a durable store (<see cref="IDurableJobStore"/>): admitted to a lane, given back at shutdown, dropped when their claim is lost.</summary>
 internal sealed partial class JobEngine
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, byte> _outcomes = new();
+
     /// <summary>Puts a job this host claimed into its lane: the live job enqueued here, or one made from the record (a typed job from another host, or recovered).</summary>
     public async ValueTask AdmitClaimedAsync(NamedQueue queue, JobRecord record)
     {
@@ -27,6 +29,16 @@ internal sealed partial class JobEngine
         job!.PrepareClaimed(record.Attempt);
         queue.Push(job);
     }
+
+    /// <summary>Keeps an outcome write that a worker did not wait for, so that shutdown can wait for it.</summary>
+    public void TrackOutcome(Task recording)
+    {
+        _outcomes.TryAdd(recording, 0);
+        _ = recording.ContinueWith(static (done, state) => ((System.Collections.Concurrent.ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _), _outcomes, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for the outcome writes no worker waited for (at shutdown, before the sweep).</summary>
+    public Task WhenOutcomesRecordedAsync() => Task.WhenAll(_outcomes.Keys);
 
     /// <summary>Fires the tokens of claimed jobs whose lease another host recovered: their outcome would be refused.</summary>
     public void DropLostClaims(HashSet<JobId> held)

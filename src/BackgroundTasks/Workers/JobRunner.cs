@@ -28,6 +28,7 @@ internal sealed class JobRunner(JobEngine engine)
     private async ValueTask RunAsync(LiveJob job, Worker worker)
     {
         var cts = worker.Cts;
+        var claimed = job.IsClaimed;
         if (!job.TryStart(cts))
         {
             // Cancelled while it waited: recorded already.
@@ -86,7 +87,17 @@ internal sealed class JobRunner(JobEngine engine)
             activity.Dispose();
         }
 
-        await RecordOutcomeAsync(job, failure, tokenFired).ConfigureAwait(false);
+        var recording = RecordOutcomeAsync(job, failure, tokenFired);
+        if (claimed && !recording.IsCompleted)
+        {
+            // A claimed job's outcome goes to the durable store's writer, which commits whatever arrives together:
+            // the worker takes its next job meanwhile, so that outcomes share commits. A crash before the commit
+            // runs the attempt again, as any crash does (at least once).
+            engine.TrackOutcome(recording.AsTask());
+            return;
+        }
+
+        await recording.ConfigureAwait(false);
     }
 
     private async ValueTask RecordOutcomeAsync(LiveJob job, Exception? failure, bool tokenFired)

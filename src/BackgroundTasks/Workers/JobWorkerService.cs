@@ -46,6 +46,15 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
         finally
         {
             StopTaking();
+            try
+            {
+                await engine.WhenOutcomesRecordedAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host gave up: the durable store keeps what was committed, and leases recover the rest.
+            }
+
             await engine.SweepAsync().ConfigureAwait(false);
             engine.Logger.Stopped();
         }
