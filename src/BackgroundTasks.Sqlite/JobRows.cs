@@ -9,17 +9,17 @@ internal static class JobRows
     /// <summary>The columns every read and every RETURNING selects, in the order <see cref="Read"/> expects.</summary>
     public const string Columns = "id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, started_at, finished_at, "
         + "progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, error_timed_out, "
-        + "result_kind, result, parent_id, arguments, cancel_reason";
+        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state";
 
     /// <summary>How many columns <see cref="Columns"/> lists.</summary>
-    public const int ColumnCount = 24;
+    public const int ColumnCount = 26;
 
     public const string InsertSql = "INSERT INTO bt_jobs (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
         + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
-        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until) "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state) "
         + "VALUES ($id, $name, $queue, $priority, $status, $attempt, $max_attempts, $enqueued_at, $scheduled_at, $due_at, "
         + "$started_at, $finished_at, $progress_percent, $progress_message, $progress_done, $progress_total, $error_type, $error_message, $error_stack, "
-        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until) ON CONFLICT (id) DO NOTHING";
+        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until, $trace_parent, $trace_state) ON CONFLICT (id) DO NOTHING";
 
     /// <summary>Inserts a new job, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given; <see langword="false"/> when its id is taken.</summary>
     public static bool Insert(GroupCommitWriter writer, JobRecord job, JsonSerializerOptions? resultOptions, string? owner = null, DateTimeOffset? leaseUntil = null)
@@ -48,6 +48,8 @@ internal static class JobRows
         p.AddWithValue("$cancel_reason", (int)job.CancelReason);
         p.AddWithValue("$owner", Db(owner));
         p.AddWithValue("$lease_until", Db(owner is null ? null : leaseUntil));
+        p.AddWithValue("$trace_parent", Db(job.TraceParent));
+        p.AddWithValue("$trace_state", Db(job.TraceState));
         return command.ExecuteNonQuery() == 1;
     }
 
@@ -105,6 +107,8 @@ internal static class JobRows
         ParentId = row.IsDBNull(21) ? null : JobId.Parse(row.GetString(21)),
         Arguments = row.IsDBNull(22) ? null : row.GetString(22),
         CancelReason = (JobCancelReason)row.GetInt32(23),
+        TraceParent = row.IsDBNull(24) ? null : row.GetString(24),
+        TraceState = row.IsDBNull(25) ? null : row.GetString(25),
     };
 
     public static object Db(string? value) => value is null ? DBNull.Value : value;

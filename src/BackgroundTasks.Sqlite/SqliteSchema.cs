@@ -60,6 +60,12 @@ internal static class SqliteSchema
         CREATE INDEX bt_jobs_status ON bt_jobs (status, id);
         CREATE INDEX bt_jobs_parent ON bt_jobs (parent_id, id) WHERE parent_id IS NOT NULL;
         """,
+
+        // Version 2: the enqueuing code's W3C trace context (JobRecord.TraceParent, TraceState); NULL for older rows.
+        """
+        ALTER TABLE bt_jobs ADD COLUMN trace_parent TEXT;
+        ALTER TABLE bt_jobs ADD COLUMN trace_state TEXT;
+        """,
     ];
 
     /// <summary>Gets the newest schema version this package knows.</summary>

@@ -24,6 +24,7 @@ internal static partial class ConformanceChecks
         new("ProgressIsRefusedOnceTerminal", "ReportProgressAsync on a terminal job returns false and keeps the last progress written before it.", ProgressIsRefusedOnceTerminalAsync),
         new("ImmutableFieldsNeverChange", "Id, Name, Queue, Priority, MaxAttempts, EnqueuedAt and ParentId never change after AddAsync.", ImmutableFieldsNeverChangeAsync),
         new("ArgumentsAreKept", "AddAsync keeps a typed job's Arguments (its serialized JSON) exactly, Queued or Scheduled, and no transition or progress changes them.", ArgumentsAreKeptAsync),
+        new("TraceContextIsKept", "AddAsync keeps a job's TraceParent and TraceState (the enqueuing code's W3C trace context) exactly, and no transition or progress changes them.", TraceContextIsKeptAsync),
         new("RecordsAreSnapshots", "A record or query page handed out earlier never changes when the job moves on or jobs are added.", RecordsAreSnapshotsAsync),
         new("NonTerminalJobsAreKept", "A store may forget a job only after it is terminal: every job that is not terminal stays readable and queryable.", NonTerminalJobsAreKeptAsync),
         new("QueryFiltersMatch", "QueryAsync returns exactly the jobs that JobQuery.Matches accepts, for status, queue, name and parent filters alone and combined.", QueryFiltersMatchAsync),

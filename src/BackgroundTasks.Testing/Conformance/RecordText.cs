@@ -26,9 +26,11 @@ internal static class RecordText
         ("ParentId", static r => r.ParentId),
         ("Arguments", static r => r.Arguments),
         ("CancelReason", static r => r.CancelReason),
+        ("TraceParent", static r => r.TraceParent),
+        ("TraceState", static r => r.TraceState),
     ];
 
-    private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId" };
+    private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId", "TraceParent", "TraceState" };
 
     /// <summary>Lists the fields that differ, as "Field: expected X, got Y"; empty when the records are equal.</summary>
     public static string Diff(JobRecord expected, JobRecord actual, bool immutableOnly = false)

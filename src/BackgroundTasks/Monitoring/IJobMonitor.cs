@@ -88,4 +88,11 @@ public interface IJobMonitor
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
     /// <remarks>See <see cref="IJobStore.CountAsync"/>: exact on the in-memory and SQLite stores; on a store without a count of its own, the jobs are counted through its queries.</remarks>
     ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes a snapshot of this host's engine, without calling the store: whether its worker pool runs, and each
+    /// queue's length, capacity and whether it is full. Health checks use it.
+    /// </summary>
+    /// <returns>The snapshot; it does not change afterwards.</returns>
+    JobEngineStatus GetEngineStatus();
 }

@@ -87,6 +87,8 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
     public ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default)
         => engine.Records.Store.CountAsync(cancellationToken);
 
+    public JobEngineStatus GetEngineStatus() => engine.GetStatus();
+
     /// <summary>
     /// Waits before the store is read again, for a job this process does not run: on a durable store another
     /// host may run it, or it waits there to be claimed (by this host too: then the wait ends when this host

@@ -5,7 +5,9 @@ internal sealed partial class JobEngine
 {
     private static JobSettings SettingsFor(NamedQueue queue, JobOptions? options, string? name = null)
     {
-        if (options is null && name is null)
+        // The enqueuing code's trace context travels with the job (its activity's id is made once and kept).
+        var enqueuing = JobActivities.Enqueuing();
+        if (options is null && name is null && enqueuing is null)
         {
             return queue.Defaults;
         }
@@ -18,7 +20,9 @@ internal sealed partial class JobEngine
             options?.MaxAttempts ?? defaults.MaxAttempts,
             options?.ParentId,
             options?.Timeout ?? defaults.Timeout,
-            options?.Backoff ?? defaults.Backoff);
+            options?.Backoff ?? defaults.Backoff,
+            enqueuing?.Id,
+            enqueuing?.TraceStateString);
     }
 
     /// <summary>When a delayed job is due; <see langword="null"/> for a job that is due now.</summary>

@@ -154,7 +154,8 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
             throw new InvalidOperationException($"Job {id} belongs to queue '{record.Queue}', which this host does not configure. Add it with AddBackgroundJobs().AddQueue(\"{record.Queue}\").");
         }
 
-        var settings = new JobSettings(queue.Name, registration.Name, record.Priority, record.MaxAttempts, record.ParentId, queue.Options.Timeout, queue.Options.Backoff);
+        var enqueuing = JobActivities.Enqueuing();
+        var settings = new JobSettings(queue.Name, registration.Name, record.Priority, record.MaxAttempts, record.ParentId, queue.Options.Timeout, queue.Options.Backoff, enqueuing?.Id, enqueuing?.TraceStateString);
         return await AcceptAsync(new TypedJob(JobId.NewId(), settings, registration, record.Arguments), queue, options: null, cancellationToken).ConfigureAwait(false);
     }
 

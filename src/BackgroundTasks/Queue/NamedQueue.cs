@@ -51,6 +51,9 @@ internal sealed class NamedQueue : IDisposable
 
     public bool IsClosed => _closed;
 
+    /// <summary>Gets how many places of the capacity are free now (0: an enqueue waits or is refused).</summary>
+    public int FreeSlots => _space.CurrentCount;
+
     /// <summary>Takes a slot if one is free now.</summary>
     public bool TryReserve() => _space.Wait(0);
 

@@ -100,6 +100,8 @@ internal abstract class StoreAdapter(IJobStore store)
                     Status = scheduledAt is null ? JobStatus.Queued : JobStatus.Scheduled,
                     EnqueuedAt = enqueuedAt,
                     ScheduledAt = scheduledAt,
+                    TraceParent = settings.TraceParent,
+                    TraceState = settings.TraceState,
                 },
                 cancellationToken).ConfigureAwait(false);
             return null;

@@ -33,8 +33,9 @@ namespace BackgroundTasks;
 /// <see cref="JobRecord.CancelReason"/> (the transition's <see cref="JobTransition.CancelReason"/>), which no
 /// other transition sets. Retrying sets the error it carries.
 /// <see cref="JobRecord.ScheduledAt"/> is cleared on every status but Scheduled and Retrying. Everything
-/// else (id, name, queue, priority, max attempts, enqueue time, parent, and a typed job's
-/// <see cref="JobRecord.Arguments"/>, kept exactly as given) never changes after
+/// else (id, name, queue, priority, max attempts, enqueue time, parent, a typed job's
+/// <see cref="JobRecord.Arguments"/>, and the enqueuing code's <see cref="JobRecord.TraceParent"/> and
+/// <see cref="JobRecord.TraceState"/>, each kept exactly as given) never changes after
 /// <see cref="AddAsync"/>.</description></item>
 /// <item><description>Progress reports are accepted only while a job is not terminal; a report for a
 /// terminal or unknown job changes nothing and returns <see langword="false"/>. The last progress stays on

@@ -172,6 +172,8 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
                 Error = details?.Error,
                 Result = details?.Result,
                 CancelReason = (JobCancelReason)_cancelReason,
+                TraceParent = Settings.TraceParent,
+                TraceState = Settings.TraceState,
             };
         }
     }

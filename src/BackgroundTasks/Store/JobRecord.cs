@@ -56,4 +56,15 @@ public sealed record JobRecord
 
     /// <summary>Gets why a cancelled job was cancelled; <see cref="JobCancelReason.None"/> for any other status.</summary>
     public JobCancelReason CancelReason { get; init; }
+
+    /// <summary>
+    /// Gets the W3C <c>traceparent</c> (<c>00-{trace id}-{span id}-{flags}</c>) of the activity that was current
+    /// when the job was enqueued, or <see langword="null"/> when there was none. Each attempt's
+    /// <c>backgroundtasks.job</c> activity continues this trace, as a child of that activity, on any host that
+    /// runs the job. It never changes after the job is recorded.
+    /// </summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>Gets the W3C <c>tracestate</c> that came with <see cref="TraceParent"/>, or <see langword="null"/> when it had none.</summary>
+    public string? TraceState { get; init; }
 }

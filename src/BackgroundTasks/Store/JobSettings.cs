@@ -2,10 +2,20 @@ namespace BackgroundTasks;
 
 /// <summary>
 /// What a job keeps from its options, resolved against its queue's defaults when it is enqueued. Jobs
-/// enqueued without options share their queue's instance, so a job carries one reference instead of
-/// seven fields. The store keeps the first five; timeout and back-off matter only to the engine.
+/// enqueued without options (and without a trace context to carry) share their queue's instance, so a job
+/// carries one reference instead of nine fields. The store keeps all but timeout and back-off, which
+/// matter only to the engine.
 /// </summary>
-internal sealed class JobSettings(string queue, string? name, JobPriority priority, int maxAttempts, JobId? parentId, TimeSpan timeout, RetryBackoff backoff)
+internal sealed class JobSettings(
+    string queue,
+    string? name,
+    JobPriority priority,
+    int maxAttempts,
+    JobId? parentId,
+    TimeSpan timeout,
+    RetryBackoff backoff,
+    string? traceParent = null,
+    string? traceState = null)
 {
     public string Queue { get; } = queue;
 
@@ -21,7 +31,13 @@ internal sealed class JobSettings(string queue, string? name, JobPriority priori
 
     public RetryBackoff Backoff { get; } = backoff;
 
+    /// <summary>Gets the W3C <c>traceparent</c> of the code that enqueued the job (<see cref="JobRecord.TraceParent"/>).</summary>
+    public string? TraceParent { get; } = traceParent;
+
+    /// <summary>Gets the W3C <c>tracestate</c> that came with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; } = traceState;
+
     /// <summary>Settings for a record that a user added to the store directly.</summary>
     public static JobSettings Of(JobRecord record)
-        => new(record.Queue, record.Name, record.Priority, record.MaxAttempts, record.ParentId, System.Threading.Timeout.InfiniteTimeSpan, RetryBackoff.Default);
+        => new(record.Queue, record.Name, record.Priority, record.MaxAttempts, record.ParentId, System.Threading.Timeout.InfiniteTimeSpan, RetryBackoff.Default, record.TraceParent, record.TraceState);
 }

@@ -167,7 +167,7 @@ internal sealed class JobRunner(JobEngine engine)
             return null;
         }
 
-        var activity = JobActivities.Source.StartActivity("backgroundtasks.job", ActivityKind.Internal);
+        var activity = JobActivities.StartAttempt(job.Settings);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("backgroundtasks.job.id", job.Id.ToString());

@@ -18,6 +18,12 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
     private Task _workers = Task.CompletedTask;
     private Task _claimer = Task.CompletedTask;
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        engine.PoolStarting();
+        return base.StartAsync(cancellationToken);
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         var options = engine.Options;
@@ -75,6 +81,7 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
 
         _workers = Task.WhenAll(loops);
         _claimer = Task.Run(engine.RunClaimerAsync, CancellationToken.None);
+        engine.PoolStarted(_workers, _claimer);
         return _workers;
     }
 

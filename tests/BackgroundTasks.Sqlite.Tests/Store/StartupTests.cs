@@ -28,7 +28,35 @@ public sealed class StartupTests
 
         using var connection = Open(_database.Path);
         Assert.That(Scalar(connection, "PRAGMA journal_mode"), Is.EqualTo("wal"));
-        Assert.That(Scalar(connection, "SELECT group_concat(version) FROM bt_schema"), Is.EqualTo(SqliteSchema.CurrentVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(Scalar(connection, "SELECT group_concat(version) FROM bt_schema"), Is.EqualTo(string.Join(",", Enumerable.Range(1, SqliteSchema.CurrentVersion))), "Every version's step is recorded once, in order.");
+    }
+
+    [Test]
+    public async Task Constructor_VersionOneFile_AddsTheTraceColumnsAndKeepsItsJobs()
+    {
+        var old = TestJobs.Typed();
+        await using (var store = _database.Open())
+        {
+            await store.AddAsync(old);
+        }
+
+        // The file as version 1 left it: no trace columns, one version recorded.
+        using (var connection = Open(_database.Path))
+        {
+            Scalar(connection, "ALTER TABLE bt_jobs DROP COLUMN trace_parent; ALTER TABLE bt_jobs DROP COLUMN trace_state; DELETE FROM bt_schema WHERE version > 1");
+        }
+
+        var traced = TestJobs.Typed() with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", TraceState = "congo=t61rcWkgMzE" };
+        await using (var migrated = _database.Open())
+        {
+            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(1));
+            Assert.That(await migrated.GetAsync(old.Id), Is.EqualTo(old), "A job written before the migration reads back whole, with no trace context.");
+            await migrated.AddAsync(traced);
+        }
+
+        await using var reopened = _database.Open();
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(2));
+        Assert.That(await reopened.GetAsync(traced.Id), Is.EqualTo(traced));
     }
 
     [Test]

@@ -32,7 +32,7 @@ public sealed class JobStoreConformanceTests
         Assert.That(JobStoreConformance.CheckNames, Is.Unique);
         Assert.That(JobStoreConformance.CheckNames, Has.Count.GreaterThanOrEqualTo(20));
         Assert.That(JobStoreConformance.CheckNames, Does.Contain("DisallowedTransitionsAreRefused").And.Contain("RacingTerminalTransitionsHaveOneWinner").And.Contain("QueryReturnsNewestFirst"));
-        Assert.That(JobStoreConformance.CheckNames, Does.Contain("ArgumentsAreKept").And.Contain("CancelledKeepsCancelReason"));
+        Assert.That(JobStoreConformance.CheckNames, Does.Contain("ArgumentsAreKept").And.Contain("CancelledKeepsCancelReason").And.Contain("TraceContextIsKept"));
     }
 
     [Test]
@@ -48,6 +48,17 @@ public sealed class JobStoreConformanceTests
         Assert.That(arguments, Has.Some.Contain("(23891 characters), got null"), "A long text is cut in the message, and its length given.");
         var reasons = report.Failures.Single(c => c.Name == "CancelledKeepsCancelReason").Violations;
         Assert.That(reasons, Has.Some.Contain("TransitionAsync(Cancelled, attempt 1").And.Contain("reason Shutdown").And.Contain("sets Status, FinishedAt (the transition's timestamp), CancelReason").And.Contain("CancelReason: expected Shutdown, got None"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task VerifyAsync_StoreDroppingTheTraceContext_FailsTraceContextIsKeptOnly(CancellationToken cancellationToken)
+    {
+        var report = await JobStoreConformance.VerifyAsync(() => new TraceDroppingJobStore(), cancellationToken: cancellationToken);
+
+        Assert.That(report.Failures.Select(c => c.Name), Is.EqualTo(new[] { "TraceContextIsKept" }), report.ToString());
+        var violations = report.Failures[0].Violations;
+        Assert.That(violations[0], Does.Contain("GetAsync after AddAsync of a new Queued job").And.Contain("TraceParent: expected \"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\", got null").And.Contain("TraceState: expected \"congo=t61rcWkgMzE,rojo=00f067aa0ba902b7\", got null"));
     }
 
     [Test]
