@@ -7,11 +7,14 @@ namespace BackgroundTasks.Tests;
 /// <summary>A real generic host with background jobs, a fake clock and a recording store.</summary>
 public sealed class JobsHost : IAsyncDisposable
 {
-    private JobsHost(IHost host, TestClock time, RecordingJobStore store)
+    private readonly TemporaryFile? _database;
+
+    private JobsHost(IHost host, TestClock time, RecordingJobStore store, TemporaryFile? database)
     {
         Host = host;
         Time = time;
         Store = store;
+        _database = database;
     }
 
     public IHost Host { get; }
@@ -24,26 +27,33 @@ public sealed class JobsHost : IAsyncDisposable
 
     public IJobMonitor Monitor => Host.Services.GetRequiredService<IJobMonitor>();
 
-    public static JobsHost Create(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, Action<IServiceCollection>? services = null)
+    /// <summary>Builds (does not start) a host on a recording store: in memory, or over a SQLite file (<paramref name="sqlite"/>), which makes the store durable and the engine claim from it.</summary>
+    public static JobsHost Create(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, Action<IServiceCollection>? services = null, bool sqlite = false)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         var time = new TestClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var store = new RecordingJobStore();
+        var database = sqlite ? new TemporaryFile("jobs.db") : null;
+        var store = database is null
+            ? new RecordingJobStore()
+            : new RecordingDurableJobStore(new Sqlite.SqliteJobStore(new Sqlite.SqliteJobStoreOptions { ConnectionString = $"Data Source={database.Path}", RetentionInterval = Timeout.InfiniteTimeSpan }, time));
         builder.Services.AddSingleton<TimeProvider>(time);
         var jobs = builder.Services.AddBackgroundJobs(options =>
         {
             options.Queues["default"].Workers = 2;
+
+            // On the fake clock, only what a test does wakes the claim loop: its enqueues, and the due times it advances to.
+            options.PollInterval = TimeSpan.FromHours(1);
             configure?.Invoke(options);
         }).UseStore(_ => store);
         build?.Invoke(jobs);
         services?.Invoke(builder.Services);
-        return new JobsHost(builder.Build(), time, store);
+        return new JobsHost(builder.Build(), time, store, database);
     }
 
-    public static async Task<JobsHost> StartAsync(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, Action<IServiceCollection>? services = null)
+    public static async Task<JobsHost> StartAsync(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, Action<IServiceCollection>? services = null, bool sqlite = false)
     {
-        var host = Create(configure, build, services);
+        var host = Create(configure, build, services, sqlite);
         await host.Host.StartAsync();
         return host;
     }
@@ -74,5 +84,11 @@ public sealed class JobsHost : IAsyncDisposable
         }
 
         Host.Dispose();
+        if (Store is IAsyncDisposable durable)
+        {
+            await durable.DisposeAsync();
+        }
+
+        _database?.Dispose();
     }
 }

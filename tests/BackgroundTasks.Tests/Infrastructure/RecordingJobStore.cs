@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace BackgroundTasks.Tests;
 
 /// <summary>An in-memory store that remembers every call and lets a test await a condition on a job's record.</summary>
-public sealed class RecordingJobStore : IJobStore
+public class RecordingJobStore(IJobStore? inner = null) : IJobStore
 {
-    private readonly InMemoryJobStore _inner = new();
+    private readonly IJobStore _inner = inner ?? new InMemoryJobStore();
     private readonly Lock _gate = new();
     private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> _waiters = [];
 
@@ -80,6 +80,13 @@ public sealed class RecordingJobStore : IJobStore
         {
             Assert.Fail($"Timed out waiting for {what}.");
         }
+    }
+
+    /// <summary>Records a change the store applied, and wakes the waiters whose condition now holds.</summary>
+    protected void Applied(JobId id, JobStatus status)
+    {
+        Transitions.Enqueue((id, status));
+        Notify();
     }
 
     private void Notify()

@@ -9,13 +9,17 @@ namespace BackgroundTasks.Tests.Reliability;
 [Category("Reliability")]
 public sealed class ShutdownUnderLoadTests
 {
-    [TestCase(ShutdownMode.Cancel)]
-    [TestCase(ShutdownMode.Drain)]
+    [TestCase(ShutdownMode.Cancel, false)]
+    [TestCase(ShutdownMode.Drain, false)]
+    [TestCase(ShutdownMode.Cancel, true)]
+    [TestCase(ShutdownMode.Drain, true)]
     [CancelAfter(60_000)]
-    public async Task StopAsync_ThousandsQueuedHundredsRunningSomeIgnoringTokens_EndsInTimeAndAccountsForEveryJob(ShutdownMode mode, CancellationToken ct)
+    public async Task StopAsync_ThousandsQueuedHundredsRunningSomeIgnoringTokens_EndsInTimeAndAccountsForEveryJob(ShutdownMode mode, bool sqlite, CancellationToken ct)
     {
         var shutdownTimeout = TimeSpan.FromSeconds(3);
-        var store = new RecordingJobStore();
+        using var database = sqlite ? new TemporaryFile("shutdown.db") : null;
+        await using var durable = database is null ? null : new Sqlite.SqliteJobStore(new Sqlite.SqliteJobStoreOptions { ConnectionString = $"Data Source={database.Path}" });
+        var store = durable is null ? new RecordingJobStore() : new RecordingDurableJobStore(durable);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownTimeout);

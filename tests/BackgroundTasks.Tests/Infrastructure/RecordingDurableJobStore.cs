@@ -1,0 +1,43 @@
+namespace BackgroundTasks.Tests;
+
+/// <summary>A <see cref="RecordingJobStore"/> over a durable store: it records the claims and owner-checked outcomes too.</summary>
+public sealed class RecordingDurableJobStore(IDurableJobStore inner) : RecordingJobStore(inner), IDurableJobStore, IAsyncDisposable
+{
+    public TimeSpan LeaseDuration => inner.LeaseDuration;
+
+    public async ValueTask AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken = default)
+    {
+        await inner.AddAsync(job, owner, cancellationToken);
+        Applied(job.Id, job.Status);
+    }
+
+    public async ValueTask<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var claimed = await inner.ClaimAsync(queue, owner, max, now, cancellationToken);
+        foreach (var record in claimed)
+        {
+            Applied(record.Id, JobStatus.Running);
+        }
+
+        return claimed;
+    }
+
+    public ValueTask<IReadOnlyList<JobId>> RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => inner.RenewLeasesAsync(owner, now, cancellationToken);
+
+    public async ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken = default)
+    {
+        var applied = await inner.TransitionAsync(id, transition, owner, cancellationToken);
+        if (applied)
+        {
+            Applied(id, transition.Status);
+        }
+
+        return applied;
+    }
+
+    public ValueTask<int> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default)
+        => inner.RecoverAsync(now, host, currentOwner, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+}
