@@ -1,0 +1,35 @@
+using System.Globalization;
+
+namespace BackgroundTasks.Sqlite.TestHost;
+
+/// <summary>
+/// The job the crash tests count: it works for a while in steps, reporting each as progress, and then writes its
+/// side effect (a row with its id, key, attempt and process) into the effects file, committed before it returns.
+/// </summary>
+internal sealed class CrashJob(EffectLog effects, HostSettings settings) : IJob<CrashArgs>
+{
+    /// <summary>The name the job is registered and stored under.</summary>
+    public const string Name = "crash-job";
+
+    public async Task RunAsync(CrashArgs args, JobContext context)
+    {
+        if (settings.Announce)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"started {args.Key} {context.Attempt}"));
+        }
+
+        var step = TimeSpan.FromMilliseconds(args.WorkMilliseconds / (double)args.Steps);
+        for (var done = 1; done <= args.Steps; done++)
+        {
+            if (step > TimeSpan.Zero)
+            {
+                // Stands in for the job's work.
+                await Task.Delay(step, context.CancellationToken);
+            }
+
+            context.ReportItems(done, args.Steps, $"step {done} of {args.Steps}");
+        }
+
+        effects.Record(context.Id, args.Key, context.Attempt);
+    }
+}
