@@ -3,8 +3,9 @@ using System.Globalization;
 namespace BackgroundTasks.Sqlite.TestHost;
 
 /// <summary>
-/// The job the crash tests count: it works for a while in steps, reporting each as progress, and then writes its
-/// side effect (a row with its id, key, attempt and process) into the effects file, committed before it returns.
+/// The job the crash tests count: it works for a while in steps, reporting each as progress, and half-way writes its
+/// side effect (a row with its id, key, attempt and process) into the effects file, committed before it goes on. A
+/// kill in the second half leaves a job that has done its work but not finished: recovery must run it again.
 /// </summary>
 internal sealed class CrashJob(EffectLog effects, HostSettings settings) : IJob<CrashArgs>
 {
@@ -19,6 +20,7 @@ internal sealed class CrashJob(EffectLog effects, HostSettings settings) : IJob<
         }
 
         var step = TimeSpan.FromMilliseconds(args.WorkMilliseconds / (double)args.Steps);
+        var effectAfter = (args.Steps + 1) / 2;
         for (var done = 1; done <= args.Steps; done++)
         {
             if (step > TimeSpan.Zero)
@@ -28,8 +30,10 @@ internal sealed class CrashJob(EffectLog effects, HostSettings settings) : IJob<
             }
 
             context.ReportItems(done, args.Steps, $"step {done} of {args.Steps}");
+            if (done == effectAfter)
+            {
+                effects.Record(context.Id, args.Key, context.Attempt);
+            }
         }
-
-        effects.Record(context.Id, args.Key, context.Attempt);
     }
 }
