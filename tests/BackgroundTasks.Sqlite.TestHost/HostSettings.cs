@@ -19,7 +19,7 @@ internal sealed class HostSettings
           --expect <n>        stop once at least n jobs have finished and none is left waiting or running
           --stop-file <path>  stop once this file exists
           --lease-ms <n>      SqliteJobStoreOptions.LeaseDuration (default: the store's own default)
-          --poll-ms <n>       BackgroundJobsOptions.PollInterval (default 100)
+          --poll-ms <n>       BackgroundJobsOptions.PollInterval (default: the library's own default)
           --announce          write "started <key> <attempt>" whenever a job starts
         writes one line per event: "ready <pid>", "enqueued <count>", "started <key> <attempt>",
         "done <succeeded> <failed> <cancelled>"; exit code 0, or 2 for a bad command line.
@@ -53,7 +53,7 @@ internal sealed class HostSettings
 
     public TimeSpan? Lease { get; private set; }
 
-    public TimeSpan PollInterval { get; private set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan? PollInterval { get; private set; }
 
     public bool Announce { get; private set; }
 

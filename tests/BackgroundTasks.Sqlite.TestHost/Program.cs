@@ -26,7 +26,11 @@ builder.Services.AddSingleton(_ => new EffectLog(settings.EffectsPath, settings.
 builder.Services.AddBackgroundJobs(options =>
     {
         options.HostName = settings.HostName;
-        options.PollInterval = settings.PollInterval;
+        if (settings.PollInterval is { } poll)
+        {
+            options.PollInterval = poll;
+        }
+
         options.DrainTimeout = TimeSpan.FromSeconds(5);
         options.Queues[BackgroundJobsOptions.DefaultQueueName].Workers = settings.Workers;
         options.Queues[BackgroundJobsOptions.DefaultQueueName].MaxAttempts = settings.MaxAttempts;
