@@ -19,7 +19,9 @@ public sealed class TwoProcessTests
     {
         const int PerHost = 2_500;
         var files = new CrashFiles(_directory.Directory);
-        string[] settings = ["--workers", "8", "--work-ms", "2", "--poll-ms", "50", "--expect", (2 * PerHost).ToString(CultureInfo.InvariantCulture)];
+        // A long lease: a host stalled for seconds on a loaded machine must not lose its jobs to the other one here,
+        // where every job is expected to run exactly once (recovery between hosts has tests of its own).
+        string[] settings = ["--workers", "8", "--work-ms", "2", "--poll-ms", "50", "--lease-ms", "60000", "--expect", (2 * PerHost).ToString(CultureInfo.InvariantCulture)];
 
         using var first = TestHostProcess.Start(files.Directory, files.HostArguments($"enqueue {PerHost}", "host-a", [.. settings, "--first-key", "0"]));
         using var second = TestHostProcess.Start(files.Directory, files.HostArguments($"enqueue {PerHost}", "host-b", [.. settings, "--first-key", PerHost.ToString(CultureInfo.InvariantCulture)]));
