@@ -6,20 +6,27 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
-// A generic host with background jobs: enqueue a realistic mix, show it live, then summarise how each
-// job ended. Ctrl+C stops the host gracefully: running jobs get DrainTimeout to finish, the rest are
-// cancelled, and the summary says which was which.
+// A generic host with background jobs kept in a SQLite file: enqueue a realistic mix of typed jobs, show it
+// live, then summarise how each job ended. Stop it half-way — Ctrl+C (running jobs get DrainTimeout, then go
+// back to the file) or a kill — and run it again: it lists the jobs it recovered from the file and finishes them.
+var database = DatabasePath(args);
 var drainTimeout = TimeSpan.FromSeconds(2);
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders(); // the view and the summary show every job's state and error
 builder.Services.AddBackgroundJobs(options =>
     {
+        // A host that starts again under the same name takes back its killed predecessor's jobs at once.
+        options.HostName = "console-worker";
         options.Queues["default"].Workers = 2;
         options.ShutdownMode = ShutdownMode.Drain;
         options.DrainTimeout = drainTimeout;
     })
     .AddQueue("reports", queue => queue.Workers = 2)
-    .AddQueue("compute", queue => queue.Workers = 1);
+    .AddQueue("compute", queue => queue.Workers = 1)
+    .AddJob<ReportJob, ReportArgs, string>("report", SampleJsonContext.Default.ReportArgs)
+    .AddJob<ImportJob, ImportArgs, string>("import", SampleJsonContext.Default.ImportArgs)
+    .AddJob<PrimeCountJob, PrimeCountArgs, string>("prime-count", SampleJsonContext.Default.PrimeCountArgs)
+    .UseSqlite(database);
 
 using var host = builder.Build();
 var jobs = host.Services.GetRequiredService<IJobQueue>();
@@ -35,42 +42,53 @@ IJobView view = Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.
 var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 using var onStopping = lifetime.ApplicationStopping.Register(() => stopRequested.TrySetResult());
 
+// What an earlier run left unfinished in the file, read before this host starts claiming: queued jobs it never
+// started, jobs it gave back when it was stopped, and jobs that were running when it was killed.
+var leftOver = await UnfinishedAsync(monitor);
+
 await host.StartAsync();
 DateTimeOffset? stoppedAt = null;
+using var stopWatching = new CancellationTokenSource();
+var tracked = new List<JobId>();
 
 await view.RunAsync(async () =>
 {
-    var watchers = new List<Task>
+    view.Note($"Jobs are kept in {database}");
+    if (leftOver.Count > 0)
     {
-        Track(await jobs.EnqueueAsync(ctx => ReportJob.RunAsync(ctx, pages: 20, TimeSpan.FromMilliseconds(120)), Options("report-january", "reports"))),
-        Track(await jobs.EnqueueAsync(ctx => ReportJob.RunAsync(ctx, pages: 30, TimeSpan.FromMilliseconds(100)), Options("report-february", "reports"))),
-        Track(await jobs.EnqueueAsync(ctx => ReportJob.RunAsync(ctx, pages: 16, TimeSpan.FromMilliseconds(150)), Options("report-march", "reports"))),
-        Track(await jobs.EnqueueAsync(ctx => PrimeCountJob.RunAsync(ctx, limit: 10_000_000), Options("prime-count", "compute"))),
-        Track(await jobs.EnqueueAsync(
-            ctx => FlakyImportJob.RunAsync(ctx, failingAttempts: 2, rows: 40),
-            Options("flaky-import", "default", maxAttempts: 3))),
-        Track(await jobs.EnqueueAsync(
-            ctx => FlakyImportJob.RunAsync(ctx, failingAttempts: int.MaxValue, rows: 20),
-            Options("legacy-import", "default", maxAttempts: 2))),
+        view.Note($"Recovered {leftOver.Count} unfinished job(s) from the last run; finishing them instead of starting new ones:");
+        foreach (var record in leftOver)
+        {
+            view.Note($"  {JobLabel.Of(record),-16} {Recovered(record)}");
+        }
 
-        // A long export that the user gives up on: cancelled by id once it is 30% done.
-        Track(
-            await jobs.EnqueueAsync(ctx => ReportJob.RunAsync(ctx, pages: 100, TimeSpan.FromMilliseconds(100)), Options("export-archive", "default")),
-            async record =>
-            {
-                if (record is { Status: JobStatus.Running, Progress.Percent: >= 30 })
-                {
-                    await monitor.CancelAsync(record.Id);
-                }
-            }),
-    };
+        tracked.AddRange(leftOver.Select(r => r.Id));
+    }
+    else
+    {
+        tracked.AddRange(
+        [
+            await jobs.EnqueueAsync<ReportJob, ReportArgs>(new("report-january", Pages: 20, PageMilliseconds: 120), Options("reports")),
+            await jobs.EnqueueAsync<ReportJob, ReportArgs>(new("report-february", Pages: 30, PageMilliseconds: 100), Options("reports")),
+            await jobs.EnqueueAsync<ReportJob, ReportArgs>(new("report-march", Pages: 16, PageMilliseconds: 150), Options("reports")),
+            await jobs.EnqueueAsync<PrimeCountJob, PrimeCountArgs>(new("prime-count", Limit: 10_000_000), Options("compute")),
 
-    var allEnded = Task.WhenAll(watchers);
+            // Fails twice, then succeeds on its third attempt; the other fails on both of its attempts.
+            await jobs.EnqueueAsync<ImportJob, ImportArgs>(new("flaky-import", Rows: 40, FailingAttempts: 2), Options("default")),
+            await jobs.EnqueueAsync<ImportJob, ImportArgs>(new("legacy-import", Rows: 20, FailingAttempts: int.MaxValue), Options("default", maxAttempts: 2)),
+
+            // A long export that the user gives up on: cancelled by id once it is 30% done (see Track).
+            await jobs.EnqueueAsync<ReportJob, ReportArgs>(new("export-archive", Pages: 100, PageMilliseconds: 100), Options("default")),
+        ]);
+    }
+
+    var allEnded = Task.WhenAll(tracked.Select(Track));
     if (await Task.WhenAny(allEnded, stopRequested.Task) != allEnded)
     {
         stoppedAt = TimeProvider.System.GetUtcNow();
-        view.Note($"Stopping: running jobs get {drainTimeout.TotalSeconds:0} s to finish, then they and the queued jobs are cancelled.");
+        view.Note($"Stopping: running jobs get {drainTimeout.TotalSeconds:0} s to finish; the rest stay in the file for the next run.");
         await host.StopAsync();
+        await stopWatching.CancelAsync();
     }
 
     await allEnded;
@@ -78,31 +96,78 @@ await view.RunAsync(async () =>
 
 await host.StopAsync();
 
-// The store recorded every job; newest first, so turn the page around.
-var records = await monitor.QueryAsync(new JobQuery { Take = 100 });
-view.Summary([.. records.OrderBy(r => r.Id).Select(r => new JobOutcome(r, AtShutdown(r)))]);
+// Each job's last record: finished, or left in the file for the next run.
+var outcomes = new List<JobOutcome>();
+foreach (var id in tracked)
+{
+    var record = (await monitor.GetAsync(id))!;
+    outcomes.Add(new JobOutcome(record, AtShutdown(record)));
+}
+
+view.Summary(outcomes);
 return 0;
 
-async Task Track(JobId id, Func<JobRecord, Task>? onChange = null)
+async Task Track(JobId id)
 {
-    await foreach (var record in monitor.WatchAsync(id))
+    try
     {
-        view.Show(record);
-        if (onChange is not null)
+        await foreach (var record in monitor.WatchAsync(id, stopWatching.Token))
         {
-            await onChange(record);
+            view.Show(record);
+            if (record is { Status: JobStatus.Running, Progress.Percent: >= 30 } && JobLabel.Of(record) == "export-archive")
+            {
+                await monitor.CancelAsync(record.Id);
+            }
         }
+    }
+    catch (OperationCanceledException) when (stopWatching.IsCancellationRequested)
+    {
+        // The host stopped: the job waits in the file for the next run.
     }
 }
 
-string? AtShutdown(JobRecord record) => stoppedAt is { } stopped && record.FinishedAt >= stopped
-    ? record.Status == JobStatus.Cancelled ? "cancelled" : "drained"
-    : null;
+string? AtShutdown(JobRecord record) => stoppedAt is not { } stopped
+    ? null
+    : !record.Status.IsTerminal() ? "left"
+    : record.FinishedAt < stopped ? null
+    : record.CancelReason == JobCancelReason.Shutdown ? "cancelled" : "drained";
 
-static JobOptions Options(string name, string queue, int maxAttempts = 1) => new()
+static JobOptions Options(string queue, int maxAttempts = 3) => new()
 {
-    Name = name,
     Queue = queue,
+
+    // Counts every attempt that started, also one a kill interrupted: a recovered job runs as its next attempt.
     MaxAttempts = maxAttempts,
     Backoff = new RetryBackoff { InitialDelay = TimeSpan.FromMilliseconds(300), Multiplier = 2, Jitter = 0 },
 };
+
+static async Task<List<JobRecord>> UnfinishedAsync(IJobMonitor monitor)
+{
+    var unfinished = new List<JobRecord>();
+    foreach (var status in new[] { JobStatus.Scheduled, JobStatus.Queued, JobStatus.Running, JobStatus.Retrying })
+    {
+        unfinished.AddRange(await monitor.QueryAsync(new JobQuery { Status = status, Take = 100 }));
+    }
+
+    return [.. unfinished.OrderBy(r => r.Id)];
+}
+
+static string Recovered(JobRecord record) => record.Status switch
+{
+    JobStatus.Running when record.Attempt >= record.MaxAttempts
+        => $"was running its last attempt ({record.Attempt} of {record.MaxAttempts}) when the last run was killed: recorded Failed as abandoned",
+    JobStatus.Running => $"was running attempt {record.Attempt} of {record.MaxAttempts} when the last run was killed: runs again as attempt {record.Attempt + 1}",
+    JobStatus.Retrying when record.Error?.Type == typeof(OperationCanceledException).FullName
+        => $"was given back when the last run stopped during attempt {record.Attempt}: runs again as attempt {record.Attempt + 1}",
+    JobStatus.Retrying => $"waits to retry after attempt {record.Attempt} of {record.MaxAttempts} failed",
+    _ => "had not started: runs as attempt 1",
+};
+
+// The database file: --db <path>, or a file in the temp folder that every run of the sample shares.
+static string DatabasePath(string[] args)
+{
+    var at = Array.IndexOf(args, "--db");
+    var path = Path.GetFullPath(at >= 0 && at + 1 < args.Length ? args[at + 1] : Path.Combine(Path.GetTempPath(), "BackgroundTasks.ConsoleWorker", "jobs.db"));
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    return path;
+}

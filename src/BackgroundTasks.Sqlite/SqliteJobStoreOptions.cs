@@ -38,8 +38,14 @@ public sealed class SqliteJobStoreOptions
     public int RetentionBatchSize { get; set; } = 500;
 
     /// <summary>Gets or sets how long a claimed job stays with its host without a renewal before another host may recover it.</summary>
-    /// <value>Defaults to 15 seconds. Must be positive. A host renews its leases well within this time while its jobs run.</value>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+    /// <value>
+    /// Defaults to 5 seconds. Must be positive. A host renews its leases every third of this time while its jobs
+    /// run, and looks for other hosts' expired leases as often: a host that shares the file with one that died
+    /// runs the dead host's jobs again within about <c>LeaseDuration</c> + a third of it +
+    /// <c>BackgroundJobsOptions.PollInterval</c> (under 8 seconds by default). A host that cannot write to the file
+    /// for longer than this (a stalled process, a database held by another process) loses its jobs to other hosts.
+    /// </value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets how long a write or read waits for another process that holds the database before it fails.</summary>
     /// <value>Defaults to 30 seconds. Must be from 1 millisecond to 1 hour.</value>

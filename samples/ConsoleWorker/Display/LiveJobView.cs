@@ -73,7 +73,7 @@ internal sealed class LiveJobView(IAnsiConsole console) : IJobView
         {
             var r = outcome.Record;
             table.AddRow(
-                Markup.Escape(r.Name ?? r.Id.ToString()),
+                Markup.Escape(outcome.Label),
                 Markup.Escape(r.Queue),
                 $"[{Colour(r.Status)}]{r.Status}[/]",
                 r.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -91,7 +91,7 @@ internal sealed class LiveJobView(IAnsiConsole console) : IJobView
         var message = record.Status == JobStatus.Retrying
             ? $"attempt {record.Attempt} failed: {record.Error?.Message}"
             : record.Progress.Message ?? "";
-        return $"{Markup.Escape(record.Name ?? ""),-15} {status} [grey]{Markup.Escape(Truncate(message, 36)),-36}[/]";
+        return $"{Markup.Escape(JobLabel.Of(record)),-15} {status} [grey]{Markup.Escape(Truncate(message, 36)),-36}[/]";
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";

@@ -28,7 +28,7 @@ internal sealed class PlainJobView(TextWriter output) : IJobView
 
             _shown[record.Id] = (record.Status, quarter);
             var message = record.Status == JobStatus.Retrying ? $"attempt {record.Attempt} failed: {record.Error?.Message}" : record.Progress.Message;
-            WriteLine($"{record.Name,-16} {record.Status,-10} {record.Progress.Percent,3:0}%  {message}");
+            WriteLine($"{JobLabel.Of(record),-16} {record.Status,-10} {record.Progress.Percent,3:0}%  {message}");
         }
     }
 
@@ -52,7 +52,7 @@ internal sealed class PlainJobView(TextWriter output) : IJobView
                 var r = outcome.Record;
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{r.Name,-16} {r.Queue,-8} {r.Status,-10} {r.Attempt,8} {JobOutcome.FormatDuration(outcome.Duration),9}  {outcome.AtShutdown ?? "-",-9}  {outcome.Detail}"));
+                    $"{outcome.Label,-16} {r.Queue,-8} {r.Status,-10} {r.Attempt,8} {JobOutcome.FormatDuration(outcome.Duration),9}  {outcome.AtShutdown ?? "-",-9}  {outcome.Detail}"));
             }
 
             output.Flush();

@@ -4,22 +4,24 @@ using BackgroundTasks;
 namespace ConsoleWorker.Jobs;
 
 /// <summary>A data-parallel job: counts the primes below a limit, block by block, over all cores.</summary>
-internal static class PrimeCountJob
+internal sealed class PrimeCountJob : IJob<PrimeCountArgs, string>
 {
-    public static async Task<string> RunAsync(JobContext ctx, int limit)
+    public async Task<string> RunAsync(PrimeCountArgs args, JobContext context)
     {
+        var limit = args.Limit;
+
         // The library's partitioner splits the range over the cores, adapting chunk sizes to the uneven
         // cost (larger numbers take longer), stops at the job's token, and reports numbers checked as the
         // job's progress. The loop runs on a thread of its own: CPU-bound work should not hold the pool
         // threads that the other jobs' awaits need.
         var primes = await Task.Factory.StartNew(
-            () => ctx.ParallelAggregateRange(
+            () => context.ParallelAggregateRange(
                 0,
                 limit,
                 static () => 0L,
                 static (from, to, count) => count + CountPrimes(from, to),
                 static (a, b) => a + b),
-            ctx.CancellationToken,
+            context.CancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 

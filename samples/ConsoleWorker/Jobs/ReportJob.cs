@@ -3,16 +3,17 @@ using BackgroundTasks;
 namespace ConsoleWorker.Jobs;
 
 /// <summary>An I/O-bound job: renders a report page by page, reporting progress and honouring cancellation.</summary>
-internal static class ReportJob
+internal sealed class ReportJob : IJob<ReportArgs, string>
 {
-    public static async Task<string> RunAsync(JobContext ctx, int pages, TimeSpan pageTime)
+    public async Task<string> RunAsync(ReportArgs args, JobContext context)
     {
-        for (var page = 1; page <= pages; page++)
+        for (var page = 1; page <= args.Pages; page++)
         {
-            await Task.Delay(pageTime, ctx.CancellationToken); // stands in for a query and a render
-            ctx.ReportItems(page, pages, $"page {page} of {pages}");
+            // Stands in for a query and a render.
+            await Task.Delay(TimeSpan.FromMilliseconds(args.PageMilliseconds), context.CancellationToken);
+            context.ReportItems(page, args.Pages, $"page {page} of {args.Pages}");
         }
 
-        return $"{pages} pages";
+        return $"{args.Pages} pages";
     }
 }

@@ -41,14 +41,23 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
         // skips intermediate records and the job never waits for it.
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         IDisposable? subscription = null;
+        LiveJob? watched = null;
         try
         {
-            subscription = Subscribe(id, changed);
+            subscription = Subscribe(id, changed, out watched);
             var current = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
             yield return current;
             while (!current.Status.IsTerminal())
             {
-                subscription ??= Subscribe(id, changed);
+                if (watched is { IsFinished: true } && engine.Claimer is not null)
+                {
+                    // This process let go of the job before it ended: a durable store keeps it for its next attempt
+                    // (a retry, or a claim given back), which runs as a new live job, here or on another host.
+                    subscription?.Dispose();
+                    (subscription, watched) = (null, null);
+                }
+
+                subscription ??= Subscribe(id, changed, out watched);
                 if (subscription is null)
                 {
                     await PauseOrThrowAsync(current, cancellationToken).ConfigureAwait(false);
@@ -99,8 +108,11 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
             ? Task.WhenAny(Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken), engine.Claimer.NextClaimAsync()).Unwrap()
             : throw NotRunHere(record);
 
-    private IDisposable? Subscribe(JobId id, Channel<bool> changed)
-        => engine.TryGetAlive(id, out var job) ? job.Watch(() => changed.Writer.TryWrite(true)) : null;
+    private IDisposable? Subscribe(JobId id, Channel<bool> changed, out LiveJob? watched)
+    {
+        watched = engine.TryGetAlive(id, out var job) ? job : null;
+        return watched?.Watch(() => changed.Writer.TryWrite(true));
+    }
 
     // The store knows the job but this process does not run it (a shared store, or a record the store
     // kept from before). Nothing here will signal it, so say so rather than wait forever.

@@ -101,8 +101,10 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
             {
                 try
                 {
+                    // Listed before the renewal is written: a job claimed later is held but not in its answer.
+                    var running = engine.RunningClaims();
                     var held = (await durable.DurableStore.RenewLeasesAsync(Owner, engine.Time.GetUtcNow(), stopping).ConfigureAwait(false)).ToHashSet();
-                    engine.DropLostClaims(held);
+                    engine.DropLostClaims(running, held);
                     await RecoverAsync(host: null).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

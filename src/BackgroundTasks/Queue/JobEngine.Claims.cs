@@ -40,12 +40,32 @@ internal sealed partial class JobEngine
     /// <summary>Waits for the outcome writes no worker waited for (at shutdown, before the sweep).</summary>
     public Task WhenOutcomesRecordedAsync() => Task.WhenAll(_outcomes.Keys);
 
-    /// <summary>Fires the tokens of claimed jobs whose lease another host recovered: their outcome would be refused.</summary>
-    public void DropLostClaims(HashSet<JobId> held)
+    /// <summary>Lists the claimed jobs running now, with their attempts: the jobs a lease renewal written after this call must return.</summary>
+    public List<(LiveJob Job, int Attempt)> RunningClaims()
     {
+        var running = new List<(LiveJob Job, int Attempt)>();
         foreach (var job in _alive.Snapshot())
         {
-            if (job.IsClaimed && job.IsRunning && !held.Contains(job.Id))
+            if (job.IsClaimed && job.IsRunning)
+            {
+                running.Add((job, job.Attempt));
+            }
+        }
+
+        return running;
+    }
+
+    /// <summary>Fires the tokens of claimed jobs whose lease another host recovered: their outcome would be refused.</summary>
+    /// <param name="running">
+    /// The claimed jobs that ran before the renewal was written (<see cref="RunningClaims"/>). Only they can be told
+    /// lost: a job claimed after the renewal was written is missing from <paramref name="held"/> although this host holds it.
+    /// </param>
+    /// <param name="held">The jobs the renewal found still held by this host.</param>
+    public void DropLostClaims(List<(LiveJob Job, int Attempt)> running, HashSet<JobId> held)
+    {
+        foreach (var (job, attempt) in running)
+        {
+            if (job.IsClaimed && job.IsRunning && job.Attempt == attempt && !held.Contains(job.Id))
             {
                 Logger.ClaimLost(job.Id);
                 job.CancelRunning(JobCancelReason.Shutdown);

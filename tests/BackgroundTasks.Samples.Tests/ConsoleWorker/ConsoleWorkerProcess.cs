@@ -39,7 +39,8 @@ internal sealed class ConsoleWorkerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static ConsoleWorkerProcess Start()
+    /// <summary>Starts the sample with these command-line arguments (such as <c>--db path</c>).</summary>
+    public static ConsoleWorkerProcess Start(params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -49,6 +50,11 @@ internal sealed class ConsoleWorkerProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
         var process = new Process { StartInfo = info };
         var worker = new ConsoleWorkerProcess(process);
         process.OutputDataReceived += (_, e) => worker.OnLine(e.Data);
@@ -101,6 +107,13 @@ internal sealed class ConsoleWorkerProcess : IDisposable
         using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
         kill.WaitForExit();
         Assert.That(kill.ExitCode, Is.Zero, "kill -INT failed");
+    }
+
+    /// <summary>Kills the process at once (SIGKILL), as a crash or <c>kill -9</c> does, and waits until it is gone.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken)
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(cancellationToken);
     }
 
     public void Dispose()

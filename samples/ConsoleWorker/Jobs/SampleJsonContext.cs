@@ -1,0 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace ConsoleWorker.Jobs;
+
+/// <summary>The jobs' arguments' JSON contracts, generated at build time (trim- and AOT-safe).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ReportArgs))]
+[JsonSerializable(typeof(ImportArgs))]
+[JsonSerializable(typeof(PrimeCountArgs))]
+internal sealed partial class SampleJsonContext : JsonSerializerContext;
