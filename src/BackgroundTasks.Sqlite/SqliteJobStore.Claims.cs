@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace BackgroundTasks.Sqlite;
 
 /// <summary>
@@ -11,14 +13,48 @@ public sealed partial class SqliteJobStore
     /// <summary>How many due Scheduled or Retrying jobs one claim moves to Queued at most, so that a large backlog coming due never holds the writer for long.</summary>
     internal const int PromoteBatch = 1000;
 
-    /// <summary>Moves the queue's due Scheduled and Retrying jobs to Queued (the allowed Scheduled → Queued and Retrying → Queued steps), earliest due first.</summary>
-    internal const string PromoteSql = "UPDATE bt_jobs SET status = 1, scheduled_at = NULL WHERE rowid IN "
-        + "(SELECT rowid FROM bt_jobs INDEXED BY bt_jobs_waiting WHERE queue = $queue AND status IN (0, 3) AND due_at <= $now ORDER BY due_at LIMIT $promote)";
+    /// <summary>The promotion of one claim of up to <see cref="PromoteBatch"/> jobs (the usual case).</summary>
+    private static readonly string s_promoteSql = PromoteSqlFor(PromoteBatch);
 
-    /// <summary>The claim: ONE statement that picks the queue's Queued jobs by priority, due time and id from the live index and makes them Running for the owner.</summary>
-    internal const string ClaimSql = "UPDATE bt_jobs SET status = 2, attempt = attempt + 1, owner = $owner, lease_until = $lease_until, started_at = $now, scheduled_at = NULL "
-        + "WHERE rowid IN (SELECT rowid FROM bt_jobs INDEXED BY bt_jobs_ready WHERE queue = $queue AND status = 1 AND (owner IS NULL OR owner = $owner) ORDER BY priority DESC, due_at, id LIMIT $max) "
-        + $"RETURNING {JobRows.Columns}, due_at";
+    /// <summary>Claim statements for up to this many jobs are made once and kept (a claim asks for at most the free workers of a queue).</summary>
+    private const int CachedClaimLimits = 256;
+
+    private static readonly string?[] s_claimSql = new string?[CachedClaimLimits + 1];
+
+    /// <summary>
+    /// Moves the queue's due Scheduled and Retrying jobs to Queued (the allowed Scheduled → Queued and Retrying → Queued steps), earliest due first, at most
+    /// <paramref name="limit"/> of them.
+    /// </summary>
+    /// <remarks>
+    /// The limit is written into the text, never bound: SQLite re-prepares a statement whose <c>LIMIT</c> is a bound parameter every time the
+    /// parameter is bound again (it plans with the bound value), which made every claim parse and plan its two statements anew.
+    /// </remarks>
+    internal static string PromoteSqlFor(int limit) => "UPDATE bt_jobs SET status = 1, scheduled_at = NULL WHERE rowid IN "
+        + "(SELECT rowid FROM bt_jobs INDEXED BY bt_jobs_waiting WHERE queue = $queue AND status IN (0, 3) AND due_at <= $now ORDER BY due_at LIMIT "
+        + limit.ToString(CultureInfo.InvariantCulture) + ")";
+
+    /// <summary>
+    /// The claim of up to <paramref name="max"/> jobs: ONE statement that picks the queue's Queued jobs by priority, due time and id from the live
+    /// index and makes them Running for the owner. The limit is in the text, as in <see cref="PromoteSqlFor"/>.
+    /// </summary>
+    internal static string ClaimSqlFor(int max)
+    {
+        if (max <= CachedClaimLimits && Volatile.Read(ref s_claimSql[max]) is { } cached)
+        {
+            return cached;
+        }
+
+        var sql = "UPDATE bt_jobs SET status = 2, attempt = attempt + 1, owner = $owner, lease_until = $lease_until, started_at = $now, scheduled_at = NULL "
+            + "WHERE rowid IN (SELECT rowid FROM bt_jobs INDEXED BY bt_jobs_ready WHERE queue = $queue AND status = 1 AND (owner IS NULL OR owner = $owner) "
+            + "ORDER BY priority DESC, due_at, id LIMIT " + max.ToString(CultureInfo.InvariantCulture) + ") "
+            + $"RETURNING {JobRows.Columns}, due_at";
+        if (max <= CachedClaimLimits)
+        {
+            Volatile.Write(ref s_claimSql[max], sql);
+        }
+
+        return sql;
+    }
 
     internal const string RenewSql = "UPDATE bt_jobs INDEXED BY bt_jobs_owned SET lease_until = $until WHERE owner = $owner RETURNING id";
 
@@ -41,18 +77,16 @@ public sealed partial class SqliteJobStore
         return _writer.WriteAsync<IReadOnlyList<JobRecord>>(
             writer =>
             {
-                var promote = writer.Command(PromoteSql);
+                var promote = writer.Command(max <= PromoteBatch ? s_promoteSql : PromoteSqlFor(max));
                 promote.Parameters.AddWithValue("$queue", queue);
                 promote.Parameters.AddWithValue("$now", now.UtcTicks);
-                promote.Parameters.AddWithValue("$promote", Math.Max(max, PromoteBatch));
                 promote.ExecuteNonQuery();
 
-                var claim = writer.Command(ClaimSql);
+                var claim = writer.Command(ClaimSqlFor(max));
                 claim.Parameters.AddWithValue("$queue", queue);
                 claim.Parameters.AddWithValue("$owner", owner);
                 claim.Parameters.AddWithValue("$lease_until", (now + lease).UtcTicks);
                 claim.Parameters.AddWithValue("$now", now.UtcTicks);
-                claim.Parameters.AddWithValue("$max", max);
                 var claimed = new List<(JobRecord Record, long Due)>();
                 using (var reader = claim.ExecuteReader())
                 {

@@ -10,12 +10,14 @@ public static class DurableContenders
     public static bool IsPeer(DurableContender kind) => kind is DurableContender.Hangfire or DurableContender.Quartz;
 
     /// <summary>Creates a job system, not started.</summary>
+    /// <param name="kind">The job system.</param>
+    /// <param name="host">What the kill measurement sets for BackgroundTasks (its host name and lease); the peers take none.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is a ceiling loop, not a job system.</exception>
-    public static IDurableContender Create(DurableContender kind) => kind switch
+    public static IDurableContender Create(DurableContender kind, DurableHostSettings? host = null) => kind switch
     {
         DurableContender.Hangfire => new HangfireSqliteContender(),
         DurableContender.Quartz => new QuartzSqliteContender(),
-        DurableContender.BackgroundTasks => new BackgroundTasksSqliteContender(),
+        DurableContender.BackgroundTasks => new BackgroundTasksSqliteContender(host?.HostName, host?.LeaseDuration),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only Hangfire, Quartz and BackgroundTasks are job systems; the ceilings are loops (CeilingLoop)."),
     };
 

@@ -1,10 +1,11 @@
 namespace BackgroundTasks.Benchmarks.Durable;
 
 /// <summary>
-/// The host that the kill measurement starts and kills (<c>--durable-host kind file [enqueue]</c>): it starts the
-/// contender on <c>file</c>, writes <see cref="ReadyLine"/>, with <c>enqueue</c> enqueues one
-/// <see cref="DurableJob.UntilKilled"/> job (which writes <see cref="DurableJobBodies.StartedLine"/> when it starts), and
-/// then runs until it is killed.
+/// The host that the kill measurement starts and kills (<c>--durable-host kind file [options]</c>, options as
+/// <see cref="DurableHostSettings"/> reads them): it starts the contender on <c>file</c>, writes
+/// <see cref="ReadyLine"/>, with <c>enqueue</c> enqueues one <see cref="DurableJob.UntilKilled"/> job (which writes
+/// <see cref="DurableJobBodies.StartedLine"/> when it starts, on whichever host runs it), and then runs until it
+/// is killed.
 /// </summary>
 public static class DurableHost
 {
@@ -18,11 +19,12 @@ public static class DurableHost
     public static async Task<int> RunAsync(string[] args)
     {
         var kind = Enum.Parse<DurableContender>(args[1]);
-        var contender = DurableContenders.Create(kind);
+        var settings = DurableHostSettings.Parse(args.Skip(3));
+        var contender = DurableContenders.Create(kind, settings);
         await contender.StartAsync(args[2]);
         Console.Out.WriteLine(ReadyLine);
         Console.Out.Flush();
-        if (args.Length > 3 && args[3] == "enqueue")
+        if (settings.Enqueue)
         {
             await contender.EnqueueAsync(DurableJob.UntilKilled);
         }

@@ -23,7 +23,8 @@ public static class DurableReport
         Console.WriteLine(string.Create(s_invariant, $"- End to end: {settings.Jobs:N0} jobs for Hangfire and Quartz, {settings.FastJobs:N0} for the others, enqueued by {settings.Producers} threads one job at a time each, timed until every job has run; after a warm-up run on another file"));
         Console.WriteLine(string.Create(s_invariant, $"- Latency: {settings.Samples:N0} probes one at a time, each after a {settings.PauseMilliseconds} ms pause, from the enqueue call to the job's first line; on a fresh file"));
         Console.WriteLine("- Bytes on disk: the end-to-end file plus its -wal after the contender has stopped and a wal_checkpoint(TRUNCATE), divided by the jobs run");
-        Console.WriteLine(string.Create(s_invariant, $"- Kill: a child host picks up a long job, is killed (Process.Kill, whole tree) and is started again on the same file; time from the kill to the job running again, capped at {DurableSettings.KillCap.TotalSeconds:N0} s"));
+        Console.WriteLine(string.Create(s_invariant, $"- Kill and restart: a child host picks up a long job, is killed (Process.Kill, whole tree) and is started again on the same file (BackgroundTasks: under the same HostName); time from the kill to the job running again, capped at {DurableSettings.KillCap.TotalSeconds:N0} s"));
+        Console.WriteLine(string.Create(s_invariant, $"- Kill, other host on the file (BackgroundTasks): a second host under another HostName runs on the file when the first is killed, and nothing is started after the kill; time from the kill to the second host running the job, capped the same; lease {(settings.Lease is { } lease ? $"{lease.TotalSeconds:N1} s" : "the store's default")}"));
         Console.WriteLine("- Settings:");
         foreach (var kind in settings.Contenders)
         {
@@ -34,7 +35,7 @@ public static class DurableReport
     }
 
     /// <summary>Prints one table per measurement.</summary>
-    public static void PrintTables(DurableSettings settings, IReadOnlyList<DurableResult> results, IReadOnlyList<(DurableContender Kind, KillRecovery.Outcome Outcome, string Load)> kills)
+    public static void PrintTables(DurableSettings settings, IReadOnlyList<DurableResult> results, IReadOnlyList<KillResult> kills)
     {
         const string Ratio = "Ratio: the row's value ÷ the better of Hangfire's and Quartz's in this run.";
         Console.WriteLine($"\n## End-to-end durable no-op jobs/s ({settings.Producers} producer threads)\n");
@@ -69,9 +70,9 @@ public static class DurableReport
 
         Console.WriteLine("\n## Time from killing a host to a recoverable job running again\n");
         Console.WriteLine("| Contender | What decides it | New host ready | Job running again | Ratio to faster peer | Load average (1/5/15 min) |\n|---|---|---:|---:|---:|---|");
-        var peerKills = kills.Where(static k => DurableContenders.IsPeer(k.Kind) && k.Outcome.Running is not null).Select(static k => k.Outcome.Running!.Value.TotalSeconds).ToList();
+        var peerKills = kills.Where(static k => !k.Shared && DurableContenders.IsPeer(k.Kind) && k.Outcome.Running is not null).Select(static k => k.Outcome.Running!.Value.TotalSeconds).ToList();
         var bestKill = peerKills.Count > 0 ? peerKills.Min() : double.NaN;
-        foreach (var (kind, outcome, load) in kills)
+        foreach (var (kind, _, outcome, load) in kills.Where(static k => !k.Shared))
         {
             var value = outcome.Running?.TotalSeconds ?? double.NaN;
             var ratio = outcome.Failure is not null ? outcome.Failure : outcome.Running is null ? (double.IsNaN(bestKill) ? "—" : string.Create(s_invariant, $"> {DurableSettings.KillCap.TotalSeconds / bestKill:N0}×")) : RatioOf(value, bestKill);
@@ -79,6 +80,19 @@ public static class DurableReport
         }
 
         Console.WriteLine($"\n{Ratio} Times from the moment the killed process had exited; the new host was started at once.");
+        var shared = kills.Where(static k => k.Shared).ToList();
+        if (shared.Count > 0)
+        {
+            Console.WriteLine("\n## Time from killing a host to another host on the same file running its job\n");
+            Console.WriteLine("| Contender | What decides it | Lease | Job running on the other host | Load average (1/5/15 min) |\n|---|---|---:|---:|---|");
+            var lease = settings.Lease is { } l ? string.Create(s_invariant, $"{l.TotalSeconds:N1} s") : "15 s (default)";
+            foreach (var (kind, _, outcome, load) in shared)
+            {
+                Console.WriteLine($"| {DurableContenders.Label(kind)} | the killed host's lease expires; the other host's heartbeat (every lease ÷ 3) recovers the job, its next claim (poll interval, 1 s) runs it | {lease} | {outcome.Failure ?? Seconds(outcome.Running)} | {load} |");
+            }
+
+            Console.WriteLine("\nThe second host (another HostName) started once the first ran the job and was ready before the kill; times from the moment the killed process had exited.");
+        }
     }
 
     /// <summary>Gets the 1, 5 and 15 minute load averages, or "n/a" where /proc/loadavg does not exist.</summary>
@@ -94,7 +108,7 @@ public static class DurableReport
         DurableContender.Hangfire => "InvisibilityTimeout (30 min default): a fetched job is fetched again only after it",
         DurableContender.Quartz => "RequestRecovery: a starting scheduler re-fires the jobs its dead predecessor was running",
         _ => BackgroundTasksSqliteContender.EngineClaimsFromStore
-            ? "the store's lease (LeaseDuration) and start-up recovery"
+            ? "start-up recovery: a host starting under the same HostName requeues its earlier instance's jobs at once"
             : "nothing yet: the engine does not claim from the store, so a killed job is not run again",
     };
 

@@ -6,7 +6,8 @@ namespace BackgroundTasks.Benchmarks.Durable;
 /// The options of <c>--durable</c>: <c>jobs=N</c> (Hangfire and Quartz, default 2,000), <c>fast-jobs=N</c> (the
 /// ceilings and BackgroundTasks, default 20,000), <c>samples=N</c> (latency probes, default 200),
 /// <c>pause-ms=N</c> (between probes, default 10), <c>producers=N</c> (threads that enqueue, default 4),
-/// <c>no-kill</c> (skip the kill measurement), then contender names (default: all).
+/// <c>no-kill</c> (skip the kill measurements), <c>lease-ms=N</c> (BackgroundTasks' lease in the kill
+/// measurements; default: the store's), then contender names (default: all).
 /// </summary>
 public sealed record DurableSettings
 {
@@ -28,8 +29,11 @@ public sealed record DurableSettings
     /// <summary>Gets how many threads enqueue the end-to-end jobs, each one job at a time.</summary>
     public int Producers { get; init; } = 4;
 
-    /// <summary>Gets whether the kill measurement runs.</summary>
+    /// <summary>Gets whether the kill measurements run.</summary>
     public bool Kill { get; init; } = true;
+
+    /// <summary>Gets the BackgroundTasks store's lease in the kill measurements, or null for its default.</summary>
+    public TimeSpan? Lease { get; init; }
 
     /// <summary>Gets the contenders, in table order.</summary>
     public IReadOnlyList<DurableContender> Contenders { get; init; } = Enum.GetValues<DurableContender>();
@@ -54,8 +58,9 @@ public sealed record DurableSettings
                 "pause-ms" => settings with { PauseMilliseconds = Positive(arg, value) },
                 "producers" => settings with { Producers = Positive(arg, value) },
                 "no-kill" => settings with { Kill = false },
+                "lease-ms" => settings with { Lease = TimeSpan.FromMilliseconds(Positive(arg, value)) },
                 _ when Enum.TryParse<DurableContender>(arg, ignoreCase: true, out var kind) => Add(settings, contenders, kind),
-                _ => throw new ArgumentException($"Unknown --durable argument '{arg}': use jobs=N, fast-jobs=N, samples=N, pause-ms=N, producers=N, no-kill, or contender names ({string.Join(", ", Enum.GetNames<DurableContender>())}).", nameof(args)),
+                _ => throw new ArgumentException($"Unknown --durable argument '{arg}': use jobs=N, fast-jobs=N, samples=N, pause-ms=N, producers=N, no-kill, lease-ms=N, or contender names ({string.Join(", ", Enum.GetNames<DurableContender>())}).", nameof(args)),
             };
         }
 

@@ -25,8 +25,8 @@ public sealed class ClaimPlanTests
         using var reader = Open(database.Path);
         foreach (var (sql, index) in new[]
         {
-            (SqliteJobStore.PromoteSql, "bt_jobs_waiting"),
-            (SqliteJobStore.ClaimSql, "bt_jobs_ready"),
+            (SqliteJobStore.PromoteSqlFor(SqliteJobStore.PromoteBatch), "bt_jobs_waiting"),
+            (SqliteJobStore.ClaimSqlFor(10), "bt_jobs_ready"),
             (SqliteJobStore.RenewSql, "bt_jobs_owned"),
         })
         {
