@@ -30,12 +30,13 @@ internal sealed class NamedQueue : IDisposable
     private readonly CancellationTokenSource _closing = new();
     private volatile bool _closed;
     private volatile bool _stopTaking;
+    private int _waitingProducers;
 
     public NamedQueue(string name, JobQueueOptions options)
     {
         Name = name;
         Options = options;
-        _space = new SemaphoreSlim(options.Capacity, options.Capacity);
+        _space = new SemaphoreSlim(options.Capacity);
         Defaults = new JobSettings(name, null, JobPriority.Normal, options.MaxAttempts, null, options.Timeout, options.Backoff);
     }
 
@@ -60,15 +61,25 @@ internal sealed class NamedQueue : IDisposable
     /// <summary>Waits for a free slot (back-pressure), until the caller gives up or the queue closes.</summary>
     public async ValueTask ReserveAsync(CancellationToken cancellationToken)
     {
-        // A linked token source only when the caller can cancel: the common producer passes none.
-        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token) : null;
+        // No token of the queue's own on the wait: a waiting producer costs the semaphore only its node, and
+        // Close wakes the producers it counts here with spare slots (the count is raised before _closed is read,
+        // and Close sets _closed before it reads the count, so none is missed).
+        Interlocked.Increment(ref _waitingProducers);
         try
         {
-            await _space.WaitAsync(linked?.Token ?? _closing.Token).ConfigureAwait(false);
+            if (!_closed)
+            {
+                await _space.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_closed)
+            {
+                throw JobEngine.ShutDownException();
+            }
         }
-        catch (OperationCanceledException) when (_closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        finally
         {
-            throw JobEngine.ShutDownException();
+            Interlocked.Decrement(ref _waitingProducers);
         }
     }
 
@@ -106,6 +117,12 @@ internal sealed class NamedQueue : IDisposable
     public void Close()
     {
         _closed = true;
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _waitingProducers) is > 0 and var waiting)
+        {
+            _space.Release(waiting);
+        }
+
         _closing.Cancel();
     }
 
@@ -206,7 +223,7 @@ internal sealed class NamedQueue : IDisposable
     [Conditional("DEBUG")]
     private void AssertInvariants()
     {
-        Debug.Assert(_space.CurrentCount <= Options.Capacity, "More free slots than the capacity.");
+        Debug.Assert(_closed || _space.CurrentCount <= Options.Capacity, "More free slots than the capacity.");
         Debug.Assert(_passedOver.All(static p => p <= StarvationLimit), "A lane was passed over past the starvation limit.");
     }
 }
