@@ -228,7 +228,8 @@ public sealed class DurableEngineTests
             if (log.TakeBlock())
             {
                 log.FirstRunStarted.SetResult();
-                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                // Runs until the host's stop fires its token.
+                await new TaskCompletionSource().Task.WaitAsync(context.CancellationToken);
             }
         }
     }
