@@ -120,6 +120,18 @@ internal abstract partial class LiveJob(JobId id, JobSettings settings)
         }
     }
 
+    /// <summary>
+    /// Reads the store handle and the attempt together: a claim (<see cref="PrepareClaimed"/>) changes both, and a
+    /// write that paired the claim's handle with the attempt before it would be refused by the owner check.
+    /// </summary>
+    public (object? Handle, int Attempt) StoreState()
+    {
+        lock (this)
+        {
+            return (StoreHandle, Attempt);
+        }
+    }
+
     /// <summary>Gets a value indicating whether this host holds the job's claim in a durable store.</summary>
     public bool IsClaimed => ReferenceEquals(StoreHandle, StoreAdapter.Claimed);
 

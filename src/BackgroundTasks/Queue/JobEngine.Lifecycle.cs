@@ -53,8 +53,11 @@ internal sealed partial class JobEngine
     {
         try
         {
-            var change = new JobTransition(status, job.Attempt, Time.GetUtcNow(), Error: error, Result: result, CancelReason: reason);
-            if (!await Records.TransitionAsync(job.Id, job.StoreHandle, change).ConfigureAwait(false))
+            // On a durable store a job cancelled while it waited may be claimed meanwhile: its handle and attempt
+            // are read together, or the owner check would refuse the claim's handle paired with the attempt before.
+            var (handle, attempt) = Claimer is null ? (job.StoreHandle, job.Attempt) : job.StoreState();
+            var change = new JobTransition(status, attempt, Time.GetUtcNow(), Error: error, Result: result, CancelReason: reason);
+            if (!await Records.TransitionAsync(job.Id, handle, change).ConfigureAwait(false))
             {
                 Logger.TransitionRefused(job.Id, status);
             }
