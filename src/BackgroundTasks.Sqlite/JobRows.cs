@@ -9,17 +9,17 @@ internal static class JobRows
     /// <summary>The columns every read and every RETURNING selects, in the order <see cref="Read"/> expects.</summary>
     public const string Columns = "id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, started_at, finished_at, "
         + "progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, error_timed_out, "
-        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state";
+        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state, unique_key";
 
     /// <summary>How many columns <see cref="Columns"/> lists.</summary>
-    public const int ColumnCount = 26;
+    public const int ColumnCount = 27;
 
     public const string InsertSql = "INSERT INTO bt_jobs (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
         + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
-        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state) "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state, unique_key) "
         + "VALUES ($id, $name, $queue, $priority, $status, $attempt, $max_attempts, $enqueued_at, $scheduled_at, $due_at, "
         + "$started_at, $finished_at, $progress_percent, $progress_message, $progress_done, $progress_total, $error_type, $error_message, $error_stack, "
-        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until, $trace_parent, $trace_state) ON CONFLICT (id) DO NOTHING";
+        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until, $trace_parent, $trace_state, $unique_key) ON CONFLICT (id) DO NOTHING";
 
     /// <summary>Inserts a new job, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given; <see langword="false"/> when its id is taken.</summary>
     public static bool Insert(GroupCommitWriter writer, JobRecord job, JsonSerializerOptions? resultOptions, string? owner = null, DateTimeOffset? leaseUntil = null)
@@ -50,7 +50,16 @@ internal static class JobRows
         p.AddWithValue("$lease_until", Db(owner is null ? null : leaseUntil));
         p.AddWithValue("$trace_parent", Db(job.TraceParent));
         p.AddWithValue("$trace_state", Db(job.TraceState));
-        return command.ExecuteNonQuery() == 1;
+        p.AddWithValue("$unique_key", Db(job.UniqueKey));
+        try
+        {
+            return command.ExecuteNonQuery() == 1;
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT && job.UniqueKey is not null)
+        {
+            // The id is new (ON CONFLICT (id)), so the refusal is the unique index: a live job holds the key.
+            throw new ArgumentException($"Job {job.Id} has unique key '{job.UniqueKey}', which a job that has not finished holds: add it with AddUniqueAsync to get that job instead.", nameof(job), exception);
+        }
     }
 
     public static void AddProgress(SqliteParameterCollection p, JobProgress progress)
@@ -109,6 +118,7 @@ internal static class JobRows
         CancelReason = (JobCancelReason)row.GetInt32(23),
         TraceParent = row.IsDBNull(24) ? null : row.GetString(24),
         TraceState = row.IsDBNull(25) ? null : row.GetString(25),
+        UniqueKey = row.IsDBNull(26) ? null : row.GetString(26),
     };
 
     public static object Db(string? value) => value is null ? DBNull.Value : value;

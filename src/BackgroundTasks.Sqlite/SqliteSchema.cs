@@ -12,7 +12,8 @@ namespace BackgroundTasks.Sqlite;
 /// One table holds every job. The claim path never touches finished rows: each live state has its own
 /// partial index (<c>bt_jobs_ready</c> for Queued, <c>bt_jobs_waiting</c> for Scheduled and Retrying,
 /// <c>bt_jobs_owned</c> for jobs a host holds), so a million finished rows cost the claim nothing. Finished rows
-/// have their own partial index, by the time the store began keeping them, for retention. Times are UTC
+/// have their own partial index, by the time the store began keeping them, for retention. A unique key is held by
+/// at most one row that is not terminal (<c>bt_jobs_unique_live</c>, a unique partial index). Times are UTC
 /// ticks; ids are their 32-digit text, which sorts like <see cref="JobId"/>.
 /// </remarks>
 internal static class SqliteSchema
@@ -65,6 +66,14 @@ internal static class SqliteSchema
         """
         ALTER TABLE bt_jobs ADD COLUMN trace_parent TEXT;
         ALTER TABLE bt_jobs ADD COLUMN trace_state TEXT;
+        """,
+
+        // Version 3: unique keys (JobRecord.UniqueKey); NULL for older rows. The unique index over the rows that are not
+        // terminal lets one job at a time hold a key, whichever process adds it; the other finds the holder of a window.
+        """
+        ALTER TABLE bt_jobs ADD COLUMN unique_key TEXT;
+        CREATE UNIQUE INDEX bt_jobs_unique_live ON bt_jobs (unique_key) WHERE unique_key IS NOT NULL AND status < 4;
+        CREATE INDEX bt_jobs_unique_finished ON bt_jobs (unique_key, finished_at) WHERE unique_key IS NOT NULL AND status >= 4;
         """,
     ];
 

@@ -83,6 +83,21 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
         return tracked;
     }
 
+    /// <summary>Adds a job with a unique key that no job holds yet, through <see cref="IJobStore.AddUniqueAsync"/>; a store that does not record it stops the check.</summary>
+    public async Task<ExpectedJob> AddUniqueHolderAsync(JobRecord job)
+    {
+        var holder = await Store.AddUniqueAsync(job, finishedSince: null, CancellationToken).ConfigureAwait(false);
+        if (holder != job.Id)
+        {
+            Fail($"AddUniqueAsync of a job with key '{job.UniqueKey}', which no job holds", "the store records the job and returns its own id", $"returned {holder}");
+            throw new CheckAbortedException("setting up a job with a unique key: the store did not record it");
+        }
+
+        var tracked = new ExpectedJob(job);
+        await VerifyAsync(tracked, $"AddUniqueAsync of a new {job.Status} job with a unique key", "GetAsync returns every field that AddUniqueAsync recorded, the key included").ConfigureAwait(false);
+        return tracked;
+    }
+
     /// <summary>Asks the store for a transition and checks both its answer and the record against the contract.</summary>
     public async Task<bool> TransitionAsync(ExpectedJob job, JobTransition transition)
     {
@@ -164,12 +179,13 @@ internal sealed class CheckContext(IJobStore store, JobStoreConformanceOptions o
     public async Task<ExpectedJob> CreateInAsync(JobStatus status, JobRecord? template = null)
     {
         var job = template ?? ContractModel.NewJob();
+        Func<JobRecord, Task<ExpectedJob>> add = job.UniqueKey is null ? AddAsync : AddUniqueHolderAsync;
         if (status == JobStatus.Scheduled)
         {
-            return await AddAsync(job with { Status = JobStatus.Scheduled, ScheduledAt = ContractModel.BaseTime.AddHours(1) }).ConfigureAwait(false);
+            return await add(job with { Status = JobStatus.Scheduled, ScheduledAt = ContractModel.BaseTime.AddHours(1) }).ConfigureAwait(false);
         }
 
-        var tracked = await AddAsync(job with { Status = JobStatus.Queued, ScheduledAt = null }).ConfigureAwait(false);
+        var tracked = await add(job with { Status = JobStatus.Queued, ScheduledAt = null }).ConfigureAwait(false);
         switch (status)
         {
             case JobStatus.Queued:

@@ -25,6 +25,10 @@ internal static partial class ConformanceChecks
         new("ImmutableFieldsNeverChange", "Id, Name, Queue, Priority, MaxAttempts, EnqueuedAt and ParentId never change after AddAsync.", ImmutableFieldsNeverChangeAsync),
         new("ArgumentsAreKept", "AddAsync keeps a typed job's Arguments (its serialized JSON) exactly, Queued or Scheduled, and no transition or progress changes them.", ArgumentsAreKeptAsync),
         new("TraceContextIsKept", "AddAsync keeps a job's TraceParent and TraceState (the enqueuing code's W3C trace context) exactly, and no transition or progress changes them.", TraceContextIsKeptAsync),
+        new("UniqueKeyIsKept", "AddUniqueAsync and AddAsync keep a job's UniqueKey exactly, and no transition or progress changes it.", UniqueKeyIsKeptAsync),
+        new("UniqueKeyIsHeldWhileNotTerminal", "AddUniqueAsync of a key that a Scheduled, Queued, Running or Retrying job holds records nothing and returns that job's id; another key is recorded.", UniqueKeyIsHeldWhileNotTerminalAsync),
+        new("UniqueKeyIsReleasedWhenTerminal", "A Succeeded, Failed or Cancelled job holds its key only if it finished at or after finishedSince; otherwise AddUniqueAsync records the new job, which holds the key from then on.", UniqueKeyIsReleasedWhenTerminalAsync),
+        new("AddUniqueWithoutKeyIsRejected", "AddUniqueAsync of a job without a UniqueKey (null or empty) throws ArgumentException and records nothing.", AddUniqueWithoutKeyIsRejectedAsync),
         new("RecordsAreSnapshots", "A record or query page handed out earlier never changes when the job moves on or jobs are added.", RecordsAreSnapshotsAsync),
         new("NonTerminalJobsAreKept", "A store may forget a job only after it is terminal: every job that is not terminal stays readable and queryable.", NonTerminalJobsAreKeptAsync),
         new("QueryFiltersMatch", "QueryAsync returns exactly the jobs that JobQuery.Matches accepts, for status, queue, name and parent filters alone and combined.", QueryFiltersMatchAsync),
@@ -35,6 +39,7 @@ internal static partial class ConformanceChecks
         new("ConcurrentLifecyclesEndCorrect", "Many jobs driven through their lifecycles from parallel tasks all end with the right record, and every write is applied.", ConcurrentLifecyclesEndCorrectAsync),
         new("RacingTerminalTransitionsHaveOneWinner", "When Succeeded, Failed and Cancelled race for one Running job, exactly one returns true and the record is the winner's.", RacingTerminalTransitionsHaveOneWinnerAsync),
         new("CancellationRacingARunIsConsistent", "A cancellation racing a job's Running, progress and Succeeded writes leaves exactly one terminal status and a record that matches the writes that returned true.", CancellationRacingARunIsConsistentAsync),
+        new("RacingUniqueAddsHaveOneWinner", "When 8 AddUniqueAsync calls race for one key, exactly one job is recorded and every call returns its id.", RacingUniqueAddsHaveOneWinnerAsync),
         new("ConcurrentReadsSeeWholeRecordsInOrder", "GetAsync and QueryAsync running during writes only ever see whole records, and never see a job move backwards.", ConcurrentReadsSeeWholeRecordsInOrderAsync),
     ];
 }

@@ -28,9 +28,10 @@ internal static class RecordText
         ("CancelReason", static r => r.CancelReason),
         ("TraceParent", static r => r.TraceParent),
         ("TraceState", static r => r.TraceState),
+        ("UniqueKey", static r => r.UniqueKey),
     ];
 
-    private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId", "TraceParent", "TraceState" };
+    private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId", "TraceParent", "TraceState", "UniqueKey" };
 
     /// <summary>Lists the fields that differ, as "Field: expected X, got Y"; empty when the records are equal.</summary>
     public static string Diff(JobRecord expected, JobRecord actual, bool immutableOnly = false)

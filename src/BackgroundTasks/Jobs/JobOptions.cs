@@ -38,4 +38,17 @@ public sealed class JobOptions
 
     /// <summary>Gets or sets the job that started this one, if any; the store keeps it so that children can be found.</summary>
     public JobId? ParentId { get; set; }
+
+    /// <summary>
+    /// Gets or sets the job's unique key (for example <c>"invoice:42"</c>): while a job with the same key is Scheduled,
+    /// Queued, Running or Retrying (or finished within <see cref="UniqueFor"/>), enqueueing another one records nothing
+    /// and returns that job's id. <see cref="IJobQueue.EnqueueUniqueAsync(Func{JobContext, Task}, JobOptions, CancellationToken)"/>
+    /// also says whether the job was a duplicate.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>: no key, every enqueue adds a job. Must not be empty or white space.</value>
+    public string? UniqueKey { get; set; }
+
+    /// <summary>Gets or sets how long after a job with the <see cref="UniqueKey"/> finished (in any terminal status) the key stays held.</summary>
+    /// <value>Defaults to <see cref="TimeSpan.Zero"/>: the key is free once its job finished. Must not be negative; needs a <see cref="UniqueKey"/>.</value>
+    public TimeSpan UniqueFor { get; set; }
 }

@@ -89,6 +89,47 @@ public interface IJobQueue
     Task<IReadOnlyList<JobId>> EnqueueManyAsync<TJob, TArgs>(IEnumerable<TArgs> args, JobOptions? options = null, CancellationToken cancellationToken = default)
         where TJob : class;
 
+    /// <summary>
+    /// Enqueues a job unless a job with the same <see cref="JobOptions.UniqueKey"/> is Scheduled, Queued, Running or
+    /// Retrying, or finished within <see cref="JobOptions.UniqueFor"/>; then nothing is enqueued and the result carries
+    /// that job's id. The store settles races: when producers enqueue one key at once, on one host or several sharing a
+    /// durable store, exactly one job is enqueued.
+    /// </summary>
+    /// <param name="job">The work.</param>
+    /// <param name="options">The job's settings, with its <see cref="JobOptions.UniqueKey"/>.</param>
+    /// <param name="cancellationToken">Stops waiting for space in a full queue; the job is then not accepted.</param>
+    /// <returns>The id of the job that holds the key, and whether it was there already.</returns>
+    /// <remarks>
+    /// <see cref="EnqueueAsync(Func{JobContext, Task}, JobOptions?, CancellationToken)"/> and the other overloads apply
+    /// the same rule to a job with a key, and return the id of the job that holds it (the new job's id, or the earlier
+    /// one's for a duplicate). A duplicate still takes a slot of a full queue while it is checked: it waits for space or
+    /// is rejected like any job.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> has no unique key, names an unknown queue or holds an invalid value.</exception>
+    /// <exception cref="JobQueueFullException">The queue is full and rejects.</exception>
+    /// <exception cref="InvalidOperationException">The host is stopping or has stopped.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while waiting for space.</exception>
+    ValueTask<JobEnqueueResult> EnqueueUniqueAsync(Func<JobContext, Task> job, JobOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Enqueues a typed job unless a job with the same <see cref="JobOptions.UniqueKey"/> holds it, as
+    /// <see cref="EnqueueUniqueAsync(Func{JobContext, Task}, JobOptions, CancellationToken)"/> does for a lambda.
+    /// </summary>
+    /// <typeparam name="TJob">The job's class, an <see cref="IJob{TArgs}"/> or <see cref="IJob{TArgs, TResult}"/>.</typeparam>
+    /// <typeparam name="TArgs">The arguments' type, as registered.</typeparam>
+    /// <param name="args">The arguments.</param>
+    /// <param name="options">The job's settings, with its <see cref="JobOptions.UniqueKey"/>.</param>
+    /// <param name="cancellationToken">Stops waiting for space in a full queue; the job is then not accepted.</param>
+    /// <returns>The id of the job that holds the key, and whether it was there already.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException"><typeparamref name="TJob"/> is not registered, or the host is stopping or has stopped.</exception>
+    /// <exception cref="ArgumentException">The arguments do not survive serialization, or <paramref name="options"/> has no unique key or is invalid.</exception>
+    /// <exception cref="JobQueueFullException">The queue is full and rejects.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired while waiting for space.</exception>
+    ValueTask<JobEnqueueResult> EnqueueUniqueAsync<TJob, TArgs>(TArgs args, JobOptions options, CancellationToken cancellationToken = default)
+        where TJob : class;
+
     /// <summary>Enqueues a job if its queue has space now; never waits.</summary>
     /// <param name="job">The work.</param>
     /// <param name="id">The job's id, when accepted.</param>
@@ -97,5 +138,6 @@ public interface IJobQueue
     /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="options"/> names an unknown queue or holds an invalid value.</exception>
     /// <exception cref="InvalidOperationException">The host is stopping or has stopped.</exception>
+    /// <remarks>A job with a <see cref="JobOptions.UniqueKey"/> needs the store's answer first: enqueue it with <see cref="EnqueueUniqueAsync(Func{JobContext, Task}, JobOptions, CancellationToken)"/>.</remarks>
     bool TryEnqueue(Func<JobContext, Task> job, out JobId id, JobOptions? options = null);
 }

@@ -7,6 +7,11 @@ internal sealed partial class JobEngine
 {
     private ValueTask<JobId> AcceptAsync(LiveJob job, NamedQueue queue, JobOptions? options, CancellationToken cancellationToken)
     {
+        if (options?.UniqueKey is not null)
+        {
+            return IdOf(AcceptUniqueAsync(job, queue, options, cancellationToken));
+        }
+
         ThrowIfClosed();
         var dueAt = DueAt(options);
 

@@ -22,7 +22,8 @@ internal sealed partial class JobEngine
             options?.Timeout ?? defaults.Timeout,
             options?.Backoff ?? defaults.Backoff,
             enqueuing?.Id,
-            enqueuing?.TraceStateString);
+            enqueuing?.TraceStateString,
+            options?.UniqueKey);
     }
 
     /// <summary>When a delayed job is due; <see langword="null"/> for a job that is due now.</summary>
@@ -63,6 +64,21 @@ internal sealed partial class JobEngine
         if (options.Delay is not null && options.RunAt is not null)
         {
             throw new ArgumentException("JobOptions.Delay and JobOptions.RunAt are both set: set only one of them.", nameof(options));
+        }
+
+        if (options.UniqueKey is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            throw new ArgumentException("JobOptions.UniqueKey is empty: set a key that names the work (for example \"invoice:42\"), or leave it null for no key.", nameof(options));
+        }
+
+        if (options.UniqueFor < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"JobOptions.UniqueFor is {options.UniqueFor}: it must not be negative (TimeSpan.Zero frees the key when its job finishes).", nameof(options));
+        }
+
+        if (options.UniqueFor > TimeSpan.Zero && options.UniqueKey is null)
+        {
+            throw new ArgumentException($"JobOptions.UniqueFor is {options.UniqueFor}, but UniqueKey is not set: set the key the window applies to.", nameof(options));
         }
 
         if (!Enum.IsDefined(options.Priority))

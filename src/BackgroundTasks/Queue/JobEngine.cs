@@ -96,15 +96,8 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     public ValueTask<JobId> EnqueueAsync<TJob, TArgs>(TArgs args, JobOptions? options = null, CancellationToken cancellationToken = default)
         where TJob : class
     {
-        var registration = _registry.For(typeof(TJob));
-        var queue = Resolve(options);
-        if (options?.Name is { } name && !string.Equals(name, registration.Name, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"JobOptions.Name is '{name}', but a typed job is named by its registration: '{registration.Name}'. Leave Name unset.", nameof(options));
-        }
-
-        var arguments = registration.SerializeArguments(args);
-        return AcceptAsync(new TypedJob(JobId.NewId(), SettingsFor(queue, options, registration.Name), registration, arguments), queue, options, cancellationToken);
+        var (job, queue) = NewTypedJob<TJob, TArgs>(args, options);
+        return AcceptAsync(job, queue, options, cancellationToken);
     }
 
     public async Task<IReadOnlyList<JobId>> EnqueueManyAsync<TJob, TArgs>(IEnumerable<TArgs> args, JobOptions? options = null, CancellationToken cancellationToken = default)
@@ -113,6 +106,11 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         ArgumentNullException.ThrowIfNull(args);
         var registration = _registry.For(typeof(TJob));
         var queue = Resolve(options);
+        if (options?.UniqueKey is not null)
+        {
+            throw new ArgumentException("JobOptions.UniqueKey is set, but EnqueueManyAsync gives every job the same options and so the same key: enqueue each job with EnqueueUniqueAsync and a key of its own.", nameof(options));
+        }
+
         if (options?.Name is { } name && !string.Equals(name, registration.Name, StringComparison.Ordinal))
         {
             throw new ArgumentException($"JobOptions.Name is '{name}', but a typed job is named by its registration: '{registration.Name}'. Leave Name unset.", nameof(options));
@@ -163,6 +161,11 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
     {
         ArgumentNullException.ThrowIfNull(job);
         var queue = Resolve(options);
+        if (options?.UniqueKey is not null)
+        {
+            throw new ArgumentException("JobOptions.UniqueKey is set, but TryEnqueue cannot wait for the store to check the key: use EnqueueUniqueAsync.", nameof(options));
+        }
+
         ThrowIfClosed();
         var dueAt = DueAt(options);
         if (dueAt is null && Claimer is null && !queue.TryReserve())

@@ -32,6 +32,10 @@ internal abstract class StoreAdapter(IJobStore store)
     /// <returns>The handle to pass with the job's later changes.</returns>
     public abstract ValueTask<object?> AddAsync(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, CancellationToken cancellationToken);
 
+    /// <summary>Records a new job that has a unique key (in its settings), unless another job holds the key.</summary>
+    /// <returns>The handle of the new job and its id; or no handle and the id of the job that holds the key.</returns>
+    public abstract ValueTask<(object? Handle, JobId Holder)> AddUniqueAsync(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, DateTimeOffset? finishedSince, CancellationToken cancellationToken);
+
     /// <summary>Records a change; a store that throws is tried again (<see cref="WriteAttempts"/> in all) before the exception escapes.</summary>
     public abstract ValueTask<bool> TransitionAsync(JobId id, object? handle, JobTransition transition);
 
@@ -56,6 +60,9 @@ internal abstract class StoreAdapter(IJobStore store)
         protected override ValueTask AddRecordAsync(JobRecord record, CancellationToken cancellationToken)
             => DurableStore.AddAsync(record, record.Arguments is null ? Owner : null, cancellationToken);
 
+        protected override ValueTask<JobId> AddUniqueRecordAsync(JobRecord record, DateTimeOffset? finishedSince, CancellationToken cancellationToken)
+            => DurableStore.AddUniqueAsync(record, record.Arguments is null ? Owner : null, finishedSince, cancellationToken);
+
         protected override ValueTask<bool> WriteAsync(JobId id, object? handle, JobTransition transition)
         {
             if (!ReferenceEquals(handle, Claimed))
@@ -73,6 +80,9 @@ internal abstract class StoreAdapter(IJobStore store)
         public override ValueTask<object?> AddAsync(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, CancellationToken cancellationToken)
             => new(memory.Add(id, settings, arguments, scheduledAt is null ? JobStatus.Queued : JobStatus.Scheduled, enqueuedAt.UtcTicks, scheduledAt?.UtcTicks ?? 0));
 
+        public override ValueTask<(object? Handle, JobId Holder)> AddUniqueAsync(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, DateTimeOffset? finishedSince, CancellationToken cancellationToken)
+            => new(memory.AddUnique(id, settings, arguments, scheduledAt is null ? JobStatus.Queued : JobStatus.Scheduled, enqueuedAt.UtcTicks, scheduledAt?.UtcTicks ?? 0, finishedSince));
+
         public override ValueTask<bool> TransitionAsync(JobId id, object? handle, JobTransition transition)
             => new(memory.Transition((InMemoryEntry)handle!, transition, sharesClock));
 
@@ -87,25 +97,30 @@ internal abstract class StoreAdapter(IJobStore store)
     {
         public override async ValueTask<object?> AddAsync(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, CancellationToken cancellationToken)
         {
-            await AddRecordAsync(
-                new JobRecord
-                {
-                    Id = id,
-                    Name = settings.Name,
-                    Queue = settings.Queue,
-                    Priority = settings.Priority,
-                    MaxAttempts = settings.MaxAttempts,
-                    ParentId = settings.ParentId,
-                    Arguments = arguments,
-                    Status = scheduledAt is null ? JobStatus.Queued : JobStatus.Scheduled,
-                    EnqueuedAt = enqueuedAt,
-                    ScheduledAt = scheduledAt,
-                    TraceParent = settings.TraceParent,
-                    TraceState = settings.TraceState,
-                },
-                cancellationToken).ConfigureAwait(false);
+            await AddRecordAsync(NewRecord(id, settings, arguments, enqueuedAt, scheduledAt), cancellationToken).ConfigureAwait(false);
             return null;
         }
+
+        public override async ValueTask<(object? Handle, JobId Holder)> AddUniqueAsync(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, DateTimeOffset? finishedSince, CancellationToken cancellationToken)
+            => (null, await AddUniqueRecordAsync(NewRecord(id, settings, arguments, enqueuedAt, scheduledAt), finishedSince, cancellationToken).ConfigureAwait(false));
+
+        private static JobRecord NewRecord(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt)
+            => new JobRecord
+            {
+                Id = id,
+                Name = settings.Name,
+                Queue = settings.Queue,
+                Priority = settings.Priority,
+                MaxAttempts = settings.MaxAttempts,
+                ParentId = settings.ParentId,
+                Arguments = arguments,
+                Status = scheduledAt is null ? JobStatus.Queued : JobStatus.Scheduled,
+                EnqueuedAt = enqueuedAt,
+                ScheduledAt = scheduledAt,
+                TraceParent = settings.TraceParent,
+                TraceState = settings.TraceState,
+                UniqueKey = settings.UniqueKey,
+            };
 
         public override ValueTask<bool> TransitionAsync(JobId id, object? handle, JobTransition transition)
         {
@@ -128,6 +143,10 @@ internal abstract class StoreAdapter(IJobStore store)
 
         /// <summary>Records a new job.</summary>
         protected virtual ValueTask AddRecordAsync(JobRecord record, CancellationToken cancellationToken) => Store.AddAsync(record, cancellationToken);
+
+        /// <summary>Records a new job with a unique key, unless another job holds the key.</summary>
+        protected virtual ValueTask<JobId> AddUniqueRecordAsync(JobRecord record, DateTimeOffset? finishedSince, CancellationToken cancellationToken)
+            => Store.AddUniqueAsync(record, finishedSince, cancellationToken);
 
         /// <summary>Writes a transition once.</summary>
         protected virtual ValueTask<bool> WriteAsync(JobId id, object? handle, JobTransition transition) => Store.TransitionAsync(id, transition);

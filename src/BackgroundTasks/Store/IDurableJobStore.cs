@@ -30,6 +30,24 @@ public interface IDurableJobStore : IJobStore
     ValueTask AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Records a new job with a <see cref="JobRecord.UniqueKey"/>, like <see cref="IJobStore.AddUniqueAsync"/>, held by
+    /// <paramref name="owner"/> when one is given (as in <see cref="AddAsync(JobRecord, string, CancellationToken)"/>).
+    /// </summary>
+    /// <param name="job">The job, Queued or Scheduled, with a non-empty unique key.</param>
+    /// <param name="owner">The only owner that may claim the job, or <see langword="null"/> for a job any host may claim.</param>
+    /// <param name="finishedSince">When set, a job with the key that finished at or after this time also holds the key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The id of the job that holds the key: <paramref name="job"/>'s own id when it was recorded.</returns>
+    /// <remarks>
+    /// The check and the insert are one atomic step for every host that shares the store (see
+    /// <see cref="IJobStore.AddUniqueAsync"/>): a unique index on the key over the rows that are not terminal, and a
+    /// look-up in the same transaction. The default serialises the calls of this process only, so a store that hosts
+    /// share must override it.
+    /// </remarks>
+    ValueTask<JobId> AddUniqueAsync(JobRecord job, string? owner, DateTimeOffset? finishedSince, CancellationToken cancellationToken = default)
+        => UniqueKeys.AddSerializedAsync(this, job, owner, finishedSince, cancellationToken);
+
+    /// <summary>
     /// Claims up to <paramref name="max"/> jobs of a queue that are due at <paramref name="now"/> (Queued, or
     /// Scheduled and Retrying jobs whose time has come) and that no other owner holds, by priority, due time and
     /// id, in one atomic step: each becomes Running for <paramref name="owner"/> with its next attempt, its

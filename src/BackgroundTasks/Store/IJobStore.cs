@@ -47,10 +47,15 @@ namespace BackgroundTasks;
 /// <item><description><see cref="QueryAsync"/> returns the jobs matching <see cref="JobQuery.Matches"/>,
 /// newest first (descending <see cref="JobId"/>), skipping <see cref="JobQuery.Skip"/> and returning at
 /// most <see cref="JobQuery.Take"/>.</description></item>
-/// <item><description>Two members have defaults, so a store need not implement them:
+/// <item><description><b>Unique keys.</b> A job may carry a <see cref="JobRecord.UniqueKey"/>, which the store keeps
+/// exactly, like the other fields that never change. A job <em>holds</em> its key while it is not terminal
+/// (Scheduled, Queued, Running or Retrying); see <see cref="AddUniqueAsync"/> for how a terminal job holds it within a
+/// window, and for the one check a store must make atomic.</description></item>
+/// <item><description>Three members have defaults, so a store need not implement them:
 /// <see cref="CountAsync"/> counts by paging through <see cref="QueryAsync"/> (a store should override it
 /// with a count of its own, such as a <c>GROUP BY</c>), and <see cref="DeleteAsync"/> deletes nothing and
-/// returns <see langword="false"/>. A store that deletes removes only terminal jobs.</description></item>
+/// returns <see langword="false"/>. A store that deletes removes only terminal jobs. <see cref="AddUniqueAsync"/>
+/// serialises the adds of unique jobs in this process; a store that several processes share must override it.</description></item>
 /// </list>
 /// <para>A store that throws does not stop the workers: the library logs the failure and goes on. Use
 /// the conformance kit in the <c>BackgroundTasks.Testing</c> package to check a store against this
@@ -116,4 +121,37 @@ public interface IJobStore
     /// </returns>
     ValueTask<bool> DeleteAsync(JobId id, CancellationToken cancellationToken = default)
         => new(false);
+
+    /// <summary>Records a new job that has a <see cref="JobRecord.UniqueKey"/>, unless another job holds that key.</summary>
+    /// <param name="job">The job, Queued or Scheduled, with a non-empty <see cref="JobRecord.UniqueKey"/>.</param>
+    /// <param name="finishedSince">
+    /// When set, a terminal job with the key also holds it if its <see cref="JobRecord.FinishedAt"/> is at or after this
+    /// time (the enqueuing code's <see cref="JobOptions.UniqueFor"/> window); when <see langword="null"/>, only a job that
+    /// is not terminal holds its key.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// The id of the job that holds the key after the call: <paramref name="job"/>'s own id when it was recorded, or the
+    /// id of the job that held the key, when nothing was recorded.
+    /// </returns>
+    /// <remarks>
+    /// <para>What a store must do, as one atomic step with respect to every other <see cref="AddUniqueAsync"/> of the same
+    /// key, from this process or any other that shares the store: find a job with the key that is not terminal (there is
+    /// at most one) or, when <paramref name="finishedSince"/> is set, the job with the key that finished last at or after
+    /// it; if there is one, record nothing and return its id; otherwise record <paramref name="job"/> exactly as
+    /// <see cref="AddAsync"/> would and return its id. So when adds of one key race, exactly one job is recorded and every
+    /// call returns its id.</para>
+    /// <para>A job the store no longer keeps (deleted, or forgotten by retention) holds nothing. A job recorded by
+    /// <see cref="AddAsync"/> holds its key like any other; <see cref="AddAsync"/> makes no check of its own, except that a
+    /// store with a unique index may refuse, with an <see cref="ArgumentException"/>, a job whose key a job that is not
+    /// terminal holds.</para>
+    /// <para>A shared SQL store does this with a unique index on the key over the rows that are not terminal (which
+    /// settles races between processes) and, in the same transaction, a look-up of the key before the insert; an insert
+    /// that the index refuses reads the holder again. The default serialises the calls of this process per store instance
+    /// and remembers for each key the last job it recorded (read back with <see cref="GetAsync"/>): right for a store that
+    /// only one process writes to, and only for jobs recorded through it.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">The job has no unique key, is neither Queued nor Scheduled, or its id is already recorded.</exception>
+    ValueTask<JobId> AddUniqueAsync(JobRecord job, DateTimeOffset? finishedSince, CancellationToken cancellationToken = default)
+        => UniqueKeys.AddSerializedAsync(this, job, finishedSince, cancellationToken);
 }

@@ -120,6 +120,15 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
         }
     }
 
+    /// <summary>Tells whether the job holds its unique key: it is not terminal, or it finished at or after <paramref name="finishedSince"/> (UTC ticks; 0 for never).</summary>
+    public bool HoldsKey(long finishedSince)
+    {
+        lock (this)
+        {
+            return !((JobStatus)_status).IsTerminal() || (finishedSince > 0 && _finishedAt >= finishedSince);
+        }
+    }
+
     public bool Matches(JobQuery query)
     {
         if (query.Queue is not null && !string.Equals(query.Queue, Settings.Queue, StringComparison.Ordinal))
@@ -174,6 +183,7 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
                 CancelReason = (JobCancelReason)_cancelReason,
                 TraceParent = Settings.TraceParent,
                 TraceState = Settings.TraceState,
+                UniqueKey = Settings.UniqueKey,
             };
         }
     }

@@ -10,7 +10,7 @@ namespace BackgroundTasks;
 /// the store's clock from the moment they finished, and are forgotten oldest first when a job finishes or a
 /// query runs.
 /// </remarks>
-public sealed class InMemoryJobStore : IJobStore
+public sealed partial class InMemoryJobStore : IJobStore
 {
     private static readonly JobQuery s_succeeded = new() { Status = JobStatus.Succeeded };
     private static readonly JobQuery s_failed = new() { Status = JobStatus.Failed };
@@ -89,7 +89,14 @@ public sealed class InMemoryJobStore : IJobStore
         }
 
         var entry = new InMemoryEntry(id, settings, arguments, status, enqueuedAt, scheduledAt);
-        return _jobs.TryAdd(id, entry) ? entry : throw new ArgumentException($"Job {id} is already recorded; every job must have its own id.", paramName);
+        if (settings.UniqueKey is not null)
+        {
+            // A job added without the check still holds its key; a key a live job holds is refused, as a unique index would.
+            var (added, holder) = AddUnique(entry, finishedSince: 0, paramName);
+            return added ?? throw KeyHeld(entry, holder, paramName);
+        }
+
+        return _jobs.TryAdd(id, entry) ? entry : throw DuplicateId(id, paramName);
     }
 
     /// <inheritdoc/>
@@ -174,7 +181,15 @@ public sealed class InMemoryJobStore : IJobStore
     /// would have forgotten it.
     /// </remarks>
     public ValueTask<bool> DeleteAsync(JobId id, CancellationToken cancellationToken = default)
-        => new(_jobs.TryGet(id, out var entry) && TerminalStatus(entry) is not null && _jobs.Remove(id, entry));
+        {
+        if (!_jobs.TryGet(id, out var entry) || TerminalStatus(entry) is null || !_jobs.Remove(id, entry))
+        {
+            return new(false);
+        }
+
+        ForgetKey(entry);
+        return new(true);
+    }
 
     /// <summary>Gets an entry's status if it is terminal (then it never changes); otherwise <see langword="null"/>.</summary>
     private static JobStatus? TerminalStatus(InMemoryEntry entry)
@@ -218,6 +233,7 @@ public sealed class InMemoryJobStore : IJobStore
 
             _finishedCount--;
             _jobs.Remove(oldest.Id, oldest);
+            ForgetKey(oldest);
         }
     }
 }

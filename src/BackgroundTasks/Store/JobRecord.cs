@@ -67,4 +67,11 @@ public sealed record JobRecord
 
     /// <summary>Gets the W3C <c>tracestate</c> that came with <see cref="TraceParent"/>, or <see langword="null"/> when it had none.</summary>
     public string? TraceState { get; init; }
+
+    /// <summary>
+    /// Gets the job's unique key (<see cref="JobOptions.UniqueKey"/>), or <see langword="null"/> for a job without one.
+    /// While the job is not terminal no other job with the same key is recorded by <see cref="IJobStore.AddUniqueAsync"/>.
+    /// It never changes after the job is recorded.
+    /// </summary>
+    public string? UniqueKey { get; init; }
 }

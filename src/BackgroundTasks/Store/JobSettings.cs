@@ -3,7 +3,7 @@ namespace BackgroundTasks;
 /// <summary>
 /// What a job keeps from its options, resolved against its queue's defaults when it is enqueued. Jobs
 /// enqueued without options (and without a trace context to carry) share their queue's instance, so a job
-/// carries one reference instead of nine fields. The store keeps all but timeout and back-off, which
+/// carries one reference instead of ten fields. The store keeps all but timeout and back-off, which
 /// matter only to the engine.
 /// </summary>
 internal sealed class JobSettings(
@@ -15,7 +15,8 @@ internal sealed class JobSettings(
     TimeSpan timeout,
     RetryBackoff backoff,
     string? traceParent = null,
-    string? traceState = null)
+    string? traceState = null,
+    string? uniqueKey = null)
 {
     public string Queue { get; } = queue;
 
@@ -37,7 +38,10 @@ internal sealed class JobSettings(
     /// <summary>Gets the W3C <c>tracestate</c> that came with <see cref="TraceParent"/>.</summary>
     public string? TraceState { get; } = traceState;
 
+    /// <summary>Gets the job's unique key (<see cref="JobRecord.UniqueKey"/>), if it has one.</summary>
+    public string? UniqueKey { get; } = uniqueKey;
+
     /// <summary>Settings for a record that a user added to the store directly.</summary>
     public static JobSettings Of(JobRecord record)
-        => new(record.Queue, record.Name, record.Priority, record.MaxAttempts, record.ParentId, System.Threading.Timeout.InfiniteTimeSpan, RetryBackoff.Default, record.TraceParent, record.TraceState);
+        => new(record.Queue, record.Name, record.Priority, record.MaxAttempts, record.ParentId, System.Threading.Timeout.InfiniteTimeSpan, RetryBackoff.Default, record.TraceParent, record.TraceState, record.UniqueKey);
 }

@@ -43,7 +43,7 @@ public sealed class StartupTests
         // The file as version 1 left it: no trace columns, one version recorded.
         using (var connection = Open(_database.Path))
         {
-            Scalar(connection, "ALTER TABLE bt_jobs DROP COLUMN trace_parent; ALTER TABLE bt_jobs DROP COLUMN trace_state; DELETE FROM bt_schema WHERE version > 1");
+            Scalar(connection, DowngradeToVersion2 + "ALTER TABLE bt_jobs DROP COLUMN trace_parent; ALTER TABLE bt_jobs DROP COLUMN trace_state; DELETE FROM bt_schema WHERE version > 1");
         }
 
         var traced = TestJobs.Typed() with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", TraceState = "congo=t61rcWkgMzE" };
@@ -55,8 +55,39 @@ public sealed class StartupTests
         }
 
         await using var reopened = _database.Open();
-        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(2));
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(SqliteSchema.CurrentVersion));
         Assert.That(await reopened.GetAsync(traced.Id), Is.EqualTo(traced));
+    }
+
+    [Test]
+    public async Task Constructor_VersionTwoFile_AddsTheUniqueKeyColumnAndIndexAndKeepsItsJobs()
+    {
+        var old = TestJobs.Typed();
+        await using (var store = _database.Open())
+        {
+            await store.AddAsync(old);
+        }
+
+        // The file as version 2 left it: no unique keys.
+        using (var connection = Open(_database.Path))
+        {
+            Scalar(connection, DowngradeToVersion2 + "DELETE FROM bt_schema WHERE version > 2");
+        }
+
+        var unique = TestJobs.Typed() with { UniqueKey = "invoice:42" };
+        await using (var migrated = _database.Open())
+        {
+            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(2));
+            Assert.That(await migrated.GetAsync(old.Id), Is.EqualTo(old), "A job written before the migration reads back whole, with no key.");
+            Assert.That(await migrated.AddUniqueAsync(unique, finishedSince: null), Is.EqualTo(unique.Id));
+            Assert.That(await migrated.AddUniqueAsync(TestJobs.Typed() with { UniqueKey = "invoice:42" }, finishedSince: null), Is.EqualTo(unique.Id));
+        }
+
+        await using var reopened = _database.Open();
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(3));
+        Assert.That(await reopened.GetAsync(unique.Id), Is.EqualTo(unique));
+        using var check = Open(_database.Path);
+        Assert.That(Scalar(check, "SELECT count(*) FROM sqlite_master WHERE name = 'bt_jobs_unique_live' AND sql LIKE '%UNIQUE%'"), Is.EqualTo(1L));
     }
 
     [Test]
@@ -175,6 +206,9 @@ public sealed class StartupTests
 
         Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job));
     }
+
+    /// <summary>Undoes version 3 (unique keys) of a file at the current version.</summary>
+    private const string DowngradeToVersion2 = "DROP INDEX bt_jobs_unique_live; DROP INDEX bt_jobs_unique_finished; ALTER TABLE bt_jobs DROP COLUMN unique_key; ";
 
     private static SqliteConnection Open(string path)
     {

@@ -11,6 +11,17 @@ public sealed class RecordingDurableJobStore(IDurableJobStore inner) : Recording
         Applied(job.Id, job.Status);
     }
 
+    public async ValueTask<JobId> AddUniqueAsync(JobRecord job, string? owner, DateTimeOffset? finishedSince, CancellationToken cancellationToken = default)
+    {
+        var holder = await inner.AddUniqueAsync(job, owner, finishedSince, cancellationToken);
+        if (holder == job.Id)
+        {
+            Applied(job.Id, job.Status);
+        }
+
+        return holder;
+    }
+
     public async ValueTask<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var claimed = await inner.ClaimAsync(queue, owner, max, now, cancellationToken);

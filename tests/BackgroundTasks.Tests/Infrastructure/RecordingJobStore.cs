@@ -22,6 +22,18 @@ public class RecordingJobStore(IJobStore? inner = null) : IJobStore
         Notify();
     }
 
+    public async ValueTask<JobId> AddUniqueAsync(JobRecord job, DateTimeOffset? finishedSince, CancellationToken cancellationToken = default)
+    {
+        var holder = await _inner.AddUniqueAsync(job, finishedSince, cancellationToken);
+        if (holder == job.Id)
+        {
+            Transitions.Enqueue((job.Id, job.Status));
+        }
+
+        Notify();
+        return holder;
+    }
+
     public async ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default)
     {
         var applied = await _inner.TransitionAsync(id, transition, cancellationToken);

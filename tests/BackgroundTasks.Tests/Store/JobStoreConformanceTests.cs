@@ -27,12 +27,23 @@ public sealed class JobStoreConformanceTests
     }
 
     [Test]
+    [CancelAfter(60_000)]
+    public async Task VerifyAsync_StoreThatChecksThenAddsAKey_FailsRacingUniqueAddsOnly(CancellationToken cancellationToken)
+    {
+        var report = await JobStoreConformance.VerifyAsync(() => new CheckThenAddJobStore(), cancellationToken: cancellationToken);
+
+        Assert.That(report.Failures.Select(c => c.Name), Is.EqualTo(new[] { "RacingUniqueAddsHaveOneWinner" }), report.ToString());
+        Assert.That(report.Failures[0].Violations[0], Does.Contain("concurrent AddUniqueAsync calls with key 'race:0'").And.Contain("exactly one of the jobs is recorded").And.Contain("recorded 8"));
+    }
+
+    [Test]
     public void CheckNames_ListsOneCheckPerContractClause_UniqueNames()
     {
         Assert.That(JobStoreConformance.CheckNames, Is.Unique);
         Assert.That(JobStoreConformance.CheckNames, Has.Count.GreaterThanOrEqualTo(20));
         Assert.That(JobStoreConformance.CheckNames, Does.Contain("DisallowedTransitionsAreRefused").And.Contain("RacingTerminalTransitionsHaveOneWinner").And.Contain("QueryReturnsNewestFirst"));
         Assert.That(JobStoreConformance.CheckNames, Does.Contain("ArgumentsAreKept").And.Contain("CancelledKeepsCancelReason").And.Contain("TraceContextIsKept"));
+        Assert.That(JobStoreConformance.CheckNames, Does.Contain("UniqueKeyIsHeldWhileNotTerminal").And.Contain("UniqueKeyIsReleasedWhenTerminal").And.Contain("RacingUniqueAddsHaveOneWinner"));
     }
 
     [Test]
