@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace BackgroundTasks.Recurring;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Recurring job {Schedule} enqueued its occurrence of {Due} as job {JobId}")]
+    public static partial void OccurrenceEnqueued(this ILogger logger, string schedule, DateTimeOffset due, JobId jobId);
+
+    [LoggerMessage(2, LogLevel.Debug, "Recurring job {Schedule}: its occurrence of {Due} is job {JobId}, enqueued already (by this or another host)")]
+    public static partial void OccurrenceFound(this ILogger logger, string schedule, DateTimeOffset due, JobId jobId);
+
+    [LoggerMessage(3, LogLevel.Information, "Recurring job {Schedule} missed {Count} occurrence(s); enqueued once for the latest, {Due}")]
+    public static partial void OccurrencesMissed(this ILogger logger, string schedule, int count, DateTimeOffset due);
+
+    [LoggerMessage(4, LogLevel.Error, "Recurring job {Schedule} could not enqueue its occurrence of {Due}")]
+    public static partial void OccurrenceFailed(this ILogger logger, Exception exception, string schedule, DateTimeOffset due);
+
+    [LoggerMessage(5, LogLevel.Warning, "Recurring job {Schedule} could not read its last run from the store; it starts from now")]
+    public static partial void LastRunUnknown(this ILogger logger, Exception exception, string schedule);
+}

@@ -1,0 +1,284 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BackgroundTasks.Recurring;
+
+/// <summary>
+/// Enqueues the occurrences of every schedule as they come due, on the <see cref="TimeProvider"/>'s timers. Every host
+/// runs one; each occurrence is a typed job with the unique key <c>recurring:{name}:{due time in UTC}</c>, so the store
+/// lets one host enqueue it and tells the others it is there: no leader, no lock rows.
+/// </summary>
+internal sealed class RecurringScheduler : BackgroundService, IRecurringJobs
+{
+    /// <summary>The longest single wait, so that a far occurrence never needs a timer beyond what timers allow.</summary>
+    private static readonly TimeSpan s_maxWait = TimeSpan.FromDays(1);
+
+    /// <summary>How many of the store's newest jobs are searched for a schedule's last run.</summary>
+    private const int LastRunSearch = 10_000;
+
+    private readonly IJobQueue _queue;
+    private readonly IJobMonitor _monitor;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, RecurringSchedule> _schedules = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _running;
+
+    public RecurringScheduler(IJobQueue queue, IJobMonitor monitor, TimeProvider time, IEnumerable<RecurringSchedule> schedules, ILogger<RecurringScheduler>? logger = null)
+    {
+        _queue = queue;
+        _monitor = monitor;
+        _time = time;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        foreach (var schedule in schedules)
+        {
+            _schedules[schedule.Name] = schedule;
+        }
+    }
+
+    public void AddOrUpdate<TJob, TArgs>(string name, string cron, TArgs args, TimeZoneInfo? timeZone = null, RecurringJobOptions? options = null)
+        where TJob : class
+    {
+        var schedule = RecurringSchedule.Create<TJob, TArgs>(name, cron, args, timeZone, options);
+        lock (_gate)
+        {
+            if (_schedules.TryGetValue(name, out var old))
+            {
+                (schedule.Cursor, schedule.Started, schedule.LastRun, schedule.IsPaused) = (old.Cursor, old.Started, old.LastRun, old.IsPaused);
+            }
+            else if (_running)
+            {
+                (schedule.Cursor, schedule.Started) = (_time.GetUtcNow(), true);
+            }
+
+            _schedules[name] = schedule;
+            SignalLocked();
+        }
+    }
+
+    public bool Remove(string name)
+    {
+        lock (_gate)
+        {
+            var removed = _schedules.Remove(name);
+            SignalLocked();
+            return removed;
+        }
+    }
+
+    public bool Pause(string name) => Change(name, static (schedule, _) => schedule.IsPaused = true);
+
+    public bool Unpause(string name) => Change(name, static (schedule, now) =>
+    {
+        if (schedule.IsPaused && schedule.Started)
+        {
+            schedule.Cursor = now;
+        }
+
+        schedule.IsPaused = false;
+    });
+
+    public ValueTask<JobId> TriggerAsync(string name, CancellationToken cancellationToken = default)
+    {
+        RecurringSchedule? schedule;
+        lock (_gate)
+        {
+            _schedules.TryGetValue(name, out schedule);
+        }
+
+        return schedule is null
+            ? throw new KeyNotFoundException($"No recurring job is named '{name}'. Add it with AddRecurringJob or IRecurringJobs.AddOrUpdate.")
+            : schedule.Enqueue(_queue, schedule.JobOptionsFor(due: null), cancellationToken);
+    }
+
+    public IReadOnlyList<RecurringJobInfo> GetSchedules()
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            return [.. _schedules.Values.Select(s => new RecurringJobInfo(
+                s.Name,
+                s.Cron,
+                s.TimeZone,
+                s.Options.Misfire,
+                s.IsPaused,
+                s.IsPaused ? null : s.NextAfter(s.Started ? s.Cursor : now),
+                s.LastRun))];
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await StartSchedulesAsync(stoppingToken).ConfigureAwait(false);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                changed = _changed.Task;
+            }
+
+            var now = _time.GetUtcNow();
+            await EnqueueDueAsync(now, stoppingToken).ConfigureAwait(false);
+            var delay = NextDue() is { } next ? next - now : s_maxWait;
+            delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > s_maxWait ? s_maxWait : delay;
+            var due = new DueSignal();
+            using var timer = _time.CreateTimer(DueSignal.Fire, due, delay, Timeout.InfiniteTimeSpan);
+            await Task.WhenAny(due.Task, changed).WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sets where each schedule starts: now, or (to run missed occurrences once) its last run, read back from the store.</summary>
+    private async Task StartSchedulesAsync(CancellationToken cancellationToken)
+    {
+        List<RecurringSchedule> catchingUp;
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            _running = true;
+            foreach (var schedule in _schedules.Values.Where(static s => !s.Started))
+            {
+                (schedule.Cursor, schedule.Started) = (now, true);
+            }
+
+            catchingUp = [.. _schedules.Values.Where(static s => s.Options.Misfire == MisfirePolicy.RunOnce)];
+        }
+
+        foreach (var schedule in catchingUp)
+        {
+            DateTimeOffset? lastRun;
+            try
+            {
+                lastRun = await FindLastRunAsync(schedule, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                _logger.LastRunUnknown(exception, schedule.Name);
+                continue;
+            }
+
+            lock (_gate)
+            {
+                if (lastRun is { } last && last < schedule.Cursor)
+                {
+                    (schedule.Cursor, schedule.LastRun) = (last, schedule.LastRun ?? last);
+                }
+            }
+        }
+    }
+
+    /// <summary>Finds the newest job of the schedule among the store's newest jobs; the time in its key is the last run.</summary>
+    private async Task<DateTimeOffset?> FindLastRunAsync(RecurringSchedule schedule, CancellationToken cancellationToken)
+    {
+        const int Page = 1_000;
+        for (var skip = 0; skip < LastRunSearch; skip += Page)
+        {
+            var records = await _monitor.QueryAsync(new JobQuery { Skip = skip, Take = Page }, cancellationToken).ConfigureAwait(false);
+            foreach (var record in records)
+            {
+                if (schedule.OccurrenceOf(record.UniqueKey) is { } due)
+                {
+                    return due;
+                }
+            }
+
+            if (records.Count < Page)
+            {
+                break;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task EnqueueDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var work = new List<(RecurringSchedule Schedule, DateTimeOffset Due, int Count)>();
+        lock (_gate)
+        {
+            foreach (var schedule in _schedules.Values.Where(static s => !s.IsPaused))
+            {
+                if (schedule.DueAt(now) is ({ } due, var count))
+                {
+                    work.Add((schedule, due, count));
+                    schedule.Cursor = due;
+                }
+            }
+        }
+
+        foreach (var (schedule, due, count) in work)
+        {
+            if (count > 1)
+            {
+                _logger.OccurrencesMissed(schedule.Name, count, due);
+            }
+
+            try
+            {
+                var result = await schedule.EnqueueUnique(_queue, schedule.JobOptionsFor(due), cancellationToken).ConfigureAwait(false);
+                if (result.IsDuplicate)
+                {
+                    _logger.OccurrenceFound(schedule.Name, due, result.Id);
+                }
+                else
+                {
+                    _logger.OccurrenceEnqueued(schedule.Name, due, result.Id);
+                }
+
+                lock (_gate)
+                {
+                    if (schedule.LastRun is not { } last || last < due)
+                    {
+                        schedule.LastRun = due;
+                    }
+                }
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The occurrence is left to the other hosts; this one goes on with the next.
+                _logger.OccurrenceFailed(exception, schedule.Name, due);
+            }
+        }
+    }
+
+    private DateTimeOffset? NextDue()
+    {
+        lock (_gate)
+        {
+            DateTimeOffset? earliest = null;
+            foreach (var schedule in _schedules.Values.Where(static s => !s.IsPaused))
+            {
+                if (schedule.NextAfter(schedule.Cursor) is { } next && (earliest is null || next < earliest))
+                {
+                    earliest = next;
+                }
+            }
+
+            return earliest;
+        }
+    }
+
+    private bool Change(string name, Action<RecurringSchedule, DateTimeOffset> change)
+    {
+        lock (_gate)
+        {
+            if (!_schedules.TryGetValue(name, out var schedule))
+            {
+                return false;
+            }
+
+            change(schedule, _time.GetUtcNow());
+            SignalLocked();
+            return true;
+        }
+    }
+
+    private void SignalLocked()
+    {
+        var old = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        old.TrySetResult();
+    }
+}
