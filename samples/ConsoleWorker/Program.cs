@@ -1,4 +1,5 @@
 using BackgroundTasks;
+using BackgroundTasks.Recurring;
 using ConsoleWorker.Display;
 using ConsoleWorker.Jobs;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +27,17 @@ builder.Services.AddBackgroundJobs(options =>
     .AddJob<ReportJob, ReportArgs, string>("report", SampleJsonContext.Default.ReportArgs)
     .AddJob<ImportJob, ImportArgs, string>("import", SampleJsonContext.Default.ImportArgs)
     .AddJob<PrimeCountJob, PrimeCountArgs, string>("prime-count", SampleJsonContext.Default.PrimeCountArgs)
-    .UseSqlite(database);
+    .UseSqlite(database)
+
+    // A recurring job, every 10 seconds on a queue of its own: each occurrence is enqueued once, however many
+    // workers share the file, and one missed while the worker was down runs once when it is back.
+    .AddQueue("maintenance", queue => queue.Workers = 1)
+    .AddJob<DiskSpaceJob, DiskSpaceArgs, string>("disk-space", SampleJsonContext.Default.DiskSpaceArgs)
+    .AddRecurringJob<DiskSpaceJob, DiskSpaceArgs>("disk-space-check", "*/10 * * * * *", new(Path.GetDirectoryName(database)!), TimeZoneInfo.Utc, recurring =>
+    {
+        recurring.Queue = "maintenance";
+        recurring.Misfire = MisfirePolicy.RunOnce;
+    });
 
 using var host = builder.Build();
 var jobs = host.Services.GetRequiredService<IJobQueue>();
@@ -54,6 +65,11 @@ var tracked = new List<JobId>();
 await view.RunAsync(async () =>
 {
     view.Note($"Jobs are kept in {database}");
+    foreach (var schedule in host.Services.GetRequiredService<IRecurringJobs>().GetSchedules())
+    {
+        view.Note($"Recurring job {schedule.Name} ({schedule.Cron}, {schedule.TimeZone.Id}): next run at {schedule.NextRun:HH:mm:ss}");
+    }
+
     if (leftOver.Count > 0)
     {
         view.Note($"Recovered {leftOver.Count} unfinished job(s) from the last run; finishing them instead of starting new ones:");
@@ -146,7 +162,8 @@ static async Task<List<JobRecord>> UnfinishedAsync(IJobMonitor monitor)
     var unfinished = new List<JobRecord>();
     foreach (var status in new[] { JobStatus.Scheduled, JobStatus.Queued, JobStatus.Running, JobStatus.Retrying })
     {
-        unfinished.AddRange(await monitor.QueryAsync(new JobQuery { Status = status, Take = 100 }));
+        // Recurring occurrences (their unique key starts "recurring:") run by themselves and are not shown here.
+        unfinished.AddRange((await monitor.QueryAsync(new JobQuery { Status = status, Take = 100 })).Where(r => r.UniqueKey?.StartsWith("recurring:", StringComparison.Ordinal) != true));
     }
 
     return [.. unfinished.OrderBy(r => r.Id)];

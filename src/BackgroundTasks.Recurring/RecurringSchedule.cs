@@ -18,9 +18,11 @@ internal sealed class RecurringSchedule
         TimeZoneInfo timeZone,
         RecurringJobOptions options,
         Func<IJobQueue, JobOptions, CancellationToken, ValueTask<JobEnqueueResult>> enqueueUnique,
-        Func<IJobQueue, JobOptions, CancellationToken, ValueTask<JobId>> enqueue)
+        Func<IJobQueue, JobOptions, CancellationToken, ValueTask<JobId>> enqueue,
+        Type jobType)
     {
         Name = name;
+        JobType = jobType;
         Cron = cron;
         Expression = Parse(name, cron);
         TimeZone = timeZone;
@@ -32,6 +34,9 @@ internal sealed class RecurringSchedule
     public string Name { get; }
 
     public string Cron { get; }
+
+    /// <summary>Gets the typed job's class.</summary>
+    public Type JobType { get; }
 
     public CronExpression Expression { get; }
 
@@ -73,7 +78,8 @@ internal sealed class RecurringSchedule
             timeZone ?? TimeZoneInfo.Utc,
             copy,
             (queue, jobOptions, ct) => queue.EnqueueUniqueAsync<TJob, TArgs>(args, jobOptions, ct),
-            (queue, jobOptions, ct) => queue.EnqueueAsync<TJob, TArgs>(args, jobOptions, ct));
+            (queue, jobOptions, ct) => queue.EnqueueAsync<TJob, TArgs>(args, jobOptions, ct),
+            typeof(TJob));
     }
 
     /// <summary>The unique key of one occurrence: the schedule's name and the occurrence's time in UTC.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,14 +22,16 @@ internal sealed class RecurringScheduler : BackgroundService, IRecurringJobs
     private readonly IJobMonitor _monitor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IServiceProviderIsService? _services;
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, RecurringSchedule> _schedules = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _running;
 
-    public RecurringScheduler(IJobQueue queue, IJobMonitor monitor, TimeProvider time, IEnumerable<RecurringSchedule> schedules, ILogger<RecurringScheduler>? logger = null)
+    public RecurringScheduler(IJobQueue queue, IJobMonitor monitor, TimeProvider time, IEnumerable<RecurringSchedule> schedules, ILogger<RecurringScheduler>? logger = null, IServiceProviderIsService? services = null)
     {
         _queue = queue;
+        _services = services;
         _monitor = monitor;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -42,6 +45,7 @@ internal sealed class RecurringScheduler : BackgroundService, IRecurringJobs
         where TJob : class
     {
         var schedule = RecurringSchedule.Create<TJob, TArgs>(name, cron, args, timeZone, options);
+        ThrowIfNotRegistered(schedule);
         lock (_gate)
         {
             if (_schedules.TryGetValue(name, out var old))
@@ -107,6 +111,21 @@ internal sealed class RecurringScheduler : BackgroundService, IRecurringJobs
                 s.IsPaused ? null : s.NextAfter(s.Started ? s.Cursor : now),
                 s.LastRun))];
         }
+    }
+
+    /// <summary>Checks that every schedule's job is registered before the first occurrence could fail on it.</summary>
+    /// <exception cref="InvalidOperationException">A schedule's job class was not registered with <c>AddJob</c>.</exception>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            foreach (var schedule in _schedules.Values)
+            {
+                ThrowIfNotRegistered(schedule);
+            }
+        }
+
+        return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -272,6 +291,16 @@ internal sealed class RecurringScheduler : BackgroundService, IRecurringJobs
             change(schedule, _time.GetUtcNow());
             SignalLocked();
             return true;
+        }
+    }
+
+    private void ThrowIfNotRegistered(RecurringSchedule schedule)
+    {
+        // AddJob registers the job's class as a scoped service.
+        if (_services is not null && !_services.IsService(schedule.JobType))
+        {
+            throw new InvalidOperationException(
+                $"Recurring job '{schedule.Name}' enqueues {schedule.JobType.Name}, which no AddJob call registers: add AddBackgroundJobs().AddJob<{schedule.JobType.Name}, TArgs>(\"job-name\") as well.");
         }
     }
 

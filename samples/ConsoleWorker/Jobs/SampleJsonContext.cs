@@ -8,4 +8,5 @@ namespace ConsoleWorker.Jobs;
 [JsonSerializable(typeof(ReportArgs))]
 [JsonSerializable(typeof(ImportArgs))]
 [JsonSerializable(typeof(PrimeCountArgs))]
+[JsonSerializable(typeof(DiskSpaceArgs))]
 internal sealed partial class SampleJsonContext : JsonSerializerContext;

@@ -151,6 +151,19 @@ public sealed class RecurringJobTests
         Assert.That(() => jobs.AddRecurringJob<ReportJob, ReportArgs>("nightly", "0 3 * * *", new ReportArgs("y")), Throws.ArgumentException.With.Message.Contains("'nightly' is added already"));
     }
 
+    [Test]
+    public async Task StartAsync_JobNotRegisteredWithAddJob_ThrowsNamingTheScheduleAndAddJob(CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddBackgroundJobs().AddRecurringJob<ReportJob, ReportArgs>("nightly", "0 3 * * *", new ReportArgs("x"));
+        using var host = builder.Build();
+
+        Assert.That(async () => await host.StartAsync(ct), Throws.InvalidOperationException.With.Message.Contains("'nightly'").And.Message.Contains("AddJob<ReportJob, TArgs>"));
+        var recurring = host.Services.GetRequiredService<IRecurringJobs>();
+        Assert.That(() => recurring.AddOrUpdate<ReportJob, ReportArgs>("hourly", "0 * * * *", new ReportArgs("y")), Throws.InvalidOperationException.With.Message.Contains("'hourly'"));
+    }
+
     /// <summary>One occurrence a day at <paramref name="local"/> time, except on <paramref name="changeDay"/>, when it comes at <paramref name="onChangeDay"/>.</summary>
     private static IEnumerable<DateTimeOffset> Daily(TimeZoneInfo zone, DateOnly from, DateOnly to, TimeOnly local, DateOnly changeDay, DateTimeOffset onChangeDay)
     {
