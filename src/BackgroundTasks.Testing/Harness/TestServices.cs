@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BackgroundTasks.Testing;
+
+/// <summary>How a <see cref="JobsTestHost"/> changes the application's services: a fake clock, and the store and queue observed.</summary>
+internal static class TestServices
+{
+    /// <summary>Makes a fake clock the <see cref="TimeProvider"/>: the application's own, if it registers one, else a new one.</summary>
+    public static FakeTimeProvider UseFakeClock(IServiceCollection services, DateTimeOffset startTime)
+    {
+        if (Last<TimeProvider>(services)?.ImplementationInstance is FakeTimeProvider own)
+        {
+            return own;
+        }
+
+        var time = new FakeTimeProvider(startTime);
+        services.RemoveAll<TimeProvider>();
+        services.AddSingleton<TimeProvider>(time);
+        return time;
+    }
+
+    /// <summary>Puts the <see cref="ObservedJobStore"/> in front of the configured store.</summary>
+    public static void ObserveStore(IServiceCollection services, StoreWrites writes, EnqueueLog log)
+    {
+        var configured = Last<IJobStore>(services)!;
+        services.RemoveAll<IJobStore>();
+        services.AddSingleton<IJobStore>(provider =>
+        {
+            var store = Create<IJobStore>(configured, provider);
+            if (store is IDurableJobStore)
+            {
+                throw new NotSupportedException(
+                    $"JobsTestHost runs jobs on a store that is not durable, but the services configure {store.GetType().Name}, a durable store. "
+                    + "Leave the store out of the test host (the in-memory store is used), or use a store of your own that is not an IDurableJobStore.");
+            }
+
+            return new ObservedJobStore(store, ownsInner: configured.ImplementationInstance is null, writes, log);
+        });
+    }
+
+    /// <summary>Puts the <see cref="ObservedJobQueue"/> in front of the engine.</summary>
+    public static void ObserveQueue(IServiceCollection services, EnqueueLog log)
+    {
+        var configured = Last<IJobQueue>(services)!;
+        services.RemoveAll<IJobQueue>();
+
+        // The engine behind it belongs to the container, which disposes it.
+        services.AddSingleton<IJobQueue>(provider => new ObservedJobQueue(Create<IJobQueue>(configured, provider), log));
+    }
+
+    private static ServiceDescriptor? Last<T>(IServiceCollection services)
+        => services.LastOrDefault(static d => d.ServiceType == typeof(T) && !d.IsKeyedService);
+
+    private static T Create<T>(ServiceDescriptor descriptor, IServiceProvider provider)
+        where T : class
+        => descriptor switch
+        {
+            { ImplementationInstance: T instance } => instance,
+            { ImplementationFactory: { } factory } => (T)factory(provider),
+            { ImplementationType: { } type } => (T)ActivatorUtilities.CreateInstance(provider, type),
+            _ => throw new InvalidOperationException($"The {typeof(T).Name} registration cannot be created: {descriptor}."),
+        };
+}
