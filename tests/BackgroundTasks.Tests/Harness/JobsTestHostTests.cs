@@ -203,7 +203,6 @@ public sealed class JobsTestHostTests
         await started.Task.WaitAsync(ct);
 
         var idle = host.RunUntilIdleAsync(ct);
-        await host.Monitor.GetAsync(id, ct);
         Assert.That(idle.IsCompleted, Is.False, "The job still runs.");
 
         release.SetResult();
@@ -222,12 +221,12 @@ public sealed class JobsTestHostTests
             waiting.SetResult();
             await delay;
         }, new JobOptions { Name = "poller" }, ct);
+        await waiting.Task.WaitAsync(ct);
 
         Assert.That(async () => await host.RunUntilIdleAsync(ct), Throws.TypeOf<TimeoutException>()
             .With.Message.Contains($"{id} poller on 'default': Running, attempt 1 of")
             .And.Message.Contains("moves JobsTestHost.Time"));
 
-        await waiting.Task.WaitAsync(ct);
         host.Time.Advance(TimeSpan.FromMinutes(1));
         await host.RunUntilIdleAsync(ct);
         Assert.That((await host.Monitor.GetAsync(id, ct))!.Status, Is.EqualTo(JobStatus.Succeeded));
