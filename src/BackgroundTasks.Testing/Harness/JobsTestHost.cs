@@ -14,17 +14,19 @@ namespace BackgroundTasks.Testing;
 public sealed partial class JobsTestHost : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly StoreWrites _writes;
+    private readonly HostActivity _activity;
+    private readonly WatchedClock _clock;
     private readonly EnqueueLog _log;
     private readonly TimeSpan _idleTimeout;
 
-    private JobsTestHost(IHost host, FakeTimeProvider time, StoreWrites writes, EnqueueLog log, TimeSpan idleTimeout)
+    private JobsTestHost(IHost host, WatchedClock clock, HostActivity activity, EnqueueLog log, TimeSpan idleTimeout)
     {
         _host = host;
-        _writes = writes;
+        _clock = clock;
+        _activity = activity;
         _log = log;
         _idleTimeout = idleTimeout;
-        Time = time;
+        Time = clock.Fake;
         Services = host.Services;
         Queue = host.Services.GetRequiredService<IJobQueue>();
         Monitor = host.Services.GetRequiredService<IJobMonitor>();
@@ -40,9 +42,10 @@ public sealed partial class JobsTestHost : IAsyncDisposable
     public IJobMonitor Monitor { get; }
 
     /// <summary>
-    /// Gets the fake clock of the host (its <see cref="TimeProvider"/>). Move it with <see cref="AdvanceAsync"/>, which
-    /// runs due jobs at their own due times; change it directly only for a job that waits on the clock while it
-    /// runs (a timeout, a delay on the <see cref="TimeProvider"/>).
+    /// Gets the fake clock the host's <see cref="TimeProvider"/> reads (the services get a provider over it that also
+    /// tells the host which timers are set). Move it with <see cref="AdvanceAsync"/>, which runs due jobs at their own
+    /// due times; change it directly only for a job that waits on the clock while it runs (a timeout, a delay on the
+    /// <see cref="TimeProvider"/>).
     /// </summary>
     public FakeTimeProvider Time { get; }
 
@@ -56,8 +59,9 @@ public sealed partial class JobsTestHost : IAsyncDisposable
     /// <summary>
     /// Builds and starts a host with background jobs: the services <paramref name="configureServices"/> registers
     /// (the application's own registrations, with <c>AddBackgroundJobs()</c> and its <c>AddJob</c> calls), a
-    /// <see cref="FakeTimeProvider"/> as the <see cref="TimeProvider"/>, and finished jobs kept in the in-memory store
-    /// however far the clock moves (unless the services set its retention).
+    /// <see cref="TimeProvider"/> on a <see cref="FakeTimeProvider"/> (the one the services register as their
+    /// <see cref="TimeProvider"/>, if any; else a new one), and finished jobs kept in the in-memory store however far
+    /// the clock moves (unless the services set its retention).
     /// </summary>
     /// <param name="configureServices">Registers the application's services and jobs. <c>AddBackgroundJobs()</c> is called for you if it does not.</param>
     /// <param name="options">The start time and idle timeout; <see langword="null"/> for the defaults.</param>
@@ -82,10 +86,10 @@ public sealed partial class JobsTestHost : IAsyncDisposable
         services.AddBackgroundJobs().ConfigureInMemoryStore(static store => store.RetentionPeriod = TimeSpan.MaxValue);
         configureServices(services);
 
-        var writes = new StoreWrites();
+        var activity = new HostActivity();
         var log = new EnqueueLog();
-        var time = TestServices.UseFakeClock(services, options.StartTime);
-        TestServices.ObserveStore(services, writes, log);
+        var clock = TestServices.UseFakeClock(services, options.StartTime, activity);
+        TestServices.ObserveStore(services, activity, log);
         TestServices.ObserveQueue(services, log);
 
         var host = builder.Build();
@@ -99,7 +103,7 @@ public sealed partial class JobsTestHost : IAsyncDisposable
             throw;
         }
 
-        return new JobsTestHost(host, time, writes, log, options.IdleTimeout);
+        return new JobsTestHost(host, clock, activity, log, options.IdleTimeout);
     }
 
     /// <summary>Gets the jobs of one typed job class enqueued through <see cref="IJobQueue"/>, in order.</summary>

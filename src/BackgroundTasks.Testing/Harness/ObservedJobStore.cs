@@ -5,11 +5,11 @@ namespace BackgroundTasks.Testing;
 /// job the store accepts, and counts the writes that change a status, so that the host can tell exactly when
 /// nothing more will happen without a clock change.
 /// </summary>
-internal sealed class ObservedJobStore(IJobStore inner, bool ownsInner, StoreWrites writes, EnqueueLog log) : IJobStore, IAsyncDisposable
+internal sealed class ObservedJobStore(IJobStore inner, bool ownsInner, HostActivity activity, EnqueueLog log) : IJobStore, IAsyncDisposable
 {
     public async ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default)
     {
-        writes.Started();
+        activity.WriteStarted();
         try
         {
             await inner.AddAsync(job, cancellationToken).ConfigureAwait(false);
@@ -17,33 +17,33 @@ internal sealed class ObservedJobStore(IJobStore inner, bool ownsInner, StoreWri
         }
         finally
         {
-            writes.Finished();
+            activity.WriteFinished();
         }
     }
 
     public async ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default)
     {
-        writes.Started();
+        activity.WriteStarted();
         try
         {
             return await inner.TransitionAsync(id, transition, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            writes.Finished();
+            activity.WriteFinished();
         }
     }
 
     public async ValueTask<bool> DeleteAsync(JobId id, CancellationToken cancellationToken = default)
     {
-        writes.Started();
+        activity.WriteStarted();
         try
         {
             return await inner.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            writes.Finished();
+            activity.WriteFinished();
         }
     }
 

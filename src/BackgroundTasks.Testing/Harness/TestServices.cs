@@ -7,22 +7,21 @@ namespace BackgroundTasks.Testing;
 /// <summary>How a <see cref="JobsTestHost"/> changes the application's services: a fake clock, and the store and queue observed.</summary>
 internal static class TestServices
 {
-    /// <summary>Makes a fake clock the <see cref="TimeProvider"/>: the application's own, if it registers one, else a new one.</summary>
-    public static FakeTimeProvider UseFakeClock(IServiceCollection services, DateTimeOffset startTime)
+    /// <summary>
+    /// Makes a fake clock the <see cref="TimeProvider"/>, watched for the timers set on it: the application's own
+    /// <see cref="FakeTimeProvider"/>, if it registers one, else a new one.
+    /// </summary>
+    public static WatchedClock UseFakeClock(IServiceCollection services, DateTimeOffset startTime, HostActivity activity)
     {
-        if (Last<TimeProvider>(services)?.ImplementationInstance is FakeTimeProvider own)
-        {
-            return own;
-        }
-
-        var time = new FakeTimeProvider(startTime);
+        var fake = Last<TimeProvider>(services)?.ImplementationInstance as FakeTimeProvider ?? new FakeTimeProvider(startTime);
+        var clock = new WatchedClock(fake, activity);
         services.RemoveAll<TimeProvider>();
-        services.AddSingleton<TimeProvider>(time);
-        return time;
+        services.AddSingleton<TimeProvider>(clock);
+        return clock;
     }
 
     /// <summary>Puts the <see cref="ObservedJobStore"/> in front of the configured store.</summary>
-    public static void ObserveStore(IServiceCollection services, StoreWrites writes, EnqueueLog log)
+    public static void ObserveStore(IServiceCollection services, HostActivity activity, EnqueueLog log)
     {
         var configured = Last<IJobStore>(services)!;
         services.RemoveAll<IJobStore>();
@@ -36,7 +35,7 @@ internal static class TestServices
                     + "Leave the store out of the test host (the in-memory store is used), or use a store of your own that is not an IDurableJobStore.");
             }
 
-            return new ObservedJobStore(store, ownsInner: configured.ImplementationInstance is null, writes, log);
+            return new ObservedJobStore(store, ownsInner: configured.ImplementationInstance is null, activity, log);
         });
     }
 

@@ -114,6 +114,40 @@ public sealed class JobsTestHostTests
     }
 
     [Test]
+    public async Task RunUntilIdleAsync_RetryRecordedButItsTimerNotSetYet_WaitsForTheTimer(CancellationToken ct)
+    {
+        // The engine records Retrying, then sets the timer from a reading of the clock: moving the clock in between
+        // would set the timer from the new time, and the retry would run a whole back-off late.
+        var log = new AttemptLog();
+        using var clock = new GatedClock(s_start, TimeSpan.FromSeconds(10));
+        await using var host = await JobsTestHost.StartAsync(services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton(log);
+            services.AddBackgroundJobs().AddJob<FlakyJob, FlakyArgs>("flaky");
+        }, cancellationToken: ct);
+        var id = await host.Queue.EnqueueAsync<FlakyJob, FlakyArgs>(new FlakyArgs(SucceedOnAttempt: 2), new JobOptions { MaxAttempts = 2, Backoff = s_tenSecondsDoubling }, ct);
+        await clock.Entered.WaitAsync(ct);
+
+        Task idle;
+        try
+        {
+            idle = host.RunUntilIdleAsync(ct);
+            Assert.That((await host.Monitor.GetAsync(id, ct))!.Status, Is.EqualTo(JobStatus.Retrying));
+            Assert.That(idle.IsCompleted, Is.False, "The retry's timer is not set yet.");
+        }
+        finally
+        {
+            clock.Release();
+        }
+
+        await idle;
+        await host.AdvanceAsync(TimeSpan.FromSeconds(10), ct);
+
+        Assert.That(log.Runs, Is.EqualTo(new[] { (1, s_start), (2, s_start.AddSeconds(10)) }));
+    }
+
+    [Test]
     public async Task AdvanceAsync_DelayedJob_RunsOnlyOnceDue(CancellationToken ct)
     {
         await using var host = await JobsTestHost.StartAsync(_ => { }, cancellationToken: ct);
