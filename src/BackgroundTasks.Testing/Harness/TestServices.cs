@@ -28,14 +28,20 @@ internal static class TestServices
         services.AddSingleton<IJobStore>(provider =>
         {
             var store = Create<IJobStore>(configured, provider);
+            var ownsStore = configured.ImplementationInstance is null;
             if (store is IDurableJobStore)
             {
+                if (ownsStore)
+                {
+                    (store as IDisposable)?.Dispose();
+                }
+
                 throw new NotSupportedException(
                     $"JobsTestHost runs jobs on a store that is not durable, but the services configure {store.GetType().Name}, a durable store. "
                     + "Leave the store out of the test host (the in-memory store is used), or use a store of your own that is not an IDurableJobStore.");
             }
 
-            return new ObservedJobStore(store, ownsInner: configured.ImplementationInstance is null, activity, log);
+            return new ObservedJobStore(store, ownsStore, activity, log);
         });
     }
 
