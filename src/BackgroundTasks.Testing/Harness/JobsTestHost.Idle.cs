@@ -13,9 +13,10 @@ public sealed partial class JobsTestHost
 
     /// <summary>
     /// Waits until the jobs are idle: every accepted job has finished, or waits for a due time still ahead on the
-    /// clock (a delay, or a retry's back-off). Jobs that the running jobs enqueue (follow-ups, fan-out children)
-    /// are waited for too. The wait is exact and never sleeps: the host looks again after each change the engine
-    /// writes to the store, and decides only on a view of the store that no write changed while it was read.
+    /// clock (a delay, or a retry's back-off) and the engine has set its timer. Jobs that the running jobs enqueue
+    /// (follow-ups, fan-out children) are waited for too. The wait is exact and never sleeps: the host looks again
+    /// after each change the engine writes to the store and each timer set on the clock, and decides only on a view
+    /// of the store that no write changed while it was read.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes when the jobs are idle.</returns>
