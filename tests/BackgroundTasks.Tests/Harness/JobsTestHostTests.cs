@@ -280,6 +280,24 @@ public sealed class JobsTestHostTests
     }
 
     [Test]
+    public async Task StartAsync_UserWrittenStore_RunsAndRetriesJobsOnThatStore(CancellationToken ct)
+    {
+        var store = new DictionaryJobStore();
+        var log = new AttemptLog();
+        await using var host = await JobsTestHost.StartAsync(services =>
+        {
+            services.AddSingleton(log);
+            services.AddBackgroundJobs().AddJob<FlakyJob, FlakyArgs>("flaky").UseStore(_ => store);
+        }, cancellationToken: ct);
+
+        var id = await host.Queue.EnqueueAsync<FlakyJob, FlakyArgs>(new FlakyArgs(SucceedOnAttempt: 2), new JobOptions { MaxAttempts = 2, Backoff = s_tenSecondsDoubling }, ct);
+        await host.AdvanceAsync(TimeSpan.FromMinutes(1), ct);
+
+        Assert.That((await store.GetAsync(id, ct))!.Status, Is.EqualTo(JobStatus.Succeeded));
+        Assert.That(log.Runs, Is.EqualTo(new[] { (1, s_start), (2, s_start.AddSeconds(10)) }));
+    }
+
+    [Test]
     public async Task StartAsync_DurableStore_ThrowsNamingTheStore(CancellationToken ct)
     {
         using var database = new TemporaryFile("jobs.db");
