@@ -33,6 +33,13 @@ internal sealed class ObservedJobQueue(IJobQueue inner, EnqueueLog log) : IJobQu
         return ids;
     }
 
+    public async ValueTask<JobEnqueueResult> EnqueueUniqueAsync(Func<JobContext, Task> job, JobOptions options, CancellationToken cancellationToken = default)
+        => NoteNew(await inner.EnqueueUniqueAsync(job, options, cancellationToken).ConfigureAwait(false), jobType: null, arguments: null, options);
+
+    public async ValueTask<JobEnqueueResult> EnqueueUniqueAsync<TJob, TArgs>(TArgs args, JobOptions options, CancellationToken cancellationToken = default)
+        where TJob : class
+        => NoteNew(await inner.EnqueueUniqueAsync<TJob, TArgs>(args, options, cancellationToken).ConfigureAwait(false), typeof(TJob), args, options);
+
     public bool TryEnqueue(Func<JobContext, Task> job, out JobId id, JobOptions? options = null)
     {
         if (!inner.TryEnqueue(job, out id, options))
@@ -42,6 +49,17 @@ internal sealed class ObservedJobQueue(IJobQueue inner, EnqueueLog log) : IJobQu
 
         Note(id, jobType: null, arguments: null, options);
         return true;
+    }
+
+    /// <summary>Notes a job the call accepted; a duplicate was noted when its holder was enqueued.</summary>
+    private JobEnqueueResult NoteNew(JobEnqueueResult result, Type? jobType, object? arguments, JobOptions? options)
+    {
+        if (!result.IsDuplicate)
+        {
+            Note(result.Id, jobType, arguments, options);
+        }
+
+        return result;
     }
 
     private JobId Note(JobId id, Type? jobType, object? arguments, JobOptions? options)
