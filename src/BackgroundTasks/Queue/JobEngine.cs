@@ -36,7 +36,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         Logger = logger ?? (ILogger)NullLogger.Instance;
         Records = StoreAdapter.For(store, timeProvider, Logger, Options.HostName);
         _alive = Records.CreateLiveJobs(this);
-        _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedQueue(q.Key, q.Value), StringComparer.Ordinal);
+        _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, q => new NamedQueue(q.Key, q.Value, timeProvider), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
         Metrics = new JobMetrics(meterFactory, QueueLengths);
         Claimer = Records.Durable is { } durable ? new JobClaimer(this, durable) : null;
