@@ -158,6 +158,7 @@ internal sealed partial class JobEngine
 
         Logger.JobAccepted(job.Id, job.Settings.Name, queue.Name);
         Metrics.Enqueued(queue.Name);
+        ObserveEnqueued(job, dueAt);
         if (Claimer is not null)
         {
             // The store is the queue: the claim loop takes the job from there, here or on another host.

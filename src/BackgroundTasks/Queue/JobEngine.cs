@@ -27,11 +27,13 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         IServiceScopeFactory scopeFactory,
         JobRegistry registry,
         ILogger<JobEngine>? logger = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        JobHooks? hooks = null)
     {
         Options = options.Value;
         Time = timeProvider;
         ScopeFactory = scopeFactory;
+        Hooks = hooks ?? JobHooks.None;
         _registry = registry;
         Logger = logger ?? (ILogger)NullLogger.Instance;
         Records = StoreAdapter.For(store, timeProvider, Logger, Options.HostName);
