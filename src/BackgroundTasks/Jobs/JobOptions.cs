@@ -38,4 +38,19 @@ public sealed class JobOptions
 
     /// <summary>Gets or sets the job that started this one, if any; the store keeps it so that children can be found.</summary>
     public JobId? ParentId { get; set; }
+
+    /// <summary>
+    /// Gets or sets the job this one continues: it waits as <see cref="JobStatus.Scheduled"/> (with no due time,
+    /// <see cref="JobRecord.ScheduledAt"/> being <see cref="DateTimeOffset.MaxValue"/>) until that job ends, then is
+    /// queued or cancelled as <see cref="ContinueWhen"/> says. A job that has ended already decides at once.
+    /// </summary>
+    /// <value>
+    /// Defaults to none. Must name a job this host runs or the store holds finished; not to be combined with
+    /// <see cref="Delay"/> or <see cref="RunAt"/>. Not supported on a durable store yet.
+    /// </value>
+    public JobId? ContinueAfter { get; set; }
+
+    /// <summary>Gets or sets which ends of <see cref="ContinueAfter"/> let this job run.</summary>
+    /// <value>Defaults to <see cref="JobContinuation.Succeeded"/>: a failed or cancelled job cancels its continuations.</value>
+    public JobContinuation ContinueWhen { get; set; } = JobContinuation.Succeeded;
 }

@@ -8,6 +8,11 @@ internal sealed partial class JobEngine
     private ValueTask<JobId> AcceptAsync(LiveJob job, NamedQueue queue, JobOptions? options, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
+        if (options?.ContinueAfter is not null)
+        {
+            return ContinueAsync(job, options, cancellationToken);
+        }
+
         var dueAt = DueAt(options);
 
         // The common case, without an async state machine: no delay, room in the queue, a store that answers at once.

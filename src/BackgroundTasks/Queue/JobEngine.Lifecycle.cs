@@ -92,6 +92,7 @@ internal sealed partial class JobEngine
         _alive.Remove(job.Id, job);
         Metrics.Finished(job.Settings.Queue, status);
         job.SignalFinished();
+        ReleaseContinuations(job.Id, status);
     }
 
     /// <summary>Records a change that is not terminal; a failing store is logged, never thrown.</summary>

@@ -65,6 +65,11 @@ internal sealed partial class JobEngine
             throw new ArgumentException("JobOptions.Delay and JobOptions.RunAt are both set: set only one of them.", nameof(options));
         }
 
+        if (options.ContinueAfter is not null)
+        {
+            ThrowIfBadContinuation(options);
+        }
+
         if (!Enum.IsDefined(options.Priority))
         {
             throw new ArgumentException($"JobOptions.Priority is {(int)options.Priority}: use JobPriority.High, Normal or Low.", nameof(options));

@@ -166,6 +166,11 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         ArgumentNullException.ThrowIfNull(job);
         var queue = Resolve(options);
         ThrowIfClosed();
+        if (options?.ContinueAfter is not null)
+        {
+            throw new ArgumentException("JobOptions.ContinueAfter is set, but TryEnqueue never waits for the job it continues: use EnqueueAsync.", nameof(options));
+        }
+
         var dueAt = DueAt(options);
         if (dueAt is null && Claimer is null && !queue.TryReserve())
         {
