@@ -61,4 +61,7 @@ internal static partial class Log
 
     [LoggerMessage(19, LogLevel.Warning, "Job {JobId} was recovered by another host after this host's lease on it lapsed; its token fires")]
     public static partial void ClaimLost(this ILogger logger, JobId jobId);
+
+    [LoggerMessage(40, LogLevel.Error, "State observer {Observer} threw on job {JobId} becoming {Status}; the job goes on")]
+    public static partial void StateObserverFailed(this ILogger logger, Exception exception, string observer, JobId jobId, JobStatus status);
 }

@@ -90,6 +90,19 @@ internal sealed class BackgroundJobsOptionsValidator : IValidateOptions<Backgrou
             {
                 failures.Add($"{prefix} Backoff is null: set it to a RetryBackoff (RetryBackoff.Default if unsure).");
             }
+
+            if (queue.RateLimit is { } limit)
+            {
+                if (limit.MaxStarts < 1)
+                {
+                    failures.Add($"{prefix} RateLimit.MaxStarts is {limit.MaxStarts}: it must be at least 1 (how many attempts may start within RateLimit.Period).");
+                }
+
+                if (limit.Period <= TimeSpan.Zero)
+                {
+                    failures.Add($"{prefix} RateLimit.Period is {limit.Period}: it must be positive.");
+                }
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -33,6 +33,7 @@ public static class BackgroundJobsServiceCollectionExtensions
         services.TryAddSingleton<IJobStore>(static sp => new InMemoryJobStore(
             sp.GetRequiredService<IOptions<InMemoryJobStoreOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<JobHooks>();
         services.TryAddSingleton<JobEngine>();
         services.TryAddSingleton<IJobQueue>(static sp => sp.GetRequiredService<JobEngine>());
         services.TryAddSingleton<IJobMonitor, JobMonitor>();

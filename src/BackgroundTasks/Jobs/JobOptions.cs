@@ -51,4 +51,19 @@ public sealed class JobOptions
     /// <summary>Gets or sets how long after a job with the <see cref="UniqueKey"/> finished (in any terminal status) the key stays held.</summary>
     /// <value>Defaults to <see cref="TimeSpan.Zero"/>: the key is free once its job finished. Must not be negative; needs a <see cref="UniqueKey"/>.</value>
     public TimeSpan UniqueFor { get; set; }
+
+    /// <summary>
+    /// Gets or sets the job this one continues: it waits as <see cref="JobStatus.Scheduled"/> (with no due time,
+    /// <see cref="JobRecord.ScheduledAt"/> being <see cref="DateTimeOffset.MaxValue"/>) until that job ends, then is
+    /// queued or cancelled as <see cref="ContinueWhen"/> says. A job that has ended already decides at once.
+    /// </summary>
+    /// <value>
+    /// Defaults to none. Must name a job this host runs or the store holds finished; not to be combined with
+    /// <see cref="Delay"/> or <see cref="RunAt"/>. Not supported on a durable store yet.
+    /// </value>
+    public JobId? ContinueAfter { get; set; }
+
+    /// <summary>Gets or sets which ends of <see cref="ContinueAfter"/> let this job run.</summary>
+    /// <value>Defaults to <see cref="JobContinuation.Succeeded"/>: a failed or cancelled job cancels its continuations.</value>
+    public JobContinuation ContinueWhen { get; set; } = JobContinuation.Succeeded;
 }

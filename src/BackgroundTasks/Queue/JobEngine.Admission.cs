@@ -13,6 +13,11 @@ internal sealed partial class JobEngine
         }
 
         ThrowIfClosed();
+        if (options?.ContinueAfter is not null)
+        {
+            return ContinueAsync(job, options, cancellationToken);
+        }
+
         var dueAt = DueAt(options);
 
         // The common case, without an async state machine: no delay, room in the queue, a store that answers at once.
@@ -163,6 +168,7 @@ internal sealed partial class JobEngine
 
         Logger.JobAccepted(job.Id, job.Settings.Name, queue.Name);
         Metrics.Enqueued(queue.Name);
+        ObserveEnqueued(job, dueAt);
         if (Claimer is not null)
         {
             // The store is the queue: the claim loop takes the job from there, here or on another host.

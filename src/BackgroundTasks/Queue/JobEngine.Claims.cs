@@ -114,7 +114,11 @@ internal sealed partial class JobEngine
         try
         {
             var owner = Records.Durable!.Owner;
-            await Records.Durable.DurableStore.TransitionAsync(record.Id, new JobTransition(JobStatus.Failed, record.Attempt, Time.GetUtcNow(), Error: error), owner).ConfigureAwait(false);
+            var change = new JobTransition(JobStatus.Failed, record.Attempt, Time.GetUtcNow(), Error: error);
+            if (await Records.Durable.DurableStore.TransitionAsync(record.Id, change, owner).ConfigureAwait(false))
+            {
+                Observe(record, change);
+            }
         }
         catch (Exception ex)
         {

@@ -45,20 +45,28 @@ internal sealed partial class JobEngine
         // A durable job waiting in the store, or run by another host: the store records the cancellation (a host
         // running it sees its claim gone at its next heartbeat, and its token fires).
         var change = new JobTransition(JobStatus.Cancelled, record.Attempt, Time.GetUtcNow(), CancelReason: JobCancelReason.Requested);
-        return await Records.TransitionAsync(id, handle: null, change).ConfigureAwait(false);
+        if (!await Records.TransitionAsync(id, handle: null, change).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Observe(record, change);
+        return true;
     }
 
     /// <summary>Records a job's terminal status, forgets it, and wakes whoever waits for it. The caller must have finished the job (<see cref="LiveJob.TryFinish"/>).</summary>
     public async ValueTask RecordTerminalAsync(LiveJob job, JobStatus status, JobError? error, object? result, JobCancelReason reason = JobCancelReason.None)
     {
+        // On a durable store a job cancelled while it waited may be claimed meanwhile: its handle and attempt
+        // are read together, or the owner check would refuse the claim's handle paired with the attempt before.
+        var (handle, attempt) = Claimer is null ? (job.StoreHandle, job.Attempt) : job.StoreState();
+        var change = new JobTransition(status, attempt, Time.GetUtcNow(), Error: error, Result: result, CancelReason: reason);
+        var applied = true;
         try
         {
-            // On a durable store a job cancelled while it waited may be claimed meanwhile: its handle and attempt
-            // are read together, or the owner check would refuse the claim's handle paired with the attempt before.
-            var (handle, attempt) = Claimer is null ? (job.StoreHandle, job.Attempt) : job.StoreState();
-            var change = new JobTransition(status, attempt, Time.GetUtcNow(), Error: error, Result: result, CancelReason: reason);
             if (!await Records.TransitionAsync(job.Id, handle, change).ConfigureAwait(false))
             {
+                applied = false;
                 Logger.TransitionRefused(job.Id, status);
             }
         }
@@ -68,6 +76,12 @@ internal sealed partial class JobEngine
         }
         finally
         {
+            if (applied)
+            {
+                // Before the waiters wake: whoever waits for the job finds what the observers did.
+                Observe(job, change);
+            }
+
             Forget(job, status);
         }
     }
@@ -78,6 +92,7 @@ internal sealed partial class JobEngine
         _alive.Remove(job.Id, job);
         Metrics.Finished(job.Settings.Queue, status);
         job.SignalFinished();
+        ReleaseContinuations(job.Id, status);
     }
 
     /// <summary>Records a change that is not terminal; a failing store is logged, never thrown.</summary>
@@ -100,6 +115,11 @@ internal sealed partial class JobEngine
         {
             Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), job.Id);
             applied = true;
+        }
+
+        if (applied)
+        {
+            Observe(job, change);
         }
 
         job.SignalChanged();

@@ -81,6 +81,16 @@ internal sealed partial class JobEngine
             throw new ArgumentException($"JobOptions.UniqueFor is {options.UniqueFor}, but UniqueKey is not set: set the key the window applies to.", nameof(options));
         }
 
+        if (options.ContinueAfter is not null)
+        {
+            if (options.UniqueKey is not null)
+            {
+                throw new ArgumentException("JobOptions.ContinueAfter and UniqueKey are both set: a continuation cannot hold a unique key yet; set only one of them.", nameof(options));
+            }
+
+            ThrowIfBadContinuation(options);
+        }
+
         if (!Enum.IsDefined(options.Priority))
         {
             throw new ArgumentException($"JobOptions.Priority is {(int)options.Priority}: use JobPriority.High, Normal or Low.", nameof(options));

@@ -27,16 +27,18 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         IServiceScopeFactory scopeFactory,
         JobRegistry registry,
         ILogger<JobEngine>? logger = null,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        JobHooks? hooks = null)
     {
         Options = options.Value;
         Time = timeProvider;
         ScopeFactory = scopeFactory;
+        Hooks = hooks ?? JobHooks.None;
         _registry = registry;
         Logger = logger ?? (ILogger)NullLogger.Instance;
         Records = StoreAdapter.For(store, timeProvider, Logger, Options.HostName);
         _alive = Records.CreateLiveJobs(this);
-        _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, static q => new NamedQueue(q.Key, q.Value), StringComparer.Ordinal);
+        _queues = Options.Queues.ToFrozenDictionary(static q => q.Key, q => new NamedQueue(q.Key, q.Value, timeProvider), StringComparer.Ordinal);
         _defaultQueue = _queues[Options.DefaultQueue];
         Metrics = new JobMetrics(meterFactory, QueueLengths);
         Claimer = Records.Durable is { } durable ? new JobClaimer(this, durable) : null;
@@ -167,6 +169,11 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         }
 
         ThrowIfClosed();
+        if (options?.ContinueAfter is not null)
+        {
+            throw new ArgumentException("JobOptions.ContinueAfter is set, but TryEnqueue never waits for the job it continues: use EnqueueAsync.", nameof(options));
+        }
+
         var dueAt = DueAt(options);
         if (dueAt is null && Claimer is null && !queue.TryReserve())
         {

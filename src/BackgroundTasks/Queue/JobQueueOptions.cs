@@ -26,4 +26,9 @@ public sealed class JobQueueOptions
     /// <summary>Gets or sets the delay between attempts, unless the job says otherwise.</summary>
     /// <value>Defaults to <see cref="RetryBackoff.Default"/>.</value>
     public RetryBackoff Backoff { get; set; } = RetryBackoff.Default;
+
+    /// <summary>Gets or sets how often attempts of this queue's jobs may start; <see langword="null"/> for no limit.</summary>
+    /// <value>Defaults to <see langword="null"/>: workers start jobs as soon as they take them.</value>
+    /// <example><c>q.RateLimit = new JobRateLimit { MaxStarts = 10, Period = TimeSpan.FromSeconds(1) };</c></example>
+    public JobRateLimit? RateLimit { get; set; }
 }

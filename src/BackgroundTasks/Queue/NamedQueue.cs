@@ -32,17 +32,25 @@ internal sealed class NamedQueue : IDisposable
     private volatile bool _stopTaking;
     private int _waitingProducers;
 
-    public NamedQueue(string name, JobQueueOptions options)
+    public NamedQueue(string name, JobQueueOptions options, TimeProvider? time = null)
     {
         Name = name;
         Options = options;
         _space = new SemaphoreSlim(options.Capacity);
+
+        // Bad limits are reported by the options' validation, which runs first.
+        RateLimiter = options.RateLimit is { MaxStarts: > 0 } limit && limit.Period > TimeSpan.Zero
+            ? new QueueRateLimiter(limit, time ?? TimeProvider.System)
+            : null;
         Defaults = new JobSettings(name, null, JobPriority.Normal, options.MaxAttempts, null, options.Timeout, options.Backoff);
     }
 
     public string Name { get; }
 
     public JobQueueOptions Options { get; }
+
+    /// <summary>Gets the queue's rate limit, which its workers pass before each attempt; <see langword="null"/> when it has none.</summary>
+    public QueueRateLimiter? RateLimiter { get; }
 
     /// <summary>Gets the settings of the queue's jobs enqueued without options.</summary>
     public JobSettings Defaults { get; }

@@ -62,7 +62,14 @@ internal sealed class JobRunner(JobEngine engine)
         Exception? failure = null;
         try
         {
-            await job.InvokeAsync(context).ConfigureAwait(false);
+            if (engine.Hooks.HasFilters)
+            {
+                await engine.Hooks.RunAsync(job, context).ConfigureAwait(false);
+            }
+            else
+            {
+                await job.InvokeAsync(context).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {

@@ -15,6 +15,7 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
     private const int YieldCheckInterval = 64;
 
     private readonly JobRunner _runner = new(engine);
+    private readonly CancellationTokenSource _stopTaking = new();
     private Task _workers = Task.CompletedTask;
     private Task _claimer = Task.CompletedTask;
 
@@ -85,8 +86,15 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
         return _workers;
     }
 
+    public override void Dispose()
+    {
+        _stopTaking.Dispose();
+        base.Dispose();
+    }
+
     private void StopTaking()
     {
+        _stopTaking.Cancel();
         foreach (var queue in engine.Queues)
         {
             queue.StopTaking();
@@ -116,11 +124,18 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
     private async Task WorkAsync(NamedQueue queue)
     {
         var worker = new Worker(engine.Time);
+        var limiter = queue.RateLimiter;
         var sinceYield = 0;
         while (await queue.TakeAsync().ConfigureAwait(false) is { } job)
         {
             var claimed = job.IsClaimed;
-            await _runner.RunSafelyAsync(job, worker).ConfigureAwait(false);
+            if (limiter is null || await limiter.TryTakeAsync(job, _stopTaking.Token).ConfigureAwait(false))
+            {
+                await _runner.RunSafelyAsync(job, worker).ConfigureAwait(false);
+            }
+
+            // Otherwise the job was cancelled while it waited for its turn (and is recorded so), or the workers
+            // stop taking jobs: the shutdown sweep ends it (or gives a claimed job back to the durable store).
             if (claimed)
             {
                 engine.Claimer!.Ended(queue.Name);
