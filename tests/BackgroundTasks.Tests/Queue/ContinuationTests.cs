@@ -152,6 +152,8 @@ public sealed class ContinuationTests
             Throws.ArgumentException.With.Message.Contains("JobOptions.ContinueWhen is 7"));
         Assert.That(async () => await host.Queue.EnqueueAsync(_ => Task.CompletedTask, new JobOptions { ContinueAfter = unknown }, ct),
             Throws.ArgumentException.With.Message.Contains($"JobOptions.ContinueAfter is {unknown}, which is unknown"));
+        Assert.That(async () => await host.Queue.EnqueueAsync(_ => Task.CompletedTask, new JobOptions { ContinueAfter = parent, UniqueKey = "k" }, ct),
+            Throws.ArgumentException.With.Message.Contains("JobOptions.ContinueAfter and UniqueKey are both set"));
         Assert.That(() => host.Queue.TryEnqueue(_ => Task.CompletedTask, out _, new JobOptions { ContinueAfter = parent }),
             Throws.ArgumentException.With.Message.Contains("use EnqueueAsync"));
     }
