@@ -139,14 +139,18 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
                 changed = _changed.Task;
             }
 
-            var now = _time.GetUtcNow();
-            await EnqueueDueAsync(now, stoppingToken).ConfigureAwait(false);
-            var delay = NextDue() is { } next ? next - now : s_maxWait;
+            await EnqueueDueAsync(_time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+
+            // The wait is measured from a reading just before the timer is set, so that the time the enqueues took
+            // does not delay the next occurrence.
+            var next = NextDue();
+            var from = _time.GetUtcNow();
+            var delay = next is { } at ? at - from : s_maxWait;
             delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > s_maxWait ? s_maxWait : delay;
             var due = new DueSignal();
             lock (_gate)
             {
-                _waitingUntil = changed == _changed.Task ? now + delay : null;
+                _waitingUntil = changed == _changed.Task ? from + delay : null;
             }
 
             using var timer = _time.CreateTimer(DueSignal.Fire, due, delay, Timeout.InfiniteTimeSpan);
