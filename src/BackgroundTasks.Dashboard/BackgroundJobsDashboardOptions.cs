@@ -12,8 +12,8 @@ public sealed class BackgroundJobsDashboardOptions
     public string Title { get; set; } = "Background jobs";
 
     /// <summary>
-    /// Gets or sets a value indicating whether the dashboard only shows: it then hides the cancel, retry and
-    /// delete buttons and refuses those requests with 403 Forbidden.
+    /// Gets or sets a value indicating whether the dashboard only shows: it then hides its actions (cancel, retry
+    /// and delete a job; pause, resume and trigger a recurring job) and refuses those requests with 403 Forbidden.
     /// </summary>
     /// <value>Defaults to <see langword="false"/>.</value>
     public bool ReadOnly { get; set; }

@@ -56,6 +56,9 @@ internal sealed class RecurringSchedule
 
     public DateTimeOffset? LastRun { get; set; }
 
+    /// <summary>Gets or sets the id of the job of the <see cref="LastRun"/> occurrence, when known.</summary>
+    public JobId? LastRunJobId { get; set; }
+
     public bool IsPaused { get; set; }
 
     /// <summary>Gets the key prefix of this schedule's occurrences.</summary>

@@ -42,7 +42,7 @@ internal sealed partial class RecurringScheduler
 
         foreach (var schedule in catchingUp)
         {
-            DateTimeOffset? lastRun;
+            (DateTimeOffset Due, JobId Id)? lastRun;
             try
             {
                 lastRun = await FindLastRunAsync(schedule, cancellationToken).ConfigureAwait(false);
@@ -55,16 +55,20 @@ internal sealed partial class RecurringScheduler
 
             lock (_gate)
             {
-                if (lastRun is { } last && last < schedule.Cursor)
+                if (lastRun is { } last && last.Due < schedule.Cursor)
                 {
-                    (schedule.Cursor, schedule.LastRun) = (last, schedule.LastRun ?? last);
+                    schedule.Cursor = last.Due;
+                    if (schedule.LastRun is null)
+                    {
+                        (schedule.LastRun, schedule.LastRunJobId) = (last.Due, last.Id);
+                    }
                 }
             }
         }
     }
 
     /// <summary>Finds the newest job of the schedule among the store's newest jobs; the time in its key is the last run.</summary>
-    private async Task<DateTimeOffset?> FindLastRunAsync(RecurringSchedule schedule, CancellationToken cancellationToken)
+    private async Task<(DateTimeOffset Due, JobId Id)?> FindLastRunAsync(RecurringSchedule schedule, CancellationToken cancellationToken)
     {
         const int Page = 1_000;
         for (var skip = 0; skip < LastRunSearch; skip += Page)
@@ -74,7 +78,7 @@ internal sealed partial class RecurringScheduler
             {
                 if (schedule.OccurrenceOf(record.UniqueKey) is { } due)
                 {
-                    return due;
+                    return (due, record.Id);
                 }
             }
 

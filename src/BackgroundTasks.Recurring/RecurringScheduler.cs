@@ -24,6 +24,7 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
     private readonly SortedDictionary<string, RecurringSchedule> _schedules = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _running;
+    private DateTimeOffset? _waitingUntil;
 
     public RecurringScheduler(IJobQueue queue, IJobMonitor monitor, TimeProvider time, IEnumerable<RecurringSchedule> schedules, ILogger<RecurringScheduler>? logger = null, IServiceProviderIsService? services = null)
     {
@@ -47,7 +48,7 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
         {
             if (_schedules.TryGetValue(name, out var old))
             {
-                (schedule.Cursor, schedule.Started, schedule.LastRun, schedule.IsPaused) = (old.Cursor, old.Started, old.LastRun, old.IsPaused);
+                (schedule.Cursor, schedule.Started, schedule.LastRun, schedule.LastRunJobId, schedule.IsPaused) = (old.Cursor, old.Started, old.LastRun, old.LastRunJobId, old.IsPaused);
             }
             else if (_running)
             {
@@ -106,7 +107,24 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
                 s.Options.Misfire,
                 s.IsPaused,
                 s.IsPaused ? null : s.NextAfter(s.Started ? s.Cursor : now),
-                s.LastRun))];
+                s.LastRun,
+                s.LastRunJobId))];
+        }
+    }
+
+    /// <summary>
+    /// Gets the time the scheduler's timer is due while it waits for it, every occurrence up to then dealt with;
+    /// <see langword="null"/> while it works (it woke, or a schedule changed). Set just before the timer, so that a
+    /// reader who also sees the timer set on the clock may move the clock (JobsTestHost does).
+    /// </summary>
+    internal DateTimeOffset? WaitingUntil
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waitingUntil;
+            }
         }
     }
 
@@ -121,13 +139,26 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
                 changed = _changed.Task;
             }
 
-            var now = _time.GetUtcNow();
-            await EnqueueDueAsync(now, stoppingToken).ConfigureAwait(false);
-            var delay = NextDue() is { } next ? next - now : s_maxWait;
+            await EnqueueDueAsync(_time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+
+            // The wait is measured from a reading just before the timer is set, so that the time the enqueues took
+            // does not delay the next occurrence.
+            var next = NextDue();
+            var from = _time.GetUtcNow();
+            var delay = next is { } at ? at - from : s_maxWait;
             delay = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > s_maxWait ? s_maxWait : delay;
             var due = new DueSignal();
+            lock (_gate)
+            {
+                _waitingUntil = changed == _changed.Task ? from + delay : null;
+            }
+
             using var timer = _time.CreateTimer(DueSignal.Fire, due, delay, Timeout.InfiniteTimeSpan);
             await Task.WhenAny(due.Task, changed).WaitAsync(stoppingToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _waitingUntil = null;
+            }
         }
     }
 
@@ -169,7 +200,7 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
                 {
                     if (schedule.LastRun is not { } last || last < due)
                     {
-                        schedule.LastRun = due;
+                        (schedule.LastRun, schedule.LastRunJobId) = (due, result.Id);
                     }
                 }
             }
@@ -215,6 +246,7 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
 
     private void SignalLocked()
     {
+        _waitingUntil = null;
         var old = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         old.TrySetResult();

@@ -30,6 +30,10 @@ internal static class DashboardEndpoints
         Post(group, site, "/job/{id}/" + JobActions.Retry, "retry", request => WithIdAsync(request, id => JobActions.RetryAsync(request, id)));
         Post(group, site, "/job/{id}/" + JobActions.Delete, "delete", request => WithIdAsync(request, id => JobActions.DeleteAsync(request, id)));
         Post(group, site, "/bulk", "bulk action", BulkActions.HandleAsync);
+        Get(group, site, "/recurring", "recurring jobs", RecurringPage.RenderAsync);
+        Post(group, site, "/recurring/{name}/" + RecurringActions.Pause, "pause schedule", RecurringActions.PauseAsync);
+        Post(group, site, "/recurring/{name}/" + RecurringActions.Resume, "resume schedule", RecurringActions.ResumeAsync);
+        Post(group, site, "/recurring/{name}/" + RecurringActions.Trigger, "trigger schedule", RecurringActions.TriggerAsync);
         group.MapGet("/assets/{file}", ServeAssetAsync).WithDisplayName("BackgroundTasks dashboard: assets");
         return group;
     }
@@ -57,7 +61,7 @@ internal static class DashboardEndpoints
 
             if (site.Options.ReadOnly)
             {
-                await RefuseAsync(context, StatusCodes.Status403Forbidden, "This dashboard is read-only: cancel, retry and delete are turned off.").ConfigureAwait(false);
+                await RefuseAsync(context, StatusCodes.Status403Forbidden, "This dashboard is read-only: its actions (cancel, retry, delete, pause, resume, trigger) are turned off.").ConfigureAwait(false);
                 return;
             }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using BackgroundTasks.Recurring;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ internal sealed class DashboardRequest
         Time = services.GetService<TimeProvider>() ?? TimeProvider.System;
         Throughput = services.GetRequiredService<ThroughputRing>();
         JobsOptions = services.GetService<IOptions<BackgroundJobsOptions>>()?.Value;
+        Recurring = services.GetService<IRecurringJobs>();
         Now = Time.GetUtcNow();
         Urls = new DashboardUrls(http.Request.PathBase.Add(site.Prefix).Value ?? string.Empty);
     }
@@ -42,6 +44,9 @@ internal sealed class DashboardRequest
 
     /// <summary>Gets the engine's options (queues and their workers), when this app runs the engine.</summary>
     public BackgroundJobsOptions? JobsOptions { get; }
+
+    /// <summary>Gets the recurring jobs, when this app adds them (<c>AddRecurringJob</c> or <c>AddRecurringJobs</c>).</summary>
+    public IRecurringJobs? Recurring { get; }
 
     public DateTimeOffset Now { get; }
 

@@ -26,6 +26,14 @@ internal sealed class DashboardUrls(string basePath)
 
     public string Job(JobId id) => $"{Base}/job/{id}";
 
+    public string Recurring => $"{Base}/recurring";
+
+    public string RecurringAction(string name, string action) => $"{Base}/recurring/{Uri.EscapeDataString(name)}/{action}";
+
+    /// <summary>The schedules page after an action, saying what was done (and, after a trigger, which job it enqueued).</summary>
+    public string RecurringDone(string action, string name, JobId? job = null)
+        => Query(Recurring, ("done", action), ("name", name), ("job", job?.ToString()));
+
     public string Events(JobId id) => $"{Base}/job/{id}/events";
 
     public string Action(JobId id, string action) => $"{Base}/job/{id}/{action}";

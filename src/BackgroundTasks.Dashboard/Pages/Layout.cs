@@ -15,6 +15,7 @@ internal static class Layout
         Failed,
         Cancelled,
         All,
+        Recurring,
     }
 
     public static string Render(DashboardRequest request, string pageTitle, Section section, JobCounts counts, Markup body, bool refresh)
@@ -49,6 +50,7 @@ internal static class Layout
         }
 
         NavLink(html, urls.List(), "All jobs", counts.Total, section == Section.All, "all");
+        NavLink(html, urls.Recurring, "Recurring", request.Recurring?.GetSchedules().Count, section == Section.Recurring, "recurring");
         html.Add($"""
             </nav>
             <form class="find" method="get" action="{urls.Find}" role="search">
@@ -62,7 +64,7 @@ internal static class Layout
 
         if (options.ReadOnly)
         {
-            html.Add($"<span class=\"badge readonly\" title=\"This dashboard only shows: cancel, retry and delete are turned off.\">read-only</span>");
+            html.Add($"<span class=\"badge readonly\" title=\"This dashboard only shows: its actions (cancel, retry, delete, pause, resume, trigger) are turned off.\">read-only</span>");
         }
 
         html.Add($"""

@@ -1,6 +1,6 @@
 namespace BackgroundTasks.Dashboard;
 
-/// <summary>The overview: jobs by status and queue, busy workers, throughput of the last hour, and the place of recurring schedules.</summary>
+/// <summary>The overview: jobs by status and queue, busy workers, throughput of the last hour, and the recurring schedules in short.</summary>
 internal static class OverviewPage
 {
     private static readonly JobStatus[] s_cards = [JobStatus.Queued, JobStatus.Running, JobStatus.Succeeded, JobStatus.Failed, JobStatus.Cancelled];
@@ -13,12 +13,7 @@ internal static class OverviewPage
         Cards(html, request, counts);
         ThroughputSection.Render(html, request.Throughput.Last(ThroughputRing.Minutes));
         Queues(html, request, counts);
-        html.Add($"""
-            <section class="recurring" id="recurring">
-            <h2>Recurring schedules</h2>
-            <p class="muted">Not available yet: BackgroundTasks has no recurring schedules so far. They will be listed here, with their next run, once they exist.</p>
-            </section>
-            """);
+        RecurringPage.RenderSummary(html, request);
         await request.WriteHtmlAsync(Layout.Render(request, "Overview", Layout.Section.Overview, counts, html.ToMarkup(), refresh: true)).ConfigureAwait(false);
     }
 

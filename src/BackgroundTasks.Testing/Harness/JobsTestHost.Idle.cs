@@ -14,7 +14,8 @@ public sealed partial class JobsTestHost
     /// <summary>
     /// Waits until the jobs are idle: every accepted job has finished, or waits for a due time still ahead on the
     /// clock (a delay, or a retry's back-off) and the engine has set its timer. Jobs that the running jobs enqueue
-    /// (follow-ups, fan-out children) are waited for too. The wait is exact and never sleeps: the host looks again
+    /// (follow-ups, fan-out children) are waited for too; with recurring jobs, so is the scheduler, until it has
+    /// enqueued every occurrence due and set its timer for the next. The wait is exact and never sleeps: the host looks again
     /// after each change the engine writes to the store and each timer set on the clock, and decides only on a view
     /// of the store that no write changed while it was read.
     /// </summary>
@@ -32,7 +33,8 @@ public sealed partial class JobsTestHost
     /// <summary>
     /// Moves the clock forward by <paramref name="by"/>, and runs every job that falls due on the way at its own due
     /// time: the clock stops at each due time, the jobs due then run until idle (with the retries and jobs they
-    /// schedule), and then it moves on. Returns idle (see <see cref="RunUntilIdleAsync"/>) at the new time.
+    /// schedule), and then it moves on. With recurring jobs it also stops each time the scheduler's timer is due, so
+    /// that each occurrence is enqueued and run at its own time. Returns idle (see <see cref="RunUntilIdleAsync"/>) at the new time.
     /// </summary>
     /// <param name="by">How far to move the clock; <see cref="TimeSpan.Zero"/> only runs what is due now.</param>
     /// <param name="cancellationToken">Stops waiting; the clock stays where it got to.</param>
@@ -45,7 +47,7 @@ public sealed partial class JobsTestHost
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
         var target = Time.GetUtcNow() + by;
         var waiting = await SettleAsync(cancellationToken).ConfigureAwait(false);
-        while (NextDue(waiting, target) is { } due)
+        while (NextDue(waiting, _scheduler.Read().WaitingUntil, target) is { } due)
         {
             Time.SetUtcNow(due);
             waiting = await SettleAsync(cancellationToken).ConfigureAwait(false);
@@ -84,11 +86,13 @@ public sealed partial class JobsTestHost
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_idleTimeout);
         List<JobRecord> busy = [];
+        var schedulerBusy = false;
         try
         {
             while (true)
             {
                 var (started, finished, changes) = _activity.Read();
+                var scheduler = _scheduler.Read();
                 if (started == finished)
                 {
                     var unfinished = await ReadUnfinishedAsync(timeout.Token).ConfigureAwait(false);
@@ -96,8 +100,11 @@ public sealed partial class JobsTestHost
                     // A write that started while the store was read may have changed what was read: read again after it.
                     if (_activity.Read().Started == started)
                     {
-                        busy = Busy(unfinished, Time.GetUtcNow(), _clock.DueTimes());
-                        if (busy.Count == 0)
+                        var now = Time.GetUtcNow();
+                        var timers = _clock.DueTimes();
+                        busy = Busy(unfinished, now, timers);
+                        schedulerBusy = !_scheduler.IsIdle(scheduler, now, timers);
+                        if (busy.Count == 0 && !schedulerBusy)
                         {
                             return unfinished;
                         }
@@ -111,7 +118,7 @@ public sealed partial class JobsTestHost
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException(NotIdleMessage(busy));
+            throw new TimeoutException(NotIdleMessage(busy, schedulerBusy));
         }
     }
 
@@ -164,9 +171,9 @@ public sealed partial class JobsTestHost
     private static bool WaitsForLaterTime(JobRecord record, DateTimeOffset now)
         => record.Status is JobStatus.Scheduled or JobStatus.Retrying && record.ScheduledAt > now;
 
-    private static DateTimeOffset? NextDue(IReadOnlyList<JobRecord> waiting, DateTimeOffset target)
+    private static DateTimeOffset? NextDue(IReadOnlyList<JobRecord> waiting, DateTimeOffset? schedulerWake, DateTimeOffset target)
     {
-        DateTimeOffset? next = null;
+        var next = schedulerWake <= target ? schedulerWake : null;
         foreach (var record in waiting)
         {
             if (record.ScheduledAt is { } due && due <= target && (next is null || due < next))
@@ -178,10 +185,14 @@ public sealed partial class JobsTestHost
         return next;
     }
 
-    private string NotIdleMessage(List<JobRecord> busy)
+    private string NotIdleMessage(List<JobRecord> busy, bool schedulerBusy)
     {
         var message = new StringBuilder().Append(CultureInfo.InvariantCulture, $"The jobs were not idle within {_idleTimeout} (JobsTestHostOptions.IdleTimeout)");
-        if (busy.Count == 0)
+        if (busy.Count == 0 && schedulerBusy)
+        {
+            message.Append(": the recurring scheduler did not set its timer for the next occurrence (an occurrence it enqueues may be waiting for space in a full queue).");
+        }
+        else if (busy.Count == 0)
         {
             message.Append(": the store was still being written to.");
         }

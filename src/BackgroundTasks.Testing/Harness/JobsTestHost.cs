@@ -1,3 +1,4 @@
+using BackgroundTasks.Recurring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
@@ -7,8 +8,8 @@ namespace BackgroundTasks.Testing;
 /// <summary>
 /// A started host with background jobs for testing jobs and the code that enqueues them, without sleeps: it
 /// runs the jobs on a fake clock, records what was enqueued, waits until the jobs are idle
-/// (<see cref="RunUntilIdleAsync"/>), and moves the clock so that delayed jobs and retries run at their due
-/// times (<see cref="AdvanceAsync"/>). Jobs run as in production: on the engine's workers, in DI scopes of
+/// (<see cref="RunUntilIdleAsync"/>), and moves the clock so that delayed jobs, retries and recurring jobs' occurrences
+/// run at their due times (<see cref="AdvanceAsync"/>). Jobs run as in production: on the engine's workers, in DI scopes of
 /// their own, with the application's registrations.
 /// </summary>
 public sealed partial class JobsTestHost : IAsyncDisposable
@@ -18,6 +19,7 @@ public sealed partial class JobsTestHost : IAsyncDisposable
     private readonly WatchedClock _clock;
     private readonly EnqueueLog _log;
     private readonly TimeSpan _idleTimeout;
+    private readonly SchedulerWatch _scheduler;
 
     private JobsTestHost(IHost host, WatchedClock clock, HostActivity activity, EnqueueLog log, TimeSpan idleTimeout)
     {
@@ -30,6 +32,7 @@ public sealed partial class JobsTestHost : IAsyncDisposable
         Services = host.Services;
         Queue = host.Services.GetRequiredService<IJobQueue>();
         Monitor = host.Services.GetRequiredService<IJobMonitor>();
+        _scheduler = new SchedulerWatch(host.Services.GetService<RecurringScheduler>());
     }
 
     /// <summary>Gets the host's services, for example the application's own services that jobs use.</summary>

@@ -54,7 +54,7 @@ public sealed class OverviewTests
 
             Assert.That(PageText.NavCount(html, "all"), Is.EqualTo(counts.Values.Sum()));
             Assert.That(html, Does.Contain("busy workers, of 4 here"), "1 default worker and 3 mail workers");
-            Assert.That(html, Does.Contain("Recurring schedules").And.Contain("Not available yet"));
+            Assert.That(html, Does.Contain("Recurring schedules").And.Contain("Recurring jobs are not configured in this application"));
         });
         app.Signals.Release("hold", 2);
         await app.Monitor.WaitAsync(queued, ct);

@@ -96,7 +96,8 @@ public sealed class RecurringJobTests
         await WaitForSchedulersAsync(clock, new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero), 1, ct);
 
         var monitor = after.Services.GetRequiredService<IJobMonitor>();
-        var keys = (await monitor.QueryAsync(new JobQuery { Name = "report" }, ct)).Select(r => r.UniqueKey).ToList();
+        var records = await monitor.QueryAsync(new JobQuery { Name = "report" }, ct);
+        var keys = records.Select(r => r.UniqueKey).ToList();
         var expected = policy == MisfirePolicy.RunOnce
             ? new[] { "recurring:hourly:2026-01-01T01:00:00Z", "recurring:hourly:2026-01-01T05:00:00Z" }
             : ["recurring:hourly:2026-01-01T01:00:00Z"];
@@ -104,6 +105,7 @@ public sealed class RecurringJobTests
         var schedule = recurring.GetSchedules().Single();
         Assert.That(schedule.NextRun, Is.EqualTo(new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero)));
         Assert.That(schedule.LastRun, Is.EqualTo(policy == MisfirePolicy.RunOnce ? new DateTimeOffset(2026, 1, 1, 5, 0, 0, TimeSpan.Zero) : null));
+        Assert.That(schedule.LastRunJobId, Is.EqualTo(policy == MisfirePolicy.RunOnce ? records.Single(r => r.UniqueKey == expected[^1]).Id : null), "The last run's job is the one its key names.");
         await after.StopAsync(CancellationToken.None);
     }
 
@@ -121,7 +123,8 @@ public sealed class RecurringJobTests
         await clock.AdvanceWhenScheduledAsync(clock.GetUtcNow().AddMinutes(1), 1, ct);
         await WaitForSchedulersAsync(clock, new DateTimeOffset(2026, 1, 1, 0, 2, 0, TimeSpan.Zero), 1, ct);
         Assert.That(recurring.Pause("minutely"), Is.True);
-        Assert.That(recurring.GetSchedules().Single(), Is.EqualTo(new RecurringJobInfo("minutely", "* * * * *", TimeZoneInfo.Utc, MisfirePolicy.Skip, IsPaused: true, NextRun: null, LastRun: new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero))));
+        var first = (await monitor.QueryAsync(new JobQuery(), ct)).Single(r => r.UniqueKey == "recurring:minutely:2026-01-01T00:01:00Z");
+        Assert.That(recurring.GetSchedules().Single(), Is.EqualTo(new RecurringJobInfo("minutely", "* * * * *", TimeZoneInfo.Utc, MisfirePolicy.Skip, IsPaused: true, NextRun: null, LastRun: new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero), LastRunJobId: first.Id)));
         clock.Advance(TimeSpan.FromMinutes(5));
         Assert.That(recurring.Unpause("minutely"), Is.True);
         await clock.AdvanceWhenScheduledAsync(new DateTimeOffset(2026, 1, 1, 0, 7, 0, TimeSpan.Zero), 1, ct);
