@@ -22,6 +22,22 @@ public sealed partial class SqliteJobStore
     }
 
     /// <inheritdoc/>
+    ValueTask<bool> IDurableJobStore.AddClaimedAsync(JobRecord job, string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ThrowIfNotNew(job, nameof(job));
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (job.Status != JobStatus.Queued || job.Attempt != 0)
+        {
+            throw new ArgumentException($"Only a Queued job at attempt 0 can be added claimed, not {job.Status} at attempt {job.Attempt} (job {job.Id}).", nameof(job));
+        }
+
+        var claimed = job with { Status = JobStatus.Running, Attempt = 1, StartedAt = now };
+        return new ValueTask<bool>(_writer.WriteAsync(
+            writer => JobRows.Insert(writer, claimed, _resultOptions, owner, now + LeaseDuration) ? true : throw DuplicateId(job.Id, nameof(job)),
+            cancellationToken));
+    }
+
+    /// <inheritdoc/>
     async ValueTask<IReadOnlyList<JobRecord>> IDurableJobStore.ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken)
         => await ClaimAsync(queue, owner, max, now, LeaseDuration, cancellationToken).ConfigureAwait(false);
 

@@ -40,12 +40,38 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     /// <summary>Makes a queue's claim loop look again at <paramref name="dueAt"/> at the latest (a delayed job or a retry made here).</summary>
     public void WakeAt(string queue, DateTimeOffset dueAt) => _queues[queue].WakeAt(dueAt.UtcTicks);
 
+    /// <summary>
+    /// Takes a free worker of a queue for a job enqueued here, which is then recorded already claimed (no claim
+    /// round trip); <see langword="false"/> when every worker is held. Give it back with <see cref="Ended"/>.
+    /// </summary>
+    public bool TryTakeWorker(NamedQueue queue)
+    {
+        var claims = _queues[queue.Name];
+        var held = Volatile.Read(ref claims.Held);
+        while (held < queue.Options.Workers)
+        {
+            var seen = Interlocked.CompareExchange(ref claims.Held, held + 1, held);
+            if (seen == held)
+            {
+                return true;
+            }
+
+            held = seen;
+        }
+
+        return false;
+    }
+
     /// <summary>Frees the worker a claimed job held (it ran, or ended without running).</summary>
     public void Ended(string queue)
     {
         var claims = _queues[queue];
         Interlocked.Decrement(ref claims.Held);
-        claims.Wake();
+        if (Volatile.Read(ref claims.Backlog) != 0)
+        {
+            // Jobs may wait in the store for this worker; otherwise a claim would find nothing.
+            claims.Ring();
+        }
     }
 
     private async Task ClaimLoopAsync(QueueClaims claims, CancellationToken stopping)
@@ -56,6 +82,8 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
             var free = queue.Options.Workers - Volatile.Read(ref claims.Held);
             if (free > 0)
             {
+                // Cleared before the claim: an enqueue committed after this line sets it again.
+                Volatile.Write(ref claims.Backlog, 0);
                 try
                 {
                     var records = await durable.DurableStore.ClaimAsync(queue.Name, Owner, free, engine.Time.GetUtcNow(), stopping).ConfigureAwait(false);
@@ -73,6 +101,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                     if (records.Count == free)
                     {
                         // There may be more: claim again as soon as a worker is free.
+                        Volatile.Write(ref claims.Backlog, 1);
                         continue;
                     }
                 }
@@ -84,6 +113,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                 {
                     // The database is away or refused the claim: say so, and try again after the poll interval.
                     engine.Logger.ClaimFailed(ex, queue.Name);
+                    Volatile.Write(ref claims.Backlog, 1);
                 }
             }
 
@@ -143,9 +173,20 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
         /// <summary>Claimed jobs not yet ended here.</summary>
         public int Held;
 
+        /// <summary>1 when jobs may wait in the store for a worker of this queue to end (a job went to the store, or the last claim took as many as it asked for).</summary>
+        public int Backlog = 1;
+
         public NamedQueue Queue { get; } = queue;
 
-        public void Wake() => _doorbell.Writer.TryWrite(true);
+        /// <summary>Wakes the loop for a job that went to the store.</summary>
+        public void Wake()
+        {
+            Volatile.Write(ref Backlog, 1);
+            Ring();
+        }
+
+        /// <summary>Wakes the loop.</summary>
+        public void Ring() => _doorbell.Writer.TryWrite(true);
 
         public void WakeAt(long dueTicks)
         {
@@ -177,7 +218,8 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
             }
             catch (OperationCanceledException)
             {
-                // The wait ended: time to look again (or to stop).
+                // The wait ended: time to look again (or to stop). Another host may have enqueued meanwhile, or a due time came.
+                Volatile.Write(ref Backlog, 1);
             }
 
             if (due != long.MaxValue && time.GetUtcNow().UtcTicks >= due)

@@ -19,6 +19,10 @@ internal sealed partial class JobEngine
         }
 
         var dueAt = DueAt(options);
+        if (dueAt is null && job.Arguments is not null && Claimer is not null && !cancellationToken.IsCancellationRequested && Claimer.TryTakeWorker(queue))
+        {
+            return AcceptClaimedAsync(job, queue, cancellationToken);
+        }
 
         // The common case, without an async state machine: no delay, room in the queue, a store that answers at once.
         if (dueAt is null && !cancellationToken.IsCancellationRequested && (Claimer is not null || queue.TryReserve()))

@@ -56,6 +56,15 @@ internal abstract class StoreAdapter(IJobStore store)
 
         public override DurableStoreAdapter Durable => this;
 
+        /// <summary>Records a new typed job already claimed by this host: its record as claimed (Running at attempt 1), or <see langword="null"/> when the store recorded it Queued instead.</summary>
+        public async ValueTask<JobRecord?> AddClaimedAsync(JobId id, JobSettings settings, string arguments, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var record = NewRecord(id, settings, arguments, now, scheduledAt: null);
+            return await DurableStore.AddClaimedAsync(record, Owner, now, cancellationToken).ConfigureAwait(false)
+                ? record with { Status = JobStatus.Running, Attempt = 1, StartedAt = now }
+                : null;
+        }
+
         // A lambda job's code lives in this process alone: only this host may claim it.
         protected override ValueTask AddRecordAsync(JobRecord record, CancellationToken cancellationToken)
             => DurableStore.AddAsync(record, record.Arguments is null ? Owner : null, cancellationToken);
@@ -104,7 +113,7 @@ internal abstract class StoreAdapter(IJobStore store)
         public override async ValueTask<(object? Handle, JobId Holder)> AddUniqueAsync(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt, DateTimeOffset? finishedSince, CancellationToken cancellationToken)
             => (null, await AddUniqueRecordAsync(NewRecord(id, settings, arguments, enqueuedAt, scheduledAt), finishedSince, cancellationToken).ConfigureAwait(false));
 
-        private static JobRecord NewRecord(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt)
+        protected static JobRecord NewRecord(JobId id, JobSettings settings, string? arguments, DateTimeOffset enqueuedAt, DateTimeOffset? scheduledAt)
             => new JobRecord
             {
                 Id = id,

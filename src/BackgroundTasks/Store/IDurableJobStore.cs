@@ -30,6 +30,28 @@ public interface IDurableJobStore : IJobStore
     ValueTask AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Records a new Queued job already claimed by <paramref name="owner"/>, in one write: Running at its first
+    /// attempt, started at <paramref name="now"/>, under a lease until <paramref name="now"/> + <see cref="LeaseDuration"/>,
+    /// exactly as if <see cref="ClaimAsync"/> had claimed it the moment it was added. The engine uses it for a typed job
+    /// enqueued on a host that has a free worker, so the job needs no claim; if the host dies, the job is recovered
+    /// like any other claimed job.
+    /// </summary>
+    /// <param name="job">The job, Queued, at attempt 0.</param>
+    /// <param name="owner">The owner that holds the claim.</param>
+    /// <param name="now">The claim's time: the job's start time and the start of its lease.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// <see langword="true"/> once the job is stored claimed; <see langword="false"/> once it is stored Queued for any
+    /// host to claim, as by <see cref="AddAsync(JobRecord, string, CancellationToken)"/> with no owner (the default, for
+    /// a store that cannot claim as it adds).
+    /// </returns>
+    async ValueTask<bool> AddClaimedAsync(JobRecord job, string owner, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await AddAsync(job, owner: null, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>
     /// Records a new job with a <see cref="JobRecord.UniqueKey"/>, like <see cref="IJobStore.AddUniqueAsync"/>, held by
     /// <paramref name="owner"/> when one is given (as in <see cref="AddAsync(JobRecord, string, CancellationToken)"/>).
     /// </summary>
