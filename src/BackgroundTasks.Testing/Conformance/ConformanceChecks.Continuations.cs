@@ -15,7 +15,7 @@ internal static partial class ConformanceChecks
         var finished = await context.AddAsync(Continuation(parent.Id, JobContinuation.Finished)).ConfigureAwait(false);
         var succeeded = await context.AddAsync(Continuation(parent.Id, JobContinuation.Succeeded)).ConfigureAwait(false);
         await context.ReportProgressAsync(finished, new JobProgress(5, "waiting")).ConfigureAwait(false);
-        await context.StepAsync(finished, new JobTransition(JobStatus.Cancelled, 0, context.NextTime(), CancelReason: JobCancelReason.Requested)).ConfigureAwait(false);
+        await context.StepAsync(finished, new JobTransition(JobStatus.Cancelled, 0, context.NextTime())).ConfigureAwait(false);
         await context.StepAsync(succeeded, new JobTransition(JobStatus.Queued, 0, context.NextTime())).ConfigureAwait(false);
         await context.StepAsync(succeeded, new JobTransition(JobStatus.Running, 1, context.NextTime())).ConfigureAwait(false);
         await context.StepAsync(succeeded, new JobTransition(JobStatus.Succeeded, 1, context.NextTime())).ConfigureAwait(false);

@@ -54,8 +54,8 @@ internal sealed partial class JobEngine
         Metrics.Enqueued(job.Settings.Queue);
         ObserveEnqueued(job, WaitsForParent);
 
-        // The store decided at once if the job continued had ended, even since it was read above.
-        if (await FollowAsync(job).ConfigureAwait(false))
+        // The store decided at once if the job continued had ended, even since it was read above (then it is followed already).
+        if (await FollowAsync(job).ConfigureAwait(false) && parentEnded)
         {
             Follow(parentId, job, when);
         }
@@ -147,13 +147,10 @@ internal sealed partial class JobEngine
     {
         lock (_continuationsGate)
         {
+            // Each continuation is followed once at a time: whoever takes a parent's list (its end here, or the heartbeat) follows it again.
             if (!_continuations.TryGetValue(parentId, out var waiting))
             {
                 _continuations[parentId] = waiting = [];
-            }
-            else if (waiting.Exists(w => ReferenceEquals(w.Job, job)))
-            {
-                return;
             }
 
             waiting.Add((job, when));
