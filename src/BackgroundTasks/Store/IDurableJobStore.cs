@@ -39,7 +39,11 @@ namespace BackgroundTasks;
 /// unknown to the store (never recorded, or deleted); the job runs only after it succeeds
 /// (JobContinuation.Succeeded)."</c>), is settled in the add's step, as of its <see cref="JobRecord.EnqueuedAt"/>. A
 /// continuation that is cancelled (or otherwise moved) by a transition of its own before its parent ends is no longer
-/// waiting and is left alone. A SQL store finds the waiting continuations of a job through an index on the parent over
+/// waiting and is left alone. The add of a continuation and the end of its parent must not miss each other when they
+/// race: with one writer at a time (SQLite's <c>BEGIN IMMEDIATE</c>) that holds by itself; under PostgreSQL's READ
+/// COMMITTED the add reads the parent's status with <c>SELECT … FOR SHARE</c>, which waits for a terminal UPDATE of the
+/// parent under way and then reads its outcome, while that UPDATE waits for an add that locked the parent first and then
+/// finds the new continuation. A SQL store finds the waiting continuations of a job through an index on the parent over
 /// the Scheduled rows that have one, which stays as small as the number of continuations waiting; PostgreSQL can
 /// settle them in the transaction of the terminal UPDATE, with a NOTIFY for each released continuation's queue so that
 /// other hosts claim it at once. The conformance kit (<c>BackgroundTasks.Testing</c>) checks all of this.</para>
