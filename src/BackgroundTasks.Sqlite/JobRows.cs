@@ -9,17 +9,17 @@ internal static class JobRows
     /// <summary>The columns every read and every RETURNING selects, in the order <see cref="Read"/> expects.</summary>
     public const string Columns = "id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, started_at, finished_at, "
         + "progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, error_timed_out, "
-        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state, unique_key";
+        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state, unique_key, continue_after, continue_when";
 
     /// <summary>How many columns <see cref="Columns"/> lists.</summary>
-    public const int ColumnCount = 27;
+    public const int ColumnCount = 29;
 
     public const string InsertSql = "INSERT INTO bt_jobs (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
         + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
-        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state, unique_key) "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state, unique_key, continue_after, continue_when) "
         + "VALUES ($id, $name, $queue, $priority, $status, $attempt, $max_attempts, $enqueued_at, $scheduled_at, $due_at, "
         + "$started_at, $finished_at, $progress_percent, $progress_message, $progress_done, $progress_total, $error_type, $error_message, $error_stack, "
-        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until, $trace_parent, $trace_state, $unique_key) ON CONFLICT (id) DO NOTHING";
+        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until, $trace_parent, $trace_state, $unique_key, $continue_after, $continue_when) ON CONFLICT (id) DO NOTHING";
 
     /// <summary>Inserts a new job, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given; <see langword="false"/> when its id is taken.</summary>
     public static bool Insert(GroupCommitWriter writer, JobRecord job, JsonSerializerOptions? resultOptions, string? owner = null, DateTimeOffset? leaseUntil = null)
@@ -51,6 +51,8 @@ internal static class JobRows
         p.AddWithValue("$trace_parent", Db(job.TraceParent));
         p.AddWithValue("$trace_state", Db(job.TraceState));
         p.AddWithValue("$unique_key", Db(job.UniqueKey));
+        p.AddWithValue("$continue_after", Db(job.ContinueAfter?.ToString()));
+        p.AddWithValue("$continue_when", (int)job.ContinueWhen);
         try
         {
             return command.ExecuteNonQuery() == 1;
@@ -119,6 +121,8 @@ internal static class JobRows
         TraceParent = row.IsDBNull(24) ? null : row.GetString(24),
         TraceState = row.IsDBNull(25) ? null : row.GetString(25),
         UniqueKey = row.IsDBNull(26) ? null : row.GetString(26),
+        ContinueAfter = row.IsDBNull(27) ? null : JobId.Parse(row.GetString(27)),
+        ContinueWhen = (JobContinuation)row.GetInt32(28),
     };
 
     public static object Db(string? value) => value is null ? DBNull.Value : value;

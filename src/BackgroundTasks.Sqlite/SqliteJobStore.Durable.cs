@@ -17,7 +17,7 @@ public sealed partial class SqliteJobStore
         ThrowIfNotNew(job, nameof(job));
         var leaseUntil = _clock.GetUtcNow() + LeaseDuration;
         return new ValueTask(_writer.WriteAsync(
-            writer => JobRows.Insert(writer, job, _resultOptions, owner, leaseUntil) ? true : throw DuplicateId(job.Id, nameof(job)),
+            writer => InsertJob(writer, job, owner, leaseUntil) ? true : throw DuplicateId(job.Id, nameof(job)),
             cancellationToken));
     }
 

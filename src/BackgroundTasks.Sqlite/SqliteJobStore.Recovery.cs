@@ -80,6 +80,10 @@ public sealed partial class SqliteJobStore
             if (command.ExecuteNonQuery() == 1)
             {
                 list.Add(JobId.Parse(job.Id));
+                if (sql == AbandonSql)
+                {
+                    SettleContinuations(writer, job.Id, JobStatus.Failed, now);
+                }
             }
         }
 

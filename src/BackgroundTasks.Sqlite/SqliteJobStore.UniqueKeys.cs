@@ -37,7 +37,7 @@ public sealed partial class SqliteJobStore
                     return holder;
                 }
 
-                return JobRows.Insert(writer, job, _resultOptions, owner, leaseUntil) ? job.Id : throw DuplicateId(job.Id, nameof(job));
+                return InsertJob(writer, job, owner, leaseUntil) ? job.Id : throw DuplicateId(job.Id, nameof(job));
             },
             cancellationToken));
     }

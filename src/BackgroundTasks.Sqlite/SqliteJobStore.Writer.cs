@@ -12,7 +12,7 @@ public sealed partial class SqliteJobStore
     {
         ThrowIfNotNew(job, nameof(job));
         return new ValueTask(_writer.WriteAsync(
-            writer => JobRows.Insert(writer, job, _resultOptions) ? true : throw DuplicateId(job.Id, nameof(job)),
+            writer => InsertJob(writer, job) ? true : throw DuplicateId(job.Id, nameof(job)),
             cancellationToken));
     }
 
@@ -46,7 +46,7 @@ public sealed partial class SqliteJobStore
             {
                 foreach (var job in jobs)
                 {
-                    if (!JobRows.Insert(writer, job, _resultOptions))
+                    if (!InsertJob(writer, job))
                     {
                         throw DuplicateId(job.Id, nameof(jobs)); // the writer rolls back this call's inserts
                     }
@@ -106,7 +106,18 @@ public sealed partial class SqliteJobStore
                     p.AddWithValue("$owner", owner);
                 }
 
-                return command.ExecuteNonQuery() == 1;
+                if (command.ExecuteNonQuery() != 1)
+                {
+                    return false;
+                }
+
+                if (transition.Status.IsTerminal())
+                {
+                    // In the same transaction as the end: a crash cannot leave a continuation waiting for a job that ended.
+                    SettleContinuations(writer, key, transition.Status, transition.Timestamp);
+                }
+
+                return true;
             },
             cancellationToken);
     }

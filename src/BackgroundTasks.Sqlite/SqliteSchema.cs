@@ -13,7 +13,8 @@ namespace BackgroundTasks.Sqlite;
 /// partial index (<c>bt_jobs_ready</c> for Queued, <c>bt_jobs_waiting</c> for Scheduled and Retrying,
 /// <c>bt_jobs_owned</c> for jobs a host holds), so a million finished rows cost the claim nothing. Finished rows
 /// have their own partial index, by the time the store began keeping them, for retention. A unique key is held by
-/// at most one row that is not terminal (<c>bt_jobs_unique_live</c>, a unique partial index). Times are UTC
+/// at most one row that is not terminal (<c>bt_jobs_unique_live</c>, a unique partial index). A waiting continuation is
+/// found by the job it continues (<c>bt_jobs_continuations</c>, over the Scheduled rows that continue a job). Times are UTC
 /// ticks; ids are their 32-digit text, which sorts like <see cref="JobId"/>.
 /// </remarks>
 internal static class SqliteSchema
@@ -74,6 +75,14 @@ internal static class SqliteSchema
         ALTER TABLE bt_jobs ADD COLUMN unique_key TEXT;
         CREATE UNIQUE INDEX bt_jobs_unique_live ON bt_jobs (unique_key) WHERE unique_key IS NOT NULL AND status < 4;
         CREATE INDEX bt_jobs_unique_finished ON bt_jobs (unique_key, finished_at) WHERE unique_key IS NOT NULL AND status >= 4;
+        """,
+
+        // Version 4: continuations (JobRecord.ContinueAfter, ContinueWhen); NULL and 0 for older rows. The partial index holds
+        // only the continuations still waiting (Scheduled), so the end of every job looks for its continuations in an empty index.
+        """
+        ALTER TABLE bt_jobs ADD COLUMN continue_after TEXT;
+        ALTER TABLE bt_jobs ADD COLUMN continue_when INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX bt_jobs_continuations ON bt_jobs (continue_after) WHERE continue_after IS NOT NULL AND status = 0;
         """,
     ];
 

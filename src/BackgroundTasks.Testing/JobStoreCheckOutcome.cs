@@ -11,4 +11,7 @@ public enum JobStoreCheckOutcome
 
     /// <summary>The check did not run because <see cref="JobStoreConformanceOptions.SkippedChecks"/> names it.</summary>
     Skipped = 2,
+
+    /// <summary>The check verifies a clause of <see cref="IDurableJobStore"/>, and the store is not one, so the clause does not apply to it.</summary>
+    NotApplicable = 3,
 }

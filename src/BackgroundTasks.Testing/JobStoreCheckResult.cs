@@ -27,7 +27,7 @@ public sealed class JobStoreCheckResult
     /// <summary>Gets what went wrong, one message per violation: what the check did, what the contract says and what the store did. Empty unless <see cref="Outcome"/> is <see cref="JobStoreCheckOutcome.Failed"/>.</summary>
     public IReadOnlyList<string> Violations { get; }
 
-    /// <summary>Gets how long the check ran; zero for a skipped check.</summary>
+    /// <summary>Gets how long the check ran; zero for a skipped check or one that does not apply.</summary>
     public TimeSpan Duration { get; }
 
     /// <summary>Describes the result: outcome, name and, for a failed check, every violation.</summary>
@@ -39,12 +39,17 @@ public sealed class JobStoreCheckResult
         {
             JobStoreCheckOutcome.Passed => "PASS",
             JobStoreCheckOutcome.Failed => "FAIL",
+            JobStoreCheckOutcome.NotApplicable => "N/A ",
             _ => "SKIP",
         };
         text.Append(CultureInfo.InvariantCulture, $"{outcome} {Name}");
         if (Outcome == JobStoreCheckOutcome.Skipped)
         {
             text.Append(" (skipped by JobStoreConformanceOptions.SkippedChecks: this clause was NOT verified)");
+        }
+        else if (Outcome == JobStoreCheckOutcome.NotApplicable)
+        {
+            text.Append(" (a clause of IDurableJobStore; the store is not one)");
         }
 
         foreach (var violation in Violations)

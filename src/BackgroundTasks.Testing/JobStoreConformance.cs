@@ -4,7 +4,8 @@ namespace BackgroundTasks.Testing;
 
 /// <summary>
 /// The conformance kit for custom job stores: checks an <see cref="IJobStore"/> against every clause of its
-/// contract (statuses, the fields each transition sets, progress, snapshots, queries and concurrency) and
+/// contract (statuses, the fields each transition sets, progress, snapshots, queries and concurrency), and an
+/// <see cref="IDurableJobStore"/> also against the clauses of that contract the kit covers (continuations), and
 /// reports each violation. It uses no test framework, so it runs from NUnit, xUnit, MSTest or a console.
 /// </summary>
 /// <example>
@@ -92,6 +93,12 @@ public static class JobStoreConformance
             return (Failed([$"Could not create a store for this check: the factory threw {exception.GetType().FullName}: {exception.Message}"]), null);
         }
 
+        if (check.DurableOnly && store is not IDurableJobStore)
+        {
+            await DisposeAsync(store).ConfigureAwait(false);
+            return (new JobStoreCheckResult(check.Name, check.Description, JobStoreCheckOutcome.NotApplicable, [], TimeSpan.Zero), store.GetType().Name);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var context = new CheckContext(store, options, timeout.Token);
         var run = Task.Run(() => check.RunAsync(context), CancellationToken.None);
@@ -127,15 +134,7 @@ public static class JobStoreConformance
         {
             try
             {
-                switch (store)
-                {
-                    case IAsyncDisposable asyncDisposable:
-                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                        break;
-                    case IDisposable disposable:
-                        disposable.Dispose();
-                        break;
-                }
+                await DisposeAsync(store).ConfigureAwait(false);
             }
             catch (Exception exception)
             {
@@ -151,4 +150,17 @@ public static class JobStoreConformance
         JobStoreCheckResult Failed(IReadOnlyList<string> violations) => new(check.Name, check.Description, JobStoreCheckOutcome.Failed, violations, Stopwatch.GetElapsedTime(started));
     }
 #pragma warning restore CA1031
+
+    private static async ValueTask DisposeAsync(IJobStore store)
+    {
+        switch (store)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
 }

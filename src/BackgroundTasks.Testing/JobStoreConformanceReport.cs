@@ -22,7 +22,7 @@ public sealed class JobStoreConformanceReport
     /// <summary>Gets the checks that failed.</summary>
     public IReadOnlyList<JobStoreCheckResult> Failures => [.. Checks.Where(static c => c.Outcome == JobStoreCheckOutcome.Failed)];
 
-    /// <summary>Gets a value indicating whether no check failed. Skipped checks do not fail the report, but are listed in it.</summary>
+    /// <summary>Gets a value indicating whether no check failed. Skipped checks, and checks that do not apply to the store, do not fail the report, but are listed in it.</summary>
     public bool Passed => Checks.All(static c => c.Outcome != JobStoreCheckOutcome.Failed);
 
     /// <summary>Gets how long the whole verification took.</summary>
@@ -47,8 +47,10 @@ public sealed class JobStoreConformanceReport
         var passed = Checks.Count(static c => c.Outcome == JobStoreCheckOutcome.Passed);
         var failed = Checks.Count(static c => c.Outcome == JobStoreCheckOutcome.Failed);
         var skipped = Checks.Count(static c => c.Outcome == JobStoreCheckOutcome.Skipped);
+        var notApplicable = Checks.Count(static c => c.Outcome == JobStoreCheckOutcome.NotApplicable);
+        var other = notApplicable > 0 ? $", {notApplicable} not applicable (durable stores only)" : string.Empty;
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Job store conformance of {StoreName}: {passed} passed, {failed} failed, {skipped} skipped in {Duration.TotalSeconds:0.00} s.");
+        text.Append(CultureInfo.InvariantCulture, $"Job store conformance of {StoreName}: {passed} passed, {failed} failed, {skipped} skipped{other} in {Duration.TotalSeconds:0.00} s.");
         foreach (var check in Checks)
         {
             if (includePassed || check.Outcome != JobStoreCheckOutcome.Passed)

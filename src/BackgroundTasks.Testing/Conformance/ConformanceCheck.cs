@@ -1,4 +1,8 @@
 namespace BackgroundTasks.Testing;
 
 /// <summary>One named clause of the contract and the code that verifies it against a fresh store.</summary>
-internal sealed record ConformanceCheck(string Name, string Description, Func<CheckContext, Task> RunAsync);
+/// <param name="Name">The check's name.</param>
+/// <param name="Description">The clause, in one sentence.</param>
+/// <param name="RunAsync">The code that verifies it.</param>
+/// <param name="DurableOnly">Whether the clause is one of <see cref="IDurableJobStore"/>'s, so that the check does not apply to other stores.</param>
+internal sealed record ConformanceCheck(string Name, string Description, Func<CheckContext, Task> RunAsync, bool DurableOnly = false);

@@ -29,9 +29,11 @@ internal static class RecordText
         ("TraceParent", static r => r.TraceParent),
         ("TraceState", static r => r.TraceState),
         ("UniqueKey", static r => r.UniqueKey),
+        ("ContinueAfter", static r => r.ContinueAfter),
+        ("ContinueWhen", static r => r.ContinueWhen),
     ];
 
-    private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId", "TraceParent", "TraceState", "UniqueKey" };
+    private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId", "TraceParent", "TraceState", "UniqueKey", "ContinueAfter", "ContinueWhen" };
 
     /// <summary>Lists the fields that differ, as "Field: expected X, got Y"; empty when the records are equal.</summary>
     public static string Diff(JobRecord expected, JobRecord actual, bool immutableOnly = false)

@@ -58,8 +58,11 @@ public sealed class JobOptions
     /// queued or cancelled as <see cref="ContinueWhen"/> says. A job that has ended already decides at once.
     /// </summary>
     /// <value>
-    /// Defaults to none. Must name a job this host runs or the store holds finished; not to be combined with
-    /// <see cref="Delay"/> or <see cref="RunAt"/>. Not supported on a durable store yet.
+    /// Defaults to none. Must name a job this host runs or the store holds finished, or, on a durable store
+    /// (<see cref="IDurableJobStore"/>), any job the store holds: there the store keeps the link and settles the
+    /// continuation when that job ends on any host, so a typed continuation is run by any host and survives restarts (a
+    /// lambda continuation stays with the host that enqueued it, as lambdas do). Not to be combined with
+    /// <see cref="Delay"/>, <see cref="RunAt"/> or <see cref="UniqueKey"/>.
     /// </value>
     public JobId? ContinueAfter { get; set; }
 

@@ -136,6 +136,9 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                     var held = (await durable.DurableStore.RenewLeasesAsync(Owner, engine.Time.GetUtcNow(), stopping).ConfigureAwait(false)).ToHashSet();
                     engine.DropLostClaims(running, held);
                     await RecoverAsync(host: null).ConfigureAwait(false);
+
+                    // Continuations enqueued here whose job continued ended on another host (or was recovered just now).
+                    await engine.FollowEndsElsewhereAsync(stopping).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

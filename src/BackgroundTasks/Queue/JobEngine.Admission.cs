@@ -15,7 +15,7 @@ internal sealed partial class JobEngine
         ThrowIfClosed();
         if (options?.ContinueAfter is not null)
         {
-            return ContinueAsync(job, options, cancellationToken);
+            return ContinueAsync(job, queue, options, cancellationToken);
         }
 
         var dueAt = DueAt(options);

@@ -18,13 +18,8 @@ internal sealed partial class JobEngine
     /// <summary>Continuations registered, plus registrations under way: zero lets a finished job skip the lock.</summary>
     private int _continuationCount;
 
-    private void ThrowIfBadContinuation(JobOptions options)
+    private static void ThrowIfBadContinuation(JobOptions options)
     {
-        if (Claimer is not null)
-        {
-            throw new NotSupportedException("JobOptions.ContinueAfter is set, but continuations are not supported on a durable store yet (the job continued may end on another host). Enqueue the next job from the end of the first one instead.");
-        }
-
         if (options.Delay is not null || options.RunAt is not null)
         {
             throw new ArgumentException("JobOptions.ContinueAfter is set together with Delay or RunAt: a continuation runs when the job it continues ends; set only one of them.", nameof(options));
@@ -37,9 +32,14 @@ internal sealed partial class JobEngine
     }
 
     /// <summary>Accepts a continuation: recorded Scheduled, live here, and queued or cancelled when the job it continues ends.</summary>
-    private async ValueTask<JobId> ContinueAsync(LiveJob job, JobOptions options, CancellationToken cancellationToken)
+    private async ValueTask<JobId> ContinueAsync(LiveJob job, NamedQueue queue, JobOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (Claimer is not null)
+        {
+            return await ContinueDurableAsync(job, queue, options, cancellationToken).ConfigureAwait(false);
+        }
+
         var parentId = options.ContinueAfter!.Value;
         var when = options.ContinueWhen;
         if (!_alive.TryGet(parentId, out _))
@@ -114,6 +114,13 @@ internal sealed partial class JobEngine
         }
 
         Interlocked.Add(ref _continuationCount, -waiting.Count);
+        if (Claimer is not null)
+        {
+            // The store settled them with the job's end: follow what it did.
+            _ = FollowStoreAsync(waiting).AsTask();
+            return;
+        }
+
         foreach (var (job, when) in waiting)
         {
             _ = DecideAsync(job, when, parentId, status).AsTask();

@@ -51,6 +51,9 @@ internal sealed partial class JobEngine
         }
 
         Observe(record, change);
+
+        // The store settled its continuations with it: follow those enqueued here.
+        ReleaseContinuations(id, JobStatus.Cancelled);
         return true;
     }
 

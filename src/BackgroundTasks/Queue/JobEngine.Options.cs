@@ -23,7 +23,9 @@ internal sealed partial class JobEngine
             options?.Backoff ?? defaults.Backoff,
             enqueuing?.Id,
             enqueuing?.TraceStateString,
-            options?.UniqueKey);
+            options?.UniqueKey,
+            options?.ContinueAfter,
+            options?.ContinueWhen ?? JobContinuation.Succeeded);
     }
 
     /// <summary>When a delayed job is due; <see langword="null"/> for a job that is due now.</summary>

@@ -129,6 +129,8 @@ internal abstract class StoreAdapter(IJobStore store)
                 TraceParent = settings.TraceParent,
                 TraceState = settings.TraceState,
                 UniqueKey = settings.UniqueKey,
+                ContinueAfter = settings.ContinueAfter,
+                ContinueWhen = settings.ContinueWhen,
             };
 
         public override ValueTask<bool> TransitionAsync(JobId id, object? handle, JobTransition transition)

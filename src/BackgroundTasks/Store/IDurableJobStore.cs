@@ -13,6 +13,40 @@ namespace BackgroundTasks;
 /// and a fresh instance id per process, so that a restarted host recognises its earlier instance's jobs.
 /// Every method is one atomic step of the store (a statement or a transaction); the engine calls them
 /// from several threads at once.
+/// <para><b>Continuations.</b> A job with a <see cref="JobRecord.ContinueAfter"/> (its <em>parent</em>, the job it
+/// continues) is added <see cref="JobStatus.Scheduled"/> with a <see cref="JobRecord.ScheduledAt"/> of
+/// <see cref="DateTimeOffset.MaxValue"/>: it <em>waits</em>, and no claim takes it. A durable store, not the engine,
+/// settles it, because the parent may end on any host or in a recovery, and a crash between the parent's end and the
+/// settling would leave it waiting forever. So, in the same atomic step as every write that makes a job terminal
+/// (<see cref="IJobStore.TransitionAsync"/>, <see cref="TransitionAsync(JobId, JobTransition, string, CancellationToken)"/>,
+/// <see cref="RecoverAsync"/>), the store settles each of that job's continuations that is still Scheduled:</para>
+/// <list type="bullet">
+/// <item><description>It <em>releases</em> it when its <see cref="JobRecord.ContinueWhen"/> is
+/// <see cref="JobContinuation.Finished"/> or the parent ended <see cref="JobStatus.Succeeded"/>: Status
+/// <see cref="JobStatus.Queued"/>, <see cref="JobRecord.ScheduledAt"/> cleared, nothing else changed (an owner it was
+/// added with stays, so only that owner claims it: a lambda continuation). It is then claimed like any Queued job; its
+/// place in the claim order is the time the parent ended.</description></item>
+/// <item><description>Otherwise it <em>cancels</em> it: Status <see cref="JobStatus.Cancelled"/>,
+/// <see cref="JobRecord.FinishedAt"/> the time of the parent's end (the transition's timestamp; for a recovery, its
+/// <c>now</c>), <see cref="JobRecord.CancelReason"/> <see cref="JobCancelReason.Requested"/>, <see cref="JobRecord.Error"/>
+/// of type <c>System.OperationCanceledException</c> with the message <c>"Job {parent}, which this job continues, ended
+/// {status}; the job runs only after it succeeds (JobContinuation.Succeeded)."</c>, ScheduledAt and any owner cleared.
+/// A continuation cancelled so is a job that ended Cancelled: its own waiting continuations are settled in the same
+/// step, down the chain.</description></item>
+/// </list>
+/// <para>A continuation added (by any add of this interface or of <see cref="IJobStore"/>) when its parent is terminal
+/// already, or unknown to the store (taken as Cancelled, with the message <c>"Job {parent}, which this job continues, is
+/// unknown to the store (never recorded, or deleted); the job runs only after it succeeds
+/// (JobContinuation.Succeeded)."</c>), is settled in the add's step, as of its <see cref="JobRecord.EnqueuedAt"/>. A
+/// continuation that is cancelled (or otherwise moved) by a transition of its own before its parent ends is no longer
+/// waiting and is left alone. The add of a continuation and the end of its parent must not miss each other when they
+/// race: with one writer at a time (SQLite's <c>BEGIN IMMEDIATE</c>) that holds by itself; under PostgreSQL's READ
+/// COMMITTED the add reads the parent's status with <c>SELECT … FOR SHARE</c>, which waits for a terminal UPDATE of the
+/// parent under way and then reads its outcome, while that UPDATE waits for an add that locked the parent first and then
+/// finds the new continuation. A SQL store finds the waiting continuations of a job through an index on the parent over
+/// the Scheduled rows that have one, which stays as small as the number of continuations waiting; PostgreSQL can
+/// settle them in the transaction of the terminal UPDATE, with a NOTIFY for each released continuation's queue so that
+/// other hosts claim it at once. The conformance kit (<c>BackgroundTasks.Testing</c>) checks all of this.</para>
 /// </remarks>
 public interface IDurableJobStore : IJobStore
 {

@@ -35,8 +35,11 @@ namespace BackgroundTasks;
 /// <see cref="JobRecord.ScheduledAt"/> is cleared on every status but Scheduled and Retrying. Everything
 /// else (id, name, queue, priority, max attempts, enqueue time, parent, a typed job's
 /// <see cref="JobRecord.Arguments"/>, and the enqueuing code's <see cref="JobRecord.TraceParent"/> and
-/// <see cref="JobRecord.TraceState"/>, each kept exactly as given) never changes after
-/// <see cref="AddAsync"/>.</description></item>
+/// <see cref="JobRecord.TraceState"/>, each kept exactly as given, and a continuation's
+/// <see cref="JobRecord.ContinueAfter"/> and <see cref="JobRecord.ContinueWhen"/>) never changes after
+/// <see cref="AddAsync"/>. On a store that is not durable the library itself queues or cancels a continuation when the
+/// job it continues ends (with the transitions above); an <see cref="IDurableJobStore"/> does it itself, as that
+/// interface says.</description></item>
 /// <item><description>Progress reports are accepted only while a job is not terminal; a report for a
 /// terminal or unknown job changes nothing and returns <see langword="false"/>. The last progress stays on
 /// the record after the job finishes.</description></item>

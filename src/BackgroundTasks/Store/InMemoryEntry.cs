@@ -184,6 +184,8 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
                 TraceParent = Settings.TraceParent,
                 TraceState = Settings.TraceState,
                 UniqueKey = Settings.UniqueKey,
+                ContinueAfter = Settings.ContinueAfter,
+                ContinueWhen = Settings.ContinueWhen,
             };
         }
     }

@@ -74,4 +74,18 @@ public sealed record JobRecord
     /// It never changes after the job is recorded.
     /// </summary>
     public string? UniqueKey { get; init; }
+
+    /// <summary>
+    /// Gets the job this one continues (<see cref="JobOptions.ContinueAfter"/>), or <see langword="null"/> for a job that
+    /// is not a continuation. A continuation is added <see cref="JobStatus.Scheduled"/> with a <see cref="ScheduledAt"/> of
+    /// <see cref="DateTimeOffset.MaxValue"/> (no due time) and waits until that job ends. It never changes after the job
+    /// is recorded.
+    /// </summary>
+    public JobId? ContinueAfter { get; init; }
+
+    /// <summary>
+    /// Gets which ends of <see cref="ContinueAfter"/> let this job run (<see cref="JobOptions.ContinueWhen"/>);
+    /// <see cref="JobContinuation.Succeeded"/> for a job that is not a continuation. It never changes after the job is recorded.
+    /// </summary>
+    public JobContinuation ContinueWhen { get; init; }
 }

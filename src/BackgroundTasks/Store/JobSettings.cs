@@ -16,7 +16,9 @@ internal sealed class JobSettings(
     RetryBackoff backoff,
     string? traceParent = null,
     string? traceState = null,
-    string? uniqueKey = null)
+    string? uniqueKey = null,
+    JobId? continueAfter = null,
+    JobContinuation continueWhen = JobContinuation.Succeeded)
 {
     public string Queue { get; } = queue;
 
@@ -41,7 +43,13 @@ internal sealed class JobSettings(
     /// <summary>Gets the job's unique key (<see cref="JobRecord.UniqueKey"/>), if it has one.</summary>
     public string? UniqueKey { get; } = uniqueKey;
 
+    /// <summary>Gets the job this one continues (<see cref="JobRecord.ContinueAfter"/>), if it is a continuation.</summary>
+    public JobId? ContinueAfter { get; } = continueAfter;
+
+    /// <summary>Gets which ends of <see cref="ContinueAfter"/> let the job run (<see cref="JobRecord.ContinueWhen"/>).</summary>
+    public JobContinuation ContinueWhen { get; } = continueWhen;
+
     /// <summary>Settings for a record that a user added to the store directly.</summary>
     public static JobSettings Of(JobRecord record)
-        => new(record.Queue, record.Name, record.Priority, record.MaxAttempts, record.ParentId, System.Threading.Timeout.InfiniteTimeSpan, RetryBackoff.Default, record.TraceParent, record.TraceState, record.UniqueKey);
+        => new(record.Queue, record.Name, record.Priority, record.MaxAttempts, record.ParentId, System.Threading.Timeout.InfiniteTimeSpan, RetryBackoff.Default, record.TraceParent, record.TraceState, record.UniqueKey, record.ContinueAfter, record.ContinueWhen);
 }

@@ -84,10 +84,39 @@ public sealed class StartupTests
         }
 
         await using var reopened = _database.Open();
-        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(3));
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(SqliteSchema.CurrentVersion));
         Assert.That(await reopened.GetAsync(unique.Id), Is.EqualTo(unique));
         using var check = Open(_database.Path);
         Assert.That(Scalar(check, "SELECT count(*) FROM sqlite_master WHERE name = 'bt_jobs_unique_live' AND sql LIKE '%UNIQUE%'"), Is.EqualTo(1L));
+    }
+
+    [Test]
+    public async Task Constructor_VersionThreeFile_AddsTheContinuationColumnsAndKeepsItsJobs()
+    {
+        var parent = TestJobs.Typed();
+        await using (var store = _database.Open())
+        {
+            await store.AddAsync(parent);
+        }
+
+        // The file as version 3 left it: no continuations.
+        using (var connection = Open(_database.Path))
+        {
+            Scalar(connection, DowngradeToVersion3 + "DELETE FROM bt_schema WHERE version > 3");
+        }
+
+        var next = TestJobs.Typed() with { Status = JobStatus.Scheduled, ScheduledAt = DateTimeOffset.MaxValue, ContinueAfter = parent.Id, ContinueWhen = JobContinuation.Finished };
+        await using (var migrated = _database.Open())
+        {
+            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(3));
+            Assert.That(await migrated.GetAsync(parent.Id), Is.EqualTo(parent), "A job written before the migration reads back whole, continuing nothing.");
+            await migrated.AddAsync(next);
+            Assert.That(await migrated.GetAsync(next.Id), Is.EqualTo(next), "It waits for the job it continues.");
+        }
+
+        await using var reopened = _database.Open();
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(4));
+        Assert.That(await reopened.GetAsync(next.Id), Is.EqualTo(next));
     }
 
     [Test]
@@ -207,8 +236,11 @@ public sealed class StartupTests
         Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job));
     }
 
-    /// <summary>Undoes version 3 (unique keys) of a file at the current version.</summary>
-    private const string DowngradeToVersion2 = "DROP INDEX bt_jobs_unique_live; DROP INDEX bt_jobs_unique_finished; ALTER TABLE bt_jobs DROP COLUMN unique_key; ";
+    /// <summary>Undoes version 4 (continuations) of a file at the current version.</summary>
+    private const string DowngradeToVersion3 = "DROP INDEX bt_jobs_continuations; ALTER TABLE bt_jobs DROP COLUMN continue_after; ALTER TABLE bt_jobs DROP COLUMN continue_when; ";
+
+    /// <summary>Undoes versions 4 and 3 (unique keys) of a file at the current version.</summary>
+    private const string DowngradeToVersion2 = DowngradeToVersion3 + "DROP INDEX bt_jobs_unique_live; DROP INDEX bt_jobs_unique_finished; ALTER TABLE bt_jobs DROP COLUMN unique_key; ";
 
     private static SqliteConnection Open(string path)
     {

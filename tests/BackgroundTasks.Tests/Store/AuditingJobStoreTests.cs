@@ -31,7 +31,7 @@ public sealed class AuditingJobStoreTests
 
         TestContext.Out.WriteLine(report);
         Assert.That(report.Passed, Is.True, report.ToString());
-        Assert.That(report.Checks.Select(c => c.Outcome), Is.All.EqualTo(JobStoreCheckOutcome.Passed));
+        Assert.That(report.Checks.Select(c => c.Outcome), Is.All.EqualTo(JobStoreCheckOutcome.Passed).Or.EqualTo(JobStoreCheckOutcome.NotApplicable));
         Assert.That(files, Is.EqualTo(JobStoreConformance.CheckNames.Count), "Each check gets a fresh store.");
     }
 
