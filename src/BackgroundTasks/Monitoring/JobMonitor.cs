@@ -24,6 +24,8 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
                 await job.WhenFinished().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // Taken before the read: a claim that lands between the read and the pause still ends the pause.
+            var nextClaim = engine.Claimer?.NextClaimAsync();
             var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
             if (record.Status.IsTerminal())
             {
@@ -31,7 +33,7 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
             }
 
             // Run by another host, or waiting in a durable store to be claimed (maybe here): look again soon.
-            await PauseOrThrowAsync(record, cancellationToken).ConfigureAwait(false);
+            await PauseOrThrowAsync(record, nextClaim, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -45,6 +47,7 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
         try
         {
             subscription = Subscribe(id, changed, out watched);
+            var nextClaim = engine.Claimer?.NextClaimAsync();
             var current = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
             yield return current;
             while (!current.Status.IsTerminal())
@@ -60,13 +63,14 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
                 subscription ??= Subscribe(id, changed, out watched);
                 if (subscription is null)
                 {
-                    await PauseOrThrowAsync(current, cancellationToken).ConfigureAwait(false);
+                    await PauseOrThrowAsync(current, nextClaim, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
                     await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                nextClaim = engine.Claimer?.NextClaimAsync();
                 var next = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
                 if (next != current)
                 {
@@ -103,9 +107,12 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
     /// host may run it, or it waits there to be claimed (by this host too: then the wait ends when this host
     /// claims jobs). On any other store nothing will change it here, so say so rather than wait forever.
     /// </summary>
-    private Task PauseOrThrowAsync(JobRecord record, CancellationToken cancellationToken)
-        => engine.Claimer is not null
-            ? Task.WhenAny(Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken), engine.Claimer.NextClaimAsync()).Unwrap()
+    /// <param name="record">The record read last.</param>
+    /// <param name="nextClaim">This host's next claim as it was before <paramref name="record"/> was read (<see cref="JobClaimer.NextClaimAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    private Task PauseOrThrowAsync(JobRecord record, Task? nextClaim, CancellationToken cancellationToken)
+        => nextClaim is not null
+            ? Task.WhenAny(Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken), nextClaim).Unwrap()
             : throw NotRunHere(record);
 
     private IDisposable? Subscribe(JobId id, Channel<bool> changed, out LiveJob? watched)

@@ -8,6 +8,9 @@ namespace BackgroundTasks;
 /// </summary>
 internal sealed partial class JobEngine
 {
+    /// <summary>Gets a value indicating whether this host's workers run (or are starting): a host that only enqueues (its workers never started, or ended) must leave its jobs to the others.</summary>
+    private bool WorkersRunning => _poolStarting && Volatile.Read(ref _workerLoops) is not { IsCompleted: true };
+
     private ValueTask<JobId> AcceptClaimedAsync(LiveJob job, NamedQueue queue, CancellationToken cancellationToken)
     {
         // Shutdown waits for this (with the outcome writes) before its sweep, so a job pushed late is still given back.

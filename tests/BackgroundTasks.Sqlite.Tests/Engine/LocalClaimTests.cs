@@ -61,6 +61,17 @@ public sealed class LocalClaimTests
         Assert.That((record!.Status, record.Attempt), Is.EqualTo((JobStatus.Succeeded, 1)));
     }
 
+    [Test]
+    public async Task EnqueueAsync_HostNotStarted_LeavesTheJobQueuedForOtherHosts(CancellationToken ct)
+    {
+        using var producer = Build(new RunLog(), gate: null);
+
+        var id = await producer.Services.GetRequiredService<IJobQueue>().EnqueueAsync<CountRun, CountArgs>(new CountArgs("elsewhere"), cancellationToken: ct);
+
+        await using var reader = _database.Open();
+        Assert.That((await reader.GetAsync(id, ct))!.Status, Is.EqualTo(JobStatus.Queued), "A host whose workers do not run claims nothing.");
+    }
+
     public sealed record GatedArgs(bool Blocks);
 
     public sealed class Gate
@@ -90,6 +101,13 @@ public sealed class LocalClaimTests
 
     private async Task<IHost> StartAsync(RunLog log, CancellationToken ct, Gate? gate = null)
     {
+        var host = Build(log, gate);
+        await host.StartAsync(ct);
+        return host;
+    }
+
+    private IHost Build(RunLog log, Gate? gate)
+    {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(log);
@@ -103,8 +121,6 @@ public sealed class LocalClaimTests
             .AddJob<CountRun, CountArgs>("count")
             .AddJob<GatedJob, GatedArgs>("gated")
             .UseSqlite(_database.Path, o => o.RetentionInterval = Timeout.InfiniteTimeSpan);
-        var host = builder.Build();
-        await host.StartAsync(ct);
-        return host;
+        return builder.Build();
     }
 }

@@ -11,6 +11,18 @@ public sealed class RecordingDurableJobStore(IDurableJobStore inner) : Recording
         Applied(job.Id, job.Status);
     }
 
+    public async ValueTask<bool> AddClaimedAsync(JobRecord job, string owner, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var claimed = await inner.AddClaimedAsync(job, owner, now, cancellationToken);
+        Applied(job.Id, job.Status);
+        if (claimed)
+        {
+            Applied(job.Id, JobStatus.Running);
+        }
+
+        return claimed;
+    }
+
     public async ValueTask<JobId> AddUniqueAsync(JobRecord job, string? owner, DateTimeOffset? finishedSince, CancellationToken cancellationToken = default)
     {
         var holder = await inner.AddUniqueAsync(job, owner, finishedSince, cancellationToken);
