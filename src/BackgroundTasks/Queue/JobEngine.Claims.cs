@@ -74,6 +74,46 @@ internal sealed partial class JobEngine
     }
 
     /// <summary>
+    /// Another host changed a job's record (the store notified it): when this host holds the job's claim, the record
+    /// is read, and a job cancelled there stops here with reason <see cref="JobCancelReason.Requested"/>, a job recovered
+    /// there (its lease expired) stops as a lost claim, at once rather than at the next heartbeat.
+    /// </summary>
+    public void OnChangedElsewhere(JobId id)
+    {
+        if (_alive.TryGet(id, out var job) && job.IsClaimed && !job.IsFinished)
+        {
+            _ = CheckClaimAsync(job, job.Attempt);
+        }
+    }
+
+    private async Task CheckClaimAsync(LiveJob job, int attempt)
+    {
+        try
+        {
+            var record = await Records.Store.GetAsync(job.Id).ConfigureAwait(false);
+            if (record is { Status: JobStatus.Running } && record.Attempt == attempt)
+            {
+                // Still this host's attempt: the change was something else (its progress, written here).
+                return;
+            }
+
+            if (record is { Status: JobStatus.Cancelled, CancelReason: JobCancelReason.Requested })
+            {
+                await CancelAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (job.IsRunning && job.Attempt == attempt)
+            {
+                Logger.ClaimLost(job.Id);
+                job.CancelRunning(JobCancelReason.Shutdown);
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.GetAsync), job.Id);
+        }
+    }
+
+    /// <summary>
     /// Gives a typed job this host claimed back to the durable store, due at once, when the host stops before it
     /// could finish: it waits there for the next host (or this one, restarted) instead of ending Cancelled.
     /// </summary>

@@ -43,7 +43,7 @@ internal sealed partial class JobEngine
         }
 
         // A durable job waiting in the store, or run by another host: the store records the cancellation (a host
-        // running it sees its claim gone at its next heartbeat, and its token fires).
+        // running it hears of it from the store's notification, or sees its claim gone at its next heartbeat, and its token fires).
         var change = new JobTransition(JobStatus.Cancelled, record.Attempt, Time.GetUtcNow(), CancelReason: JobCancelReason.Requested);
         return await Records.TransitionAsync(id, handle: null, change).ConfigureAwait(false);
     }
