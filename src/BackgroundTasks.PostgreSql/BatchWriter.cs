@@ -16,12 +16,18 @@ internal sealed class BatchWriter : IAsyncDisposable
     /// <summary>The most writes one batch carries.</summary>
     public const int MaxBatch = 1000;
 
+    /// <summary>How many times a batch runs when its connection turns out to be dead before its commit.</summary>
+    private const int ConnectionAttempts = 3;
+
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly NpgsqlDataSource _dataSource;
     private readonly Notifier _notifier;
     private readonly ILogger _logger;
     private readonly Task _loop;
     private long _batches;
+
+    // Whether the running batch sent its commit: after that, a lost connection leaves its outcome unknown, and it is not run again.
+    private bool _commitSent;
     private long _writes;
 
     public BatchWriter(NpgsqlDataSource dataSource, Notifier notifier, ILogger logger)
@@ -85,24 +91,35 @@ internal sealed class BatchWriter : IAsyncDisposable
 #pragma warning disable CA1031 // Whatever a batch throws goes to its callers; the writer goes on with the next batch.
     private async Task RunBatchAsync(List<PendingWrite> batch)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await ExecuteAsync(batch).ConfigureAwait(false);
-            return;
-        }
-        catch (PostgresException exception) when (batch.Count > 1 && !IsConnectionLevel(exception))
-        {
-            // One statement failed and took the transaction with it: run each write alone, so only that one fails.
-            _logger.BatchRetriedAlone(batch.Count, exception);
-        }
-        catch (Exception exception)
-        {
-            foreach (var write in batch)
+            try
             {
-                write.Fail(exception);
+                await ExecuteAsync(batch).ConfigureAwait(false);
+                return;
             }
+            catch (Exception exception) when (attempt < ConnectionAttempts && IsBrokenConnection(exception) && !_commitSent)
+            {
+                // A pooled connection died (the server restarted, or an administrator ended it) before the commit was
+                // sent, so nothing was written: drop the pool's other dead connections and run the batch again.
+                _logger.WriterReconnecting(attempt, exception);
+                _dataSource.Clear();
+            }
+            catch (PostgresException exception) when (batch.Count > 1 && !IsConnectionLevel(exception))
+            {
+                // One statement failed and took the transaction with it: run each write alone, so only that one fails.
+                _logger.BatchRetriedAlone(batch.Count, exception);
+                break;
+            }
+            catch (Exception exception)
+            {
+                foreach (var write in batch)
+                {
+                    write.Fail(exception);
+                }
 
-            return;
+                return;
+            }
         }
 
         foreach (var write in batch)
@@ -121,6 +138,7 @@ internal sealed class BatchWriter : IAsyncDisposable
 
     private async Task ExecuteAsync(List<PendingWrite> writes)
     {
+        _commitSent = false;
         var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -149,6 +167,7 @@ internal sealed class BatchWriter : IAsyncDisposable
                     }
                 }
 
+                _commitSent = true;
                 await transaction.CommitAsync().ConfigureAwait(false);
             }
         }
@@ -161,6 +180,9 @@ internal sealed class BatchWriter : IAsyncDisposable
             write.Complete();
         }
     }
+
+    private static bool IsBrokenConnection(Exception exception)
+        => exception is NpgsqlException npgsql && (npgsql is not PostgresException postgres || IsConnectionLevel(postgres));
 
     // A lost connection or a server going down fails every write alike; running them one by one would not help.
     private static bool IsConnectionLevel(PostgresException exception)

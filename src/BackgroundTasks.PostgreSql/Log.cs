@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Debug, "A batch of {Count} writes failed on one statement; running them one by one")]
     public static partial void BatchRetriedAlone(this ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "The job store's connection was lost before a batch of writes committed (try {Attempt}); running the batch again on a new connection")]
+    public static partial void WriterReconnecting(this ILogger logger, int attempt, Exception exception);
 }
