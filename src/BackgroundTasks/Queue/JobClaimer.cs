@@ -133,6 +133,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     {
         var period = durable.DurableStore.LeaseDuration / 3;
         using var timer = new PeriodicTimer(period > TimeSpan.Zero ? period : TimeSpan.FromSeconds(1), engine.Time);
+        var unknown = new HashSet<JobId>();
         try
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
@@ -143,6 +144,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                     var running = engine.RunningClaims();
                     var held = (await durable.DurableStore.RenewLeasesAsync(Owner, engine.Time.GetUtcNow(), stopping).ConfigureAwait(false)).ToHashSet();
                     engine.DropLostClaims(running, held);
+                    unknown = await engine.ReleaseUnknownClaimsAsync(held, unknown).ConfigureAwait(false);
                     await RecoverAsync(host: null).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
