@@ -1,0 +1,127 @@
+using System.Text.Json;
+using BackgroundTasks.PostgreSql.Tests.Engine;
+using static BackgroundTasks.PostgreSql.Tests.Engine.PgHost;
+
+namespace BackgroundTasks.PostgreSql.Tests.Crash;
+
+/// <summary>
+/// Three host processes on one schema run 50,000 typed jobs enqueued from all three; one is killed mid-run. The others
+/// finish everything: every job Succeeded exactly once in the record, and only jobs the killed host had started ran again.
+/// Before the kill, a job running in one process is cancelled from a host in another (this test process) and stops.
+/// </summary>
+[Category("Reliability")]
+public sealed class ThreeHostKillTests
+{
+    private const int Jobs = 50_000;
+
+    [Test]
+    [CancelAfter(600_000)]
+    public async Task ThreeHostsOneKilled_EveryJobSucceedsOnce_ReRunsOnlyWhatTheKilledHostStarted_AndACrossHostCancelStops(CancellationToken ct)
+    {
+        await using var schema = new TestSchema();
+        await using (schema.Open())
+        {
+            // The schema exists before the three start.
+        }
+
+        var directory = Directory.CreateTempSubdirectory("backgroundtasks-pg-crash-");
+        var children = new List<ChildHost>();
+        try
+        {
+            var per = Jobs / 3;
+            for (var i = 0; i < 3; i++)
+            {
+                var count = i == 2 ? Jobs - (2 * per) : per;
+                children.Add(ChildHost.Start(directory.FullName, $"proc-{i}", "--connection", schema.ConnectionString, "--schema", schema.Name, "--enqueue", (i * per).ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            foreach (var child in children)
+            {
+                await child.WaitForLineAsync("enqueued", ct);
+            }
+
+            // Host A, in this process, cancels a job that one of the children runs.
+            await using var hostA = await PgHost.StartAsync(schema, "host-a", new Gates(), ct: ct);
+            await using var producer = schema.Open();
+            var blocker = new JobRecord
+            {
+                Id = JobId.NewId(),
+                Name = "crash",
+                Queue = "work",
+                Priority = JobPriority.High,
+                Status = JobStatus.Queued,
+                MaxAttempts = 1,
+                EnqueuedAt = TestJobs.Start,
+                Arguments = JsonSerializer.Serialize(new { Key = -1, Block = true }),
+            };
+            await producer.AddAsync(blocker, ct);
+            var runner = await WaitForEffectAsync(children, "started -1 ", ct);
+            Assert.That(await hostA.Monitor.CancelAsync(blocker.Id, ct), Is.True);
+            using (var inTime = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                inTime.CancelAfter(TimeSpan.FromSeconds(5));
+                Assert.That(await WaitForEffectAsync([runner], "stopped -1", inTime.Token), Is.SameAs(runner), "The job stopped in the process that ran it.");
+            }
+
+            var cancelled = await hostA.Monitor.WaitAsync(blocker.Id, ct);
+            Assert.That((cancelled.Status, cancelled.CancelReason), Is.EqualTo((JobStatus.Cancelled, JobCancelReason.Requested)));
+
+            // Kill one host (not the one that ran the blocker, to keep the two checks apart) once a fifth of the jobs ran.
+            var victim = children.First(c => c != runner);
+            while (await SucceededAsync(producer, ct) < Jobs / 5)
+            {
+                await Task.Delay(100, ct);
+            }
+
+            victim.Kill();
+            var startedByVictim = Starts(victim).Select(s => s.Key).ToHashSet();
+            TestContext.Out.WriteLine($"killed {victim.Name} after it started {startedByVictim.Count} jobs");
+
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (await SucceededAsync(producer, ct) < Jobs)
+            {
+                Assert.That(waited.Elapsed, Is.LessThan(TimeSpan.FromMinutes(5)), $"Not every job finished: {await SucceededAsync(producer, ct)} of {Jobs}.");
+                await Task.Delay(200, ct);
+            }
+
+            var counts = await producer.CountAsync(ct);
+            Assert.That(counts, Is.EquivalentTo(new Dictionary<(string, JobStatus), int> { [("work", JobStatus.Succeeded)] = Jobs, [("work", JobStatus.Cancelled)] = 1 }));
+
+            var starts = children.SelectMany(Starts).Where(s => s.Key >= 0).ToList();
+            var perKey = starts.GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Count());
+            var reRun = perKey.Where(p => p.Value > 1).Select(p => p.Key).ToList();
+            TestContext.Out.WriteLine($"{starts.Count} starts for {Jobs} jobs; {reRun.Count} jobs ran again after the kill");
+            Assert.That(perKey.Keys, Is.EquivalentTo(Enumerable.Range(0, Jobs)), "Every job ran.");
+            Assert.That(reRun, Is.SubsetOf(startedByVictim), "Only jobs the killed host had started ran again.");
+            Assert.That(reRun, Has.Count.LessThanOrEqualTo(100), "Re-runs are bounded by what the killed host held (its 8 workers and the outcomes it had not written).");
+        }
+        finally
+        {
+            foreach (var child in children)
+            {
+                child.Dispose();
+            }
+
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static IEnumerable<(int Key, int Attempt)> Starts(ChildHost child)
+        => child.Effects().Where(l => l.StartsWith("started ", StringComparison.Ordinal)).Select(l => l.Split(' ')).Select(p => (int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static async Task<int> SucceededAsync(PostgreSqlJobStore store, CancellationToken ct)
+        => (await store.CountAsync(ct)).Where(c => c.Key.Status == JobStatus.Succeeded).Sum(c => c.Value);
+
+    private static async Task<ChildHost> WaitForEffectAsync(IReadOnlyList<ChildHost> children, string prefix, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (children.FirstOrDefault(c => c.Effects().Any(l => l.StartsWith(prefix, StringComparison.Ordinal))) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+}
