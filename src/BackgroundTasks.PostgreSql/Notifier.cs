@@ -142,9 +142,18 @@ internal sealed class Notifier : IAsyncDisposable
                     lost = false;
                     retry = TimeSpan.FromMilliseconds(100);
                     _listening.TrySetResult();
-                    while (true)
+                    try
                     {
-                        await connection.WaitAsync(stopping).ConfigureAwait(false);
+                        while (true)
+                        {
+                            await connection.WaitAsync(stopping).ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        // The connection goes back to the pool, which may skip its reset: it must not go on listening.
+                        await UnlistenAsync(connection).ConfigureAwait(false);
+                        return;
                     }
                 }
             }
@@ -168,6 +177,22 @@ internal sealed class Notifier : IAsyncDisposable
             }
 
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, s_maxRetry.Ticks));
+        }
+    }
+
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await using (unlisten.ConfigureAwait(false))
+            {
+                await unlisten.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is broken: the pool drops it.
         }
     }
 

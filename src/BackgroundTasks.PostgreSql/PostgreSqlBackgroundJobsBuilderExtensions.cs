@@ -27,9 +27,12 @@ public static class PostgreSqlBackgroundJobsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        NpgsqlConnectionStringBuilder connection;
         try
         {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            // The store's own pool keeps no session state between uses, so it skips the reset (DISCARD ALL) that
+            // would double the statements an idle host sends.
+            connection = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException or KeyNotFoundException)
         {
@@ -37,7 +40,7 @@ public static class PostgreSqlBackgroundJobsBuilderExtensions
         }
 
         var options = Configure(configure);
-        builder.UseStore(sp => new PostgreSqlJobStore(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<PostgreSqlJobStore>>()));
+        builder.UseStore(sp => new PostgreSqlJobStore(NpgsqlDataSource.Create(connection.ConnectionString), ownsDataSource: true, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<PostgreSqlJobStore>>()));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlJobStoreOpener>());
         return builder;
     }

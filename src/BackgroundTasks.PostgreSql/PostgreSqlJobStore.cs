@@ -77,7 +77,13 @@ public sealed partial class PostgreSqlJobStore : IDurableJobStore, IJobStoreNoti
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
+            DisposeOwned();
             throw PostgreSqlStoreErrors.CannotOpen(dataSource, Schema, exception);
+        }
+        catch
+        {
+            DisposeOwned();
+            throw;
         }
 
         _notifier = new Notifier(dataSource, Schema, listen: !options.PollOnly, _clock, _logger);
@@ -134,6 +140,14 @@ public sealed partial class PostgreSqlJobStore : IDurableJobStore, IJobStoreNoti
 
     /// <summary>Finishes the writes already queued, then closes; for containers and callers that dispose synchronously.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private void DisposeOwned()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+    }
 
     private static ArgumentException DuplicateId(JobId id, string paramName)
         => new($"A job with id {id} is already recorded.", paramName);
