@@ -19,7 +19,11 @@ internal sealed class BatchWriter : IAsyncDisposable
     /// <summary>How many times a batch runs when its connection turns out to be dead before its commit.</summary>
     private const int ConnectionAttempts = 3;
 
-    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // The writes in arrival order; an urgent write is queued apart and announced here by a null.
+    private readonly Channel<PendingWrite?> _pending = Channel.CreateUnbounded<PendingWrite?>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Lease renewals go first: behind a backlog of inserts and outcomes, a renewal written late lets other hosts recover jobs that still run here.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<PendingWrite> _urgent = new();
     private readonly NpgsqlDataSource _dataSource;
     private readonly Notifier _notifier;
     private readonly ILogger _logger;
@@ -45,11 +49,24 @@ internal sealed class BatchWriter : IAsyncDisposable
     public long WriteCount => Interlocked.Read(ref _writes);
 
     /// <summary>Queues a write; its task completes once its batch committed.</summary>
+    /// <param name="write">The write.</param>
+    /// <param name="urgent">Whether the write goes into the next batch ahead of the writes waiting (lease renewals).</param>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
-    public Task<T> WriteAsync<T>(PendingWrite<T> write)
+    public Task<T> WriteAsync<T>(PendingWrite<T> write, bool urgent = false)
     {
-        if (!_pending.Writer.TryWrite(write))
+        if (urgent)
         {
+            _urgent.Enqueue(write);
+        }
+
+        if (!_pending.Writer.TryWrite(urgent ? null : write))
+        {
+            if (urgent)
+            {
+                write.Fail(new ObjectDisposedException(nameof(PostgreSqlJobStore), "The PostgreSQL job store is disposed: no more writes are accepted."));
+                return write.Task;
+            }
+
             throw new ObjectDisposedException(nameof(PostgreSqlJobStore), "The PostgreSQL job store is disposed: no more writes are accepted.");
         }
 
@@ -69,8 +86,14 @@ internal sealed class BatchWriter : IAsyncDisposable
         while (await _pending.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var write))
+            while (batch.Count < MaxBatch && (_urgent.TryDequeue(out var write) || _pending.Reader.TryRead(out write)))
             {
+                if (write is null)
+                {
+                    // The mark of an urgent write, taken already (or taken by the next turn).
+                    continue;
+                }
+
                 if (write.CancellationToken.IsCancellationRequested)
                 {
                     write.Fail(new OperationCanceledException(write.CancellationToken));

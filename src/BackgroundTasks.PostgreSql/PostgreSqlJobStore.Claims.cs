@@ -116,8 +116,8 @@ public sealed partial class PostgreSqlJobStore
             },
             Applied,
             cancellationToken);
-        var renewed = _writer.WriteAsync(renew);
-        await _writer.WriteAsync(heartbeat).ConfigureAwait(false);
+        var renewed = _writer.WriteAsync(renew, urgent: true);
+        await _writer.WriteAsync(heartbeat, urgent: true).ConfigureAwait(false);
         return await renewed.ConfigureAwait(false);
     }
 }

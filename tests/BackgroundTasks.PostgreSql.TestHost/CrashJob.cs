@@ -12,6 +12,11 @@ internal sealed class CrashJob(EffectLog effects) : IJob<CrashArgs>
         effects.Write($"started {args.Key} {context.Attempt}");
         if (!args.Block)
         {
+            if (args.WorkMilliseconds > 0)
+            {
+                await Task.Delay(args.WorkMilliseconds, context.CancellationToken);
+            }
+
             return;
         }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // A host on a PostgreSQL schema for the multi-process tests. It runs until it is killed (or stopped with Ctrl+C).
-// usage: --connection <string> --schema <name> --host <name> --effects <file> [--enqueue <first-key> <count>] [--workers <n>] [--lease-ms <n>]
+// usage: --connection <string> --schema <name> --host <name> --effects <file> [--enqueue <first-key> <count>] [--work-ms <n>] [--workers <n>] [--lease-ms <n>]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 int? first = null;
 var count = 0;
@@ -35,8 +35,9 @@ if (!options.TryGetValue("connection", out var connection) || !options.TryGetVal
     return 2;
 }
 
+var work = options.TryGetValue("work-ms", out var ms) ? int.Parse(ms, CultureInfo.InvariantCulture) : 0;
 var workers = options.TryGetValue("workers", out var w) ? int.Parse(w, CultureInfo.InvariantCulture) : 8;
-var lease = TimeSpan.FromMilliseconds(options.TryGetValue("lease-ms", out var l) ? int.Parse(l, CultureInfo.InvariantCulture) : 3000);
+TimeSpan? lease = options.TryGetValue("lease-ms", out var l) ? TimeSpan.FromMilliseconds(int.Parse(l, CultureInfo.InvariantCulture)) : null;
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
@@ -57,7 +58,7 @@ builder.Services.AddBackgroundJobs(o =>
     .UseNpgsql(connection, o =>
     {
         o.Schema = schema;
-        o.LeaseDuration = lease;
+        o.LeaseDuration = lease ?? o.LeaseDuration;
         o.RetentionInterval = Timeout.InfiniteTimeSpan;
     });
 
@@ -71,7 +72,7 @@ if (first is { } firstKey)
     for (var start = firstKey; start < firstKey + count; start += 1000)
     {
         var keys = Enumerable.Range(start, Math.Min(1000, firstKey + count - start));
-        await queue.EnqueueManyAsync<CrashJob, CrashArgs>(keys.Select(static k => new CrashArgs(k)), new JobOptions { Queue = CrashJob.Queue });
+        await queue.EnqueueManyAsync<CrashJob, CrashArgs>(keys.Select(k => new CrashArgs(k, WorkMilliseconds: work)), new JobOptions { Queue = CrashJob.Queue });
     }
 
     Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"enqueued {count}"));

@@ -65,22 +65,24 @@ internal sealed class ChildHost : IDisposable
     }
 
     /// <summary>Waits (a bounded poll) until the child wrote a line starting with <paramref name="prefix"/>.</summary>
-    public async Task WaitForLineAsync(string prefix, CancellationToken ct)
-    {
-        while (true)
-        {
-            lock (_gate)
+    public Task WaitForLineAsync(string prefix, TimeSpan limit, CancellationToken ct)
+        => Poll.UntilAsync(
+            () =>
             {
-                if (_lines.Any(l => l.StartsWith(prefix, StringComparison.Ordinal)))
+                lock (_gate)
                 {
-                    return;
+                    if (_lines.Any(l => l.StartsWith(prefix, StringComparison.Ordinal)))
+                    {
+                        return Task.FromResult(true);
+                    }
                 }
-            }
 
-            Assert.That(_process.HasExited, Is.False, $"Host {Name} exited before writing '{prefix}'. Its output:\n{Output}");
-            await Task.Delay(50, ct);
-        }
-    }
+                Assert.That(_process.HasExited, Is.False, $"Host {Name} exited before writing '{prefix}'. Its output:\n{Output}");
+                return Task.FromResult(false);
+            },
+            limit,
+            $"Host {Name} did not write '{prefix}'. Its output:\n{Output}",
+            ct);
 
     /// <summary>Reads the effects file: every line written so far.</summary>
     public string[] Effects()

@@ -37,17 +37,7 @@ public sealed class LostClaimTests
         Assert.That(gates.Runs["orphan"], Is.EqualTo(1));
     }
 
+    // The first heartbeat (a third of the lease after the start) records the host's owner name.
     private static async Task<string> OwnerOfAsync(PgHost host, CancellationToken ct)
-    {
-        while (true)
-        {
-            // The first heartbeat (a third of the lease after the start) records the host's owner name.
-            if ((await host.Store.ListHostsAsync(ct)).SingleOrDefault() is { } registered)
-            {
-                return registered.Owner;
-            }
-
-            await Task.Delay(50, ct);
-        }
-    }
+        => (await Poll.UntilAsync(async () => (await host.Store.ListHostsAsync(ct)).SingleOrDefault(), TimeSpan.FromSeconds(10), "The host never recorded its heartbeat", ct)).Owner;
 }

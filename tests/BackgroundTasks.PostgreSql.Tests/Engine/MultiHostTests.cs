@@ -158,7 +158,7 @@ public sealed class MultiHostTests
             Assert.That((await host.Monitor.WaitAsync(id, ct)).Status, Is.EqualTo(JobStatus.Succeeded));
         }
 
-        await PollUntilAsync(() => host.Logs.GetSnapshot().Any(r => r.Message.StartsWith("Listening again", StringComparison.Ordinal)), "the listener never came back", ct);
+        await Poll.UntilAsync(() => Task.FromResult(host.Logs.GetSnapshot().Any(r => r.Message.StartsWith("Listening again", StringComparison.Ordinal))), TimeSpan.FromSeconds(10), "The listener never came back", ct);
         var logged = host.Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Warning).ToList();
         foreach (var record in logged.DistinctBy(r => r.Message))
         {
@@ -183,14 +183,4 @@ public sealed class MultiHostTests
 
     private static async Task<long> ListenersAsync(TestSchema schema, string host, CancellationToken ct)
         => (long)(await schema.ScalarAsync($"SELECT count(*) FROM pg_stat_activity WHERE application_name = '{ApplicationName(schema, host)}' AND query LIKE 'LISTEN%'", ct))!;
-
-    private static async Task PollUntilAsync(Func<bool> condition, string failure, CancellationToken ct)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(50, ct);
-        }
-
-        Assert.That(condition(), Is.True, failure);
-    }
 }
