@@ -54,6 +54,9 @@ public sealed partial class PostgreSqlJobStore
         ArgumentException.ThrowIfNullOrEmpty(queue);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Once sent, a claim is not cancelled: one that committed while its caller gave up would leave its jobs held and unknown.
         var command = _dataSource.CreateCommand(_claimSql);
         await using (command.ConfigureAwait(false))
         {
@@ -63,10 +66,10 @@ public sealed partial class PostgreSqlJobStore
             command.Parameters.AddWithValue("now", now.UtcTicks);
             command.Parameters.AddWithValue("lease_until", (now + LeaseDuration).UtcTicks);
             var claimed = new List<(JobRecord Record, long Due)>();
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                 {
                     claimed.Add((JobRows.Read(reader), reader.GetInt64(JobRows.ColumnCount)));
                 }
