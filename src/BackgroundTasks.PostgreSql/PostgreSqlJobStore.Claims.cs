@@ -54,30 +54,35 @@ public sealed partial class PostgreSqlJobStore
         ArgumentException.ThrowIfNullOrEmpty(queue);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        // Once sent, a claim is not cancelled: one that committed while its caller gave up would leave its jobs held and unknown.
-        var command = _dataSource.CreateCommand(_claimSql);
-        await using (command.ConfigureAwait(false))
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue("queue", queue);
-            command.Parameters.AddWithValue("owner", owner);
-            command.Parameters.AddWithValue("max", max);
-            command.Parameters.AddWithValue("now", now.UtcTicks);
-            command.Parameters.AddWithValue("lease_until", (now + LeaseDuration).UtcTicks);
-            var claimed = new List<(JobRecord Record, long Due)>();
-            var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            var command = new NpgsqlCommand(_claimSql, connection);
+            await using (command.ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
-                {
-                    claimed.Add((JobRows.Read(reader), reader.GetInt64(JobRows.ColumnCount)));
-                }
-            }
+                command.Parameters.AddWithValue("queue", queue);
+                command.Parameters.AddWithValue("owner", owner);
+                command.Parameters.AddWithValue("max", max);
+                command.Parameters.AddWithValue("now", now.UtcTicks);
+                command.Parameters.AddWithValue("lease_until", (now + LeaseDuration).UtcTicks);
 
-            // RETURNING has no order of its own: hand the jobs out in the order they were picked.
-            claimed.Sort(static (a, b) => (b.Record.Priority, a.Due, a.Record.Id).CompareTo((a.Record.Priority, b.Due, b.Record.Id)));
-            return claimed.ConvertAll(static c => c.Record);
+                // A caller that gave up (a host that stops) claims nothing from here on; but once sent, a claim is not
+                // cancelled: one that committed while its caller gave up would leave its jobs held and unknown.
+                cancellationToken.ThrowIfCancellationRequested();
+                var claimed = new List<(JobRecord Record, long Due)>();
+                var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                    {
+                        claimed.Add((JobRows.Read(reader), reader.GetInt64(JobRows.ColumnCount)));
+                    }
+                }
+
+                // RETURNING has no order of its own: hand the jobs out in the order they were picked.
+                claimed.Sort(static (a, b) => (b.Record.Priority, a.Due, a.Record.Id).CompareTo((a.Record.Priority, b.Due, b.Record.Id)));
+                return claimed.ConvertAll(static c => c.Record);
+            }
         }
     }
 

@@ -118,6 +118,9 @@ public sealed class ShutdownTests(bool sqlite, bool postgres)
         await started.Task.WaitAsync(ct);
 
         var stop = host.Host.StopAsync(ct);
+
+        // The job fails during the drain: once the engine closed (before that, its retry could be claimed and run as usual).
+        await Poll.UntilAsync(() => host.Host.Services.GetRequiredService<JobEngine>().IsClosed, "the engine to close", ct);
         fail.SetResult();
         await stop.WaitAsync(ct);
 
