@@ -24,6 +24,8 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
                 await job.WhenFinished().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // Taken before the read: a change that another host makes after it wakes the pause below.
+            var changed = engine.Claimer?.Changes.NextChangeAsync(id);
             var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
             if (record.Status.IsTerminal())
             {
@@ -31,7 +33,7 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
             }
 
             // Run by another host, or waiting in a durable store to be claimed (maybe here): look again soon.
-            await PauseOrThrowAsync(record, cancellationToken).ConfigureAwait(false);
+            await PauseOrThrowAsync(record, changed, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -45,6 +47,7 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
         try
         {
             subscription = Subscribe(id, changed, out watched);
+            var changedElsewhere = engine.Claimer?.Changes.NextChangeAsync(id);
             var current = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
             yield return current;
             while (!current.Status.IsTerminal())
@@ -60,13 +63,14 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
                 subscription ??= Subscribe(id, changed, out watched);
                 if (subscription is null)
                 {
-                    await PauseOrThrowAsync(current, cancellationToken).ConfigureAwait(false);
+                    await PauseOrThrowAsync(current, changedElsewhere, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
                     await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                changedElsewhere = engine.Claimer?.Changes.NextChangeAsync(id);
                 var next = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
                 if (next != current)
                 {
@@ -101,11 +105,12 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
     /// <summary>
     /// Waits before the store is read again, for a job this process does not run: on a durable store another
     /// host may run it, or it waits there to be claimed (by this host too: then the wait ends when this host
-    /// claims jobs). On any other store nothing will change it here, so say so rather than wait forever.
+    /// claims jobs, or when the store says another host changed it: <paramref name="changed"/>). On any other store
+    /// nothing will change it here, so say so rather than wait forever.
     /// </summary>
-    private Task PauseOrThrowAsync(JobRecord record, CancellationToken cancellationToken)
+    private Task PauseOrThrowAsync(JobRecord record, Task? changed, CancellationToken cancellationToken)
         => engine.Claimer is not null
-            ? Task.WhenAny(Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken), engine.Claimer.NextClaimAsync()).Unwrap()
+            ? Task.WhenAny(Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken), engine.Claimer.NextClaimAsync(), changed ?? engine.Claimer.NextClaimAsync()).Unwrap()
             : throw NotRunHere(record);
 
     private IDisposable? Subscribe(JobId id, Channel<bool> changed, out LiveJob? watched)
