@@ -1,4 +1,5 @@
 using BackgroundTasks.Benchmarks.Peers;
+using BackgroundTasks.PostgreSql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -28,7 +29,9 @@ public sealed class BackgroundTasksPgContender(string? hostName = null) : IPgCon
     public PgContender Kind => PgContender.BackgroundTasks;
 
     /// <summary>Gets the settings, as the tables print them.</summary>
-    public static string Settings => $"BackgroundTasks.PostgreSql defaults (UseNpgsql(connectionString): LISTEN/NOTIFY wake-up, its lease and safety poll), {Environment.ProcessorCount} workers per host claiming from the database, typed job; the recovery job has MaxAttempts = {RecoverableAttempts}";
+    public static string Settings => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"BackgroundTasks.PostgreSql with its defaults (UseNpgsql(connectionString): LISTEN/NOTIFY wake-up, LeaseDuration {new PostgreSqlJobStoreOptions().LeaseDuration.TotalSeconds:N0} s), {Environment.ProcessorCount} workers per host claiming from the database, typed job; the recovery job has MaxAttempts = {RecoverableAttempts}");
 
     /// <inheritdoc/>
     public async Task StartAsync(string connectionString)
