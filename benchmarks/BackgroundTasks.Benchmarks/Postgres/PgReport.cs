@@ -10,9 +10,10 @@ public static class PgReport
     private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
 
     /// <summary>Prints what the run is, where and how.</summary>
-    public static async Task PrintHeaderAsync(PgSettings settings, PgServer server)
+    public static async Task PrintHeaderAsync(IEnumerable<string> args, PgSettings settings, PgServer server)
     {
         Console.WriteLine("# Job systems on PostgreSQL\n");
+        Console.WriteLine($"- Command: dotnet run -c Release --project benchmarks/BackgroundTasks.Benchmarks -- {string.Join(' ', args)}");
         Console.WriteLine($"- Machine: {DurableReport.CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         Console.WriteLine($"- Date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; commit {DurableReport.Commit()}; load average at start {DurableReport.LoadAverage()}");
         Console.WriteLine($"- Server: {(await server.DescribeAsync()).Replace("\n", "; settings not at their defaults, and a few that are: ", StringComparison.Ordinal)}");

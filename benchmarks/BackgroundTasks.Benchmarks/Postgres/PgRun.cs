@@ -25,7 +25,7 @@ public static class PgRun
     {
         var settings = PgSettings.Parse(args.Skip(1));
         var server = PgServer.FromEnvironment();
-        await PgReport.PrintHeaderAsync(settings, server);
+        await PgReport.PrintHeaderAsync(args, settings, server);
         var results = new List<PgResult>();
         foreach (var kind in settings.Contenders)
         {
