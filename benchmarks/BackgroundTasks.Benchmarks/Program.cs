@@ -1,5 +1,6 @@
 using BackgroundTasks.Benchmarks.Durable;
 using BackgroundTasks.Benchmarks.Peers;
+using BackgroundTasks.Benchmarks.Postgres;
 using BenchmarkDotNet.Running;
 
 // Every process (BenchmarkDotNet's children included) runs the same calibrated CPU job.
@@ -23,6 +24,16 @@ if (args.Length > 0 && args[0] == DurableChild.Flag)
 if (args.Length > 0 && args[0] == DurableHost.Flag)
 {
     return await DurableHost.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == PgRun.Flag)
+{
+    return await PgRun.RunAsync(args);
+}
+
+if (args.Length > 0 && args[0] == PgHost.Flag)
+{
+    return await PgHost.RunAsync(args);
 }
 
 if (args.Length > 0 && args[0] == "--quick")

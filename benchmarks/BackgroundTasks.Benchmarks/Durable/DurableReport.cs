@@ -123,13 +123,15 @@ public static class DurableReport
 
     private static string Number(double value, string format) => double.IsNaN(value) ? "—" : value.ToString(format, s_invariant);
 
-    private static string CpuModel()
+    /// <summary>Gets the CPU's model name, or the architecture where /proc/cpuinfo does not exist.</summary>
+    public static string CpuModel()
     {
         var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(static l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
         return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
     }
 
-    private static string Commit()
+    /// <summary>Gets the checked-out commit (<c>git describe --always --dirty</c>), or "unknown".</summary>
+    public static string Commit()
     {
         try
         {

@@ -24,7 +24,8 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
                 await job.WhenFinished().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            // Taken before the read: a claim that lands between the read and the pause still ends the pause.
+            // Taken before the read: a change that another host makes, or a claim here, after it wakes the pause below.
+            var changed = engine.Claimer?.Changes.NextChangeAsync(id);
             var nextClaim = engine.Claimer?.NextClaimAsync();
             var record = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
             if (record.Status.IsTerminal())
@@ -33,7 +34,7 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
             }
 
             // Run by another host, or waiting in a durable store to be claimed (maybe here): look again soon.
-            await PauseOrThrowAsync(record, nextClaim, cancellationToken).ConfigureAwait(false);
+            await PauseOrThrowAsync(record, changed, nextClaim, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -47,6 +48,7 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
         try
         {
             subscription = Subscribe(id, changed, out watched);
+            var changedElsewhere = engine.Claimer?.Changes.NextChangeAsync(id);
             var nextClaim = engine.Claimer?.NextClaimAsync();
             var current = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
             yield return current;
@@ -63,13 +65,14 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
                 subscription ??= Subscribe(id, changed, out watched);
                 if (subscription is null)
                 {
-                    await PauseOrThrowAsync(current, nextClaim, cancellationToken).ConfigureAwait(false);
+                    await PauseOrThrowAsync(current, changedElsewhere, nextClaim, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
                     await changed.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                changedElsewhere = engine.Claimer?.Changes.NextChangeAsync(id);
                 nextClaim = engine.Claimer?.NextClaimAsync();
                 var next = await GetKnownAsync(id, cancellationToken).ConfigureAwait(false);
                 if (next != current)
@@ -105,14 +108,13 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
     /// <summary>
     /// Waits before the store is read again, for a job this process does not run: on a durable store another
     /// host may run it, or it waits there to be claimed (by this host too: then the wait ends when this host
-    /// claims jobs). On any other store nothing will change it here, so say so rather than wait forever.
+    /// claims jobs, or when the store says another host changed it: <paramref name="changed"/>). On any other store
+    /// nothing will change it here, so say so rather than wait forever. <paramref name="nextClaim"/> is this host's next
+    /// claim as it was before <paramref name="record"/> was read, so a claim between the read and the pause ends it.
     /// </summary>
-    /// <param name="record">The record read last.</param>
-    /// <param name="nextClaim">This host's next claim as it was before <paramref name="record"/> was read (<see cref="JobClaimer.NextClaimAsync"/>).</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    private Task PauseOrThrowAsync(JobRecord record, Task? nextClaim, CancellationToken cancellationToken)
-        => nextClaim is not null
-            ? Task.WhenAny(Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken), nextClaim).Unwrap()
+    private Task PauseOrThrowAsync(JobRecord record, Task? changed, Task? nextClaim, CancellationToken cancellationToken)
+        => engine.Claimer is not null
+            ? Task.WhenAny(Task.Delay(engine.Options.PollInterval, engine.Time, cancellationToken), nextClaim ?? engine.Claimer.NextClaimAsync(), changed ?? engine.Claimer.NextClaimAsync()).Unwrap()
             : throw NotRunHere(record);
 
     private IDisposable? Subscribe(JobId id, Channel<bool> changed, out LiveJob? watched)

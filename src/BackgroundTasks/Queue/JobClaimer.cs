@@ -14,9 +14,14 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
 {
     private readonly Dictionary<string, QueueClaims> _queues = engine.Queues.ToDictionary(static q => q.Name, static q => new QueueClaims(q), StringComparer.Ordinal);
 
+    private readonly IJobStoreNotifications? _notifications = durable.DurableStore as IJobStoreNotifications;
+
     private TaskCompletionSource _claimed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Owner => durable.Owner;
+
+    /// <summary>Gets what wakes this host's waiters and watchers when the store says another host changed a job.</summary>
+    public JobChangeSignals Changes { get; } = new();
 
     /// <summary>Completes when this host next claims jobs: a waiter for a job this host may run looks again then.</summary>
     public Task NextClaimAsync() => Volatile.Read(ref _claimed).Task;
@@ -24,14 +29,31 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     /// <summary>Recovers this host's earlier instance's jobs and expired leases, then runs the claim loops and the heartbeat until <paramref name="stopping"/>.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        await RecoverAsync(durable.HostName).ConfigureAwait(false);
-        var loops = new List<Task> { HeartbeatAsync(stopping) };
-        foreach (var claims in _queues.Values)
+        if (_notifications is not null)
         {
-            loops.Add(Task.Run(() => ClaimLoopAsync(claims, stopping), CancellationToken.None));
+            _notifications.JobsReady += OnJobsReady;
+            _notifications.JobChanged += OnJobChanged;
         }
 
-        await Task.WhenAll(loops).ConfigureAwait(false);
+        try
+        {
+            await RecoverAsync(durable.HostName).ConfigureAwait(false);
+            var loops = new List<Task> { HeartbeatAsync(stopping) };
+            foreach (var claims in _queues.Values)
+            {
+                loops.Add(Task.Run(() => ClaimLoopAsync(claims, stopping), CancellationToken.None));
+            }
+
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_notifications is not null)
+            {
+                _notifications.JobsReady -= OnJobsReady;
+                _notifications.JobChanged -= OnJobChanged;
+            }
+        }
     }
 
     /// <summary>Wakes a queue's claim loop: a job was enqueued here, or one of its claimed jobs ended.</summary>
@@ -60,6 +82,22 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
         }
 
         return false;
+    }
+
+    /// <summary>The store says jobs of a queue became ready on another host: its claim loop looks now (the doorbell coalesces a burst into one claim).</summary>
+    private void OnJobsReady(string queue)
+    {
+        if (_queues.TryGetValue(queue, out var claims))
+        {
+            claims.Wake();
+        }
+    }
+
+    /// <summary>The store says another host changed a job: its waiters here look again, and a claim of it that this host runs is checked.</summary>
+    private void OnJobChanged(JobId id)
+    {
+        Changes.Signal(id);
+        engine.OnChangedElsewhere(id);
     }
 
     /// <summary>Frees the worker a claimed job held (it ran, or ended without running).</summary>
@@ -125,6 +163,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     {
         var period = durable.DurableStore.LeaseDuration / 3;
         using var timer = new PeriodicTimer(period > TimeSpan.Zero ? period : TimeSpan.FromSeconds(1), engine.Time);
+        var unknown = new HashSet<JobId>();
         try
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
@@ -135,6 +174,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                     var running = engine.RunningClaims();
                     var held = (await durable.DurableStore.RenewLeasesAsync(Owner, engine.Time.GetUtcNow(), stopping).ConfigureAwait(false)).ToHashSet();
                     engine.DropLostClaims(running, held);
+                    unknown = await engine.ReleaseUnknownClaimsAsync(held, unknown).ConfigureAwait(false);
                     await RecoverAsync(host: null).ConfigureAwait(false);
 
                     // Continuations enqueued here whose job continued ended on another host (or was recovered just now).

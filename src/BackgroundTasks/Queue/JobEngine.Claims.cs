@@ -74,6 +74,87 @@ internal sealed partial class JobEngine
     }
 
     /// <summary>
+    /// Gives back the jobs that the store says this host holds Running but that no live job here knows, when they were
+    /// unknown at the heartbeat before too (a claim that had just been made is known by then): a claim whose answer never
+    /// arrived (the connection dropped after the store committed it) would otherwise be renewed forever and never run.
+    /// A typed job with attempts left is released for its next attempt; any other is failed, saying why.
+    /// </summary>
+    /// <returns>The ids held but unknown now, for the next heartbeat.</returns>
+    public async Task<HashSet<JobId>> ReleaseUnknownClaimsAsync(IEnumerable<JobId> held, HashSet<JobId> unknownBefore)
+    {
+        var unknown = held.Where(id => !_alive.TryGet(id, out _)).ToHashSet();
+        var released = 0;
+        foreach (var id in unknown.Where(unknownBefore.Contains))
+        {
+            if (await Records.Store.GetAsync(id).ConfigureAwait(false) is not { Status: JobStatus.Running } record)
+            {
+                continue;
+            }
+
+            var now = Time.GetUtcNow();
+            var why = $"Host '{Options.HostName}' held attempt {record.Attempt} without running it: the answer to its claim was lost (the connection to the store dropped).";
+            var change = record.Arguments is not null && record.Attempt < record.MaxAttempts
+                ? new JobTransition(JobStatus.Retrying, record.Attempt, now, ScheduledAt: now, Error: new JobError(typeof(OperationCanceledException).FullName!, why + " The job is due again at once.", null))
+                : new JobTransition(JobStatus.Failed, record.Attempt, now, Error: new JobError(typeof(InvalidOperationException).FullName!, why + (record.Arguments is null ? " A lambda job cannot run without its code." : " No attempt is left."), null));
+            if (await Records.Durable!.DurableStore.TransitionAsync(id, change, Records.Durable.Owner).ConfigureAwait(false))
+            {
+                released++;
+                if (_queues.ContainsKey(record.Queue))
+                {
+                    Claimer!.Wake(record.Queue);
+                }
+            }
+        }
+
+        if (released > 0)
+        {
+            Logger.JobsRecovered(released, $"{Records.Durable!.Owner}, claims whose answer was lost");
+        }
+
+        return unknown;
+    }
+
+    /// <summary>
+    /// Another host changed a job's record (the store notified it): when this host holds the job's claim, the record
+    /// is read, and a job cancelled there stops here with reason <see cref="JobCancelReason.Requested"/>, a job recovered
+    /// there (its lease expired) stops as a lost claim, at once rather than at the next heartbeat.
+    /// </summary>
+    public void OnChangedElsewhere(JobId id)
+    {
+        if (_alive.TryGet(id, out var job) && job.IsClaimed && !job.IsFinished)
+        {
+            _ = CheckClaimAsync(job, job.Attempt);
+        }
+    }
+
+    private async Task CheckClaimAsync(LiveJob job, int attempt)
+    {
+        try
+        {
+            var record = await Records.Store.GetAsync(job.Id).ConfigureAwait(false);
+            if (record is { Status: JobStatus.Running } && record.Attempt == attempt)
+            {
+                // Still this host's attempt: the change was something else (its progress, written here).
+                return;
+            }
+
+            if (record is { Status: JobStatus.Cancelled, CancelReason: JobCancelReason.Requested })
+            {
+                await CancelAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (job.IsRunning && job.Attempt == attempt)
+            {
+                Logger.ClaimLost(job.Id);
+                job.CancelRunning(JobCancelReason.Shutdown);
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.GetAsync), job.Id);
+        }
+    }
+
+    /// <summary>
     /// Gives a typed job this host claimed back to the durable store, due at once, when the host stops before it
     /// could finish: it waits there for the next host (or this one, restarted) instead of ending Cancelled.
     /// </summary>

@@ -43,7 +43,7 @@ internal sealed partial class JobEngine
         }
 
         // A durable job waiting in the store, or run by another host: the store records the cancellation (a host
-        // running it sees its claim gone at its next heartbeat, and its token fires).
+        // running it hears of it from the store's notification, or sees its claim gone at its next heartbeat, and its token fires).
         var change = new JobTransition(JobStatus.Cancelled, record.Attempt, Time.GetUtcNow(), CancelReason: JobCancelReason.Requested);
         if (!await Records.TransitionAsync(id, handle: null, change).ConfigureAwait(false))
         {
@@ -186,6 +186,8 @@ internal sealed partial class JobEngine
             queue.TakeAll();
         }
 
+        // Recorded together, not one after another: a store across the network commits them in a few round trips.
+        var recording = new List<Task>();
         foreach (var job in _alive.Snapshot())
         {
             if (job.IsRunning || job.IsFinished)
@@ -196,25 +198,22 @@ internal sealed partial class JobEngine
             if (Claimer is not null && job.Arguments is not null)
             {
                 // A typed job waits in the durable store for the next host: give back this host's claim, if any.
-                if (!await TryGiveBackAsync(job, "The host stopped before this claimed attempt ran; the job is due again at once.").ConfigureAwait(false))
-                {
-                    Release(job);
-                }
+                recording.Add(GiveBackOrReleaseAsync(job));
             }
             else if (job.TryFinish())
             {
-                await RecordTerminalAsync(job, JobStatus.Cancelled, ShutdownError(job), result: null, JobCancelReason.Shutdown).ConfigureAwait(false);
+                recording.Add(RecordTerminalAsync(job, JobStatus.Cancelled, ShutdownError(job), result: null, JobCancelReason.Shutdown).AsTask());
             }
         }
+
+        await Task.WhenAll(recording).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Ends every job still alive once the workers have stopped (or were given up on): waiting jobs, and jobs
-    /// that ignored their cancellation past the host's shutdown timeout, which are left behind.
-    /// </summary>
+    /// <summary>Records the cancellation of every job still alive after the workers stopped (the shutdown timeout ended), together.</summary>
     public async Task SweepAsync()
     {
         await CancelWaitingAsync().ConfigureAwait(false);
+        var recording = new List<Task>();
         foreach (var job in _alive.Snapshot())
         {
             if (Claimer is not null && job.Arguments is not null)
@@ -225,8 +224,18 @@ internal sealed partial class JobEngine
             else if (job.TryFinish())
             {
                 var error = new JobError(typeof(OperationCanceledException).FullName!, "The job was still running when the host's shutdown timeout ended; it was left behind.", null);
-                await RecordTerminalAsync(job, JobStatus.Cancelled, error, result: null, JobCancelReason.Shutdown).ConfigureAwait(false);
+                recording.Add(RecordTerminalAsync(job, JobStatus.Cancelled, error, result: null, JobCancelReason.Shutdown).AsTask());
             }
+        }
+
+        await Task.WhenAll(recording).ConfigureAwait(false);
+    }
+
+    private async Task GiveBackOrReleaseAsync(LiveJob job)
+    {
+        if (!await TryGiveBackAsync(job, "The host stopped before this claimed attempt ran; the job is due again at once.").ConfigureAwait(false))
+        {
+            Release(job);
         }
     }
 

@@ -8,13 +8,15 @@ namespace BackgroundTasks.Tests;
 public sealed class JobsHost : IAsyncDisposable
 {
     private readonly TemporaryFile? _database;
+    private readonly TemporaryPostgresSchema? _schema;
 
-    private JobsHost(IHost host, TestClock time, RecordingJobStore store, TemporaryFile? database)
+    private JobsHost(IHost host, TestClock time, RecordingJobStore store, TemporaryFile? database, TemporaryPostgresSchema? schema = null)
     {
         Host = host;
         Time = time;
         Store = store;
         _database = database;
+        _schema = schema;
     }
 
     public IHost Host { get; }
@@ -27,16 +29,23 @@ public sealed class JobsHost : IAsyncDisposable
 
     public IJobMonitor Monitor => Host.Services.GetRequiredService<IJobMonitor>();
 
-    /// <summary>Builds (does not start) a host on a recording store: in memory, or over a SQLite file (<paramref name="sqlite"/>), which makes the store durable and the engine claim from it.</summary>
-    public static JobsHost Create(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, Action<IServiceCollection>? services = null, bool sqlite = false)
+    /// <summary>
+    /// Builds (does not start) a host on a recording store: in memory, or over a SQLite file (<paramref name="sqlite"/>) or a
+    /// PostgreSQL schema (<paramref name="postgres"/>), which make the store durable and the engine claim from it.
+    /// </summary>
+    public static JobsHost Create(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, Action<IServiceCollection>? services = null, bool sqlite = false, bool postgres = false)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         var time = new TestClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var database = sqlite ? new TemporaryFile("jobs.db") : null;
-        var store = database is null
-            ? new RecordingJobStore()
-            : new RecordingDurableJobStore(new Sqlite.SqliteJobStore(new Sqlite.SqliteJobStoreOptions { ConnectionString = $"Data Source={database.Path}", RetentionInterval = Timeout.InfiniteTimeSpan }, time));
+        var schema = postgres ? new TemporaryPostgresSchema() : null;
+        var store = (database, schema) switch
+        {
+            (not null, _) => new RecordingDurableJobStore(new Sqlite.SqliteJobStore(new Sqlite.SqliteJobStoreOptions { ConnectionString = $"Data Source={database.Path}", RetentionInterval = Timeout.InfiniteTimeSpan }, time)),
+            (_, not null) => new RecordingDurableJobStore(schema.Open(time)),
+            _ => new RecordingJobStore(),
+        };
         builder.Services.AddSingleton<TimeProvider>(time);
         var jobs = builder.Services.AddBackgroundJobs(options =>
         {
@@ -48,12 +57,12 @@ public sealed class JobsHost : IAsyncDisposable
         }).UseStore(_ => store);
         build?.Invoke(jobs);
         services?.Invoke(builder.Services);
-        return new JobsHost(builder.Build(), time, store, database);
+        return new JobsHost(builder.Build(), time, store, database, schema);
     }
 
-    public static async Task<JobsHost> StartAsync(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, Action<IServiceCollection>? services = null, bool sqlite = false)
+    public static async Task<JobsHost> StartAsync(Action<BackgroundJobsOptions>? configure = null, Action<BackgroundJobsBuilder>? build = null, Action<IServiceCollection>? services = null, bool sqlite = false, bool postgres = false)
     {
-        var host = Create(configure, build, services, sqlite);
+        var host = Create(configure, build, services, sqlite, postgres);
         await host.Host.StartAsync();
         return host;
     }
@@ -90,5 +99,6 @@ public sealed class JobsHost : IAsyncDisposable
         }
 
         _database?.Dispose();
+        _schema?.Dispose();
     }
 }

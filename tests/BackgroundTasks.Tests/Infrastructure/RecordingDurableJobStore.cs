@@ -3,12 +3,25 @@ namespace BackgroundTasks.Tests;
 /// <summary>A <see cref="RecordingJobStore"/> over a durable store: it records the claims and owner-checked outcomes too.</summary>
 public sealed class RecordingDurableJobStore(IDurableJobStore inner) : RecordingJobStore(inner), IDurableJobStore, IAsyncDisposable
 {
+    // Adds whose row may be committed (and claimed) before the add's own answer arrives: a store across the network
+    // answers a claim on one connection before it answers the add on another. The claim is recorded after the add.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<JobId, TaskCompletionSource> _adding = new();
+
     public TimeSpan LeaseDuration => inner.LeaseDuration;
 
     public async ValueTask AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken = default)
     {
-        await inner.AddAsync(job, owner, cancellationToken);
-        Applied(job.Id, job.Status);
+        var recorded = _adding.GetOrAdd(job.Id, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await inner.AddAsync(job, owner, cancellationToken);
+            Applied(job.Id, job.Status);
+        }
+        finally
+        {
+            recorded.TrySetResult();
+            _adding.TryRemove(job.Id, out _);
+        }
     }
 
     public async ValueTask<bool> AddClaimedAsync(JobRecord job, string owner, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -39,6 +52,11 @@ public sealed class RecordingDurableJobStore(IDurableJobStore inner) : Recording
         var claimed = await inner.ClaimAsync(queue, owner, max, now, cancellationToken);
         foreach (var record in claimed)
         {
+            if (_adding.TryGetValue(record.Id, out var adding))
+            {
+                await adding.Task;
+            }
+
             Applied(record.Id, JobStatus.Running);
         }
 

@@ -15,7 +15,7 @@ namespace BackgroundTasks.Tests.Packaging;
 [NonParallelizable]
 public sealed partial class ReadmeSnippetTests
 {
-    private static readonly string[] s_libraryProjects = ["BackgroundTasks", "BackgroundTasks.Sqlite", "BackgroundTasks.Testing", "BackgroundTasks.Dashboard", "BackgroundTasks.Recurring"];
+    private static readonly string[] s_libraryProjects = ["BackgroundTasks", "BackgroundTasks.Sqlite", "BackgroundTasks.PostgreSql", "BackgroundTasks.Testing", "BackgroundTasks.Dashboard", "BackgroundTasks.Recurring"];
 
     [Test]
     [CancelAfter(300_000)]

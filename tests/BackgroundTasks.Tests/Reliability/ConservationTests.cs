@@ -41,6 +41,9 @@ public sealed class ConservationTests
 
         /// <summary>The durable SQLite store on a real file: the engine claims every job from it.</summary>
         Sqlite,
+
+        /// <summary>The durable PostgreSQL store in a schema of its own: the engine claims every job from it.</summary>
+        PostgreSql,
     }
 
     [TestCase(1, 100_000, StoreKind.UserWrittenFaulty)]
@@ -48,6 +51,7 @@ public sealed class ConservationTests
     [TestCase(3, 100_000, StoreKind.InMemory)]
     [TestCase(4, 100_000, StoreKind.UserWritten)]
     [TestCase(5, 10_000, StoreKind.Sqlite)]
+    [TestCase(6, 10_000, StoreKind.PostgreSql)]
     [CancelAfter(240_000)]
     public async Task RandomWorkloadWithStoreFaults_EveryAcceptedJobEndsExactlyOnceAsItsKindImplies(int seed, int jobCount, StoreKind storeKind, CancellationToken ct)
     {
@@ -70,9 +74,14 @@ public sealed class ConservationTests
             .AddQueue("mail", q => { q.Workers = 3; q.Capacity = 500; })
             .AddQueue("reports", q => { q.Workers = 2; q.Capacity = 100; });
         using var database = storeKind == StoreKind.Sqlite ? new TemporaryFile("conservation.db") : null;
+        using var schema = storeKind == StoreKind.PostgreSql ? new TemporaryPostgresSchema() : null;
         if (database is not null)
         {
             jobs.UseSqlite(database.Path);
+        }
+        else if (schema is not null)
+        {
+            jobs.UseNpgsql(schema.ConnectionString, o => o.Schema = schema.Name);
         }
         else if (store is null)
         {

@@ -9,16 +9,21 @@ namespace BackgroundTasks.Tests.Reliability;
 [Category("Reliability")]
 public sealed class ShutdownUnderLoadTests
 {
-    [TestCase(ShutdownMode.Cancel, false)]
-    [TestCase(ShutdownMode.Drain, false)]
-    [TestCase(ShutdownMode.Cancel, true)]
-    [TestCase(ShutdownMode.Drain, true)]
+    [TestCase(ShutdownMode.Cancel, false, false)]
+    [TestCase(ShutdownMode.Drain, false, false)]
+    [TestCase(ShutdownMode.Cancel, true, false)]
+    [TestCase(ShutdownMode.Drain, true, false)]
+    [TestCase(ShutdownMode.Cancel, false, true)]
+    [TestCase(ShutdownMode.Drain, false, true)]
     [CancelAfter(60_000)]
-    public async Task StopAsync_ThousandsQueuedHundredsRunningSomeIgnoringTokens_EndsInTimeAndAccountsForEveryJob(ShutdownMode mode, bool sqlite, CancellationToken ct)
+    public async Task StopAsync_ThousandsQueuedHundredsRunningSomeIgnoringTokens_EndsInTimeAndAccountsForEveryJob(ShutdownMode mode, bool sqlite, bool postgres, CancellationToken ct)
     {
         var shutdownTimeout = TimeSpan.FromSeconds(3);
         using var database = sqlite ? new TemporaryFile("shutdown.db") : null;
-        await using var durable = database is null ? null : new Sqlite.SqliteJobStore(new Sqlite.SqliteJobStoreOptions { ConnectionString = $"Data Source={database.Path}" });
+        using var schema = postgres ? new TemporaryPostgresSchema() : null;
+        IDurableJobStore? durable = database is not null ? new Sqlite.SqliteJobStore(new Sqlite.SqliteJobStoreOptions { ConnectionString = $"Data Source={database.Path}" })
+            : schema?.Open();
+        await using var closing = durable as IAsyncDisposable;
         var store = durable is null ? new RecordingJobStore() : new RecordingDurableJobStore(durable);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();

@@ -2,16 +2,17 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackgroundTasks.Tests.Workers;
 
-/// <summary>The shutdown suite, on the in-memory store and on a SQLite file (where the engine claims every job from the store).</summary>
+/// <summary>The shutdown suite, on the in-memory store, on a SQLite file and on a PostgreSQL schema (where the engine claims every job from the store).</summary>
 [CancelAfter(20_000)]
-[TestFixture(false)]
-[TestFixture(true)]
-public sealed class ShutdownTests(bool sqlite)
+[TestFixture(false, false)]
+[TestFixture(true, false)]
+[TestFixture(false, true)]
+public sealed class ShutdownTests(bool sqlite, bool postgres)
 {
     [Test]
     public async Task StopAsync_DrainMode_RunsQueuedJobsBeforeStopping(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite, configure: o =>
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres, configure: o =>
         {
             o.Queues["default"].Workers = 1;
             o.ShutdownMode = ShutdownMode.Drain;
@@ -29,7 +30,7 @@ public sealed class ShutdownTests(bool sqlite)
         await stop.WaitAsync(ct);
 
         Assert.That(host.Store.Get(running).Status, Is.EqualTo(JobStatus.Succeeded));
-        if (sqlite)
+        if (sqlite || postgres)
         {
             // A durable store holds the queue: the drain finishes what this host claimed, and stops claiming. A
             // typed job would wait in the file for the next start; these lambdas' code ends with the process.
@@ -44,7 +45,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task StopAsync_CancelMode_RecordsQueuedJobsCancelledAndLetsRunningOneFinish(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite, configure: o =>
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres, configure: o =>
         {
             o.Queues["default"].Workers = 1;
             o.ShutdownMode = ShutdownMode.Cancel;
@@ -75,7 +76,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task StopAsync_CancelMode_RecordsQueuedJobsCancelledAtOnceWhileTheRunningJobStillRuns(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite, configure: o =>
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres, configure: o =>
         {
             o.Queues["default"].Workers = 1;
             o.ShutdownMode = ShutdownMode.Cancel;
@@ -100,7 +101,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task StopAsync_JobFailsDuringTheDrainWithAttemptsLeft_RecordedCancelledAsAJobWaitingToRetry(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite, configure: o => o.ShutdownMode = ShutdownMode.Drain);
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres, configure: o => o.ShutdownMode = ShutdownMode.Drain);
         var fail = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = 0;
@@ -117,10 +118,21 @@ public sealed class ShutdownTests(bool sqlite)
         await started.Task.WaitAsync(ct);
 
         var stop = host.Host.StopAsync(ct);
+
+        // The job fails during the drain: once the engine closed (before that, its retry could be claimed and run as usual).
+        await Poll.UntilAsync(() => host.Host.Services.GetRequiredService<JobEngine>().IsClosed, "the engine to close", ct);
         fail.SetResult();
         await stop.WaitAsync(ct);
 
         var record = host.Store.Get(id);
+        if (postgres && record.Attempt == 2)
+        {
+            // Across the network, a claim sent just before the engine closed may reach the server after the failure was
+            // written: it claims the retry, which never runs and ends with the host.
+            Assert.That((record.Status, record.CancelReason, runs), Is.EqualTo((JobStatus.Cancelled, JobCancelReason.Shutdown, 1)));
+            return;
+        }
+
         Assert.That((record.Status, record.CancelReason, record.Attempt, runs), Is.EqualTo((JobStatus.Cancelled, JobCancelReason.Shutdown, 1, 1)));
         Assert.That(record.Error!.Message, Does.Contain("waited to retry, after attempt 1 of 3"));
         Assert.That(host.Store.Transitions.Where(change => change.Id == id).Select(static change => change.Status), Is.EqualTo(new[] { JobStatus.Queued, JobStatus.Running, JobStatus.Retrying, JobStatus.Cancelled }));
@@ -129,7 +141,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task StopAsync_RunningJobPastDrainTimeout_TokenFiresAndJobIsCancelled(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite, configure: o => o.DrainTimeout = TimeSpan.FromSeconds(10));
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres, configure: o => o.DrainTimeout = TimeSpan.FromSeconds(10));
         var started = new TaskCompletionSource();
         var id = await host.Queue.EnqueueAsync(async ctx =>
         {
@@ -153,7 +165,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task StopAsync_JobIgnoresItsToken_ShutdownEndsWhenHostGivesUpAndJobIsRecordedCancelled(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite, configure: o => o.DrainTimeout = TimeSpan.FromSeconds(1));
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres, configure: o => o.DrainTimeout = TimeSpan.FromSeconds(1));
         var started = new TaskCompletionSource();
         var tokenFired = new TaskCompletionSource();
         var never = new TaskCompletionSource();
@@ -183,7 +195,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task StopAsync_DelayedAndRetryingJobs_AreRecordedCancelled(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite);
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres);
         var delayed = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, new JobOptions { Delay = TimeSpan.FromHours(1) }, ct);
         var retrying = await host.Queue.EnqueueAsync(_ => throw new IOException("down"), new JobOptions { MaxAttempts = 2 }, ct);
         await host.Store.WaitForStatusAsync(retrying, JobStatus.Retrying, ct);
@@ -199,7 +211,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task EnqueueAsync_AfterStop_ThrowsClearly(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite);
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres);
         await host.Host.StopAsync(ct);
 
         Assert.That(async () => await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct),
@@ -211,7 +223,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task StopAsync_ProducerWaitingForSpace_FailsClearly(CancellationToken ct)
     {
-        await using var host = JobsHost.Create(sqlite: sqlite, configure: o =>
+        await using var host = JobsHost.Create(sqlite: sqlite, postgres: postgres, configure: o =>
         {
             o.Queues["default"].Workers = 1;
             o.Queues["default"].Capacity = 1;
@@ -232,7 +244,7 @@ public sealed class ShutdownTests(bool sqlite)
     [Test]
     public async Task StopAsync_EveryAcceptedJobEndsInExactlyOneTerminalStatus(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: sqlite, configure: o =>
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres, configure: o =>
         {
             o.Queues["default"].Workers = 2;
             o.ShutdownMode = ShutdownMode.Cancel;

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using BackgroundTasks.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BackgroundTasks.PostgreSql;
+
+/// <summary>How a <see cref="JobRecord"/> maps to a row of <c>jobs</c>, both ways.</summary>
+internal static class JobRows
+{
+    /// <summary>The columns every read and every RETURNING selects, in the order <see cref="Read"/> expects.</summary>
+    public const string Columns = "id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, started_at, finished_at, "
+        + "progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, error_timed_out, "
+        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state";
+
+    /// <summary>How many columns <see cref="Columns"/> lists.</summary>
+    public const int ColumnCount = 26;
+
+    /// <summary>The insert into <paramref name="jobs"/>; it returns a row only when the id was free.</summary>
+    public static string InsertSql(string jobs) => $"INSERT INTO {jobs} (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
+        + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state) "
+        + "VALUES (@id, @name, @queue, @priority, @status, @attempt, @max_attempts, @enqueued_at, @scheduled_at, @due_at, "
+        + "@started_at, @finished_at, @progress_percent, @progress_message, @progress_done, @progress_total, @error_type, @error_message, @error_stack, "
+        + "@error_timed_out, @result_kind, @result, @parent_id, @arguments, @cancel_reason, @owner, @lease_until, @trace_parent, @trace_state) "
+        + "ON CONFLICT (id) DO NOTHING RETURNING 1";
+
+    /// <summary>Binds a new job's values to <see cref="InsertSql"/>, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given.</summary>
+    public static void BindInsert(NpgsqlParameterCollection p, JobRecord job, JsonSerializerOptions? resultOptions, string? owner, DateTimeOffset? leaseUntil)
+    {
+        p.AddWithValue("id", job.Id.ToString());
+        Text(p, "name", job.Name);
+        p.AddWithValue("queue", job.Queue);
+        p.AddWithValue("priority", (int)job.Priority);
+        p.AddWithValue("status", (short)job.Status);
+        p.AddWithValue("attempt", job.Attempt);
+        p.AddWithValue("max_attempts", job.MaxAttempts);
+        p.AddWithValue("enqueued_at", job.EnqueuedAt.UtcTicks);
+        Ticks(p, "scheduled_at", job.ScheduledAt);
+        p.AddWithValue("due_at", (job.Status == JobStatus.Scheduled ? job.ScheduledAt ?? job.EnqueuedAt : job.EnqueuedAt).UtcTicks);
+        Ticks(p, "started_at", job.StartedAt);
+        Ticks(p, "finished_at", job.FinishedAt);
+        BindProgress(p, job.Progress);
+        BindError(p, job.Error);
+        var (kind, value) = ResultCodec.Encode(job.Result, resultOptions);
+        Text(p, "result_kind", kind);
+        Text(p, "result", value);
+        Text(p, "parent_id", job.ParentId?.ToString());
+        Text(p, "arguments", job.Arguments);
+        p.AddWithValue("cancel_reason", (int)job.CancelReason);
+        Text(p, "owner", owner);
+        Ticks(p, "lease_until", owner is null ? null : leaseUntil);
+        Text(p, "trace_parent", job.TraceParent);
+        Text(p, "trace_state", job.TraceState);
+    }
+
+    public static void BindProgress(NpgsqlParameterCollection p, JobProgress progress)
+    {
+        p.AddWithValue("progress_percent", progress.Percent);
+        Text(p, "progress_message", progress.Message);
+        Long(p, "progress_done", progress.ItemsDone);
+        Long(p, "progress_total", progress.ItemsTotal);
+    }
+
+    public static void BindError(NpgsqlParameterCollection p, JobError? error)
+    {
+        Text(p, "error_type", error?.Type);
+        Text(p, "error_message", error?.Message);
+        Text(p, "error_stack", error?.StackTrace);
+        p.Add(new NpgsqlParameter("error_timed_out", NpgsqlDbType.Boolean) { Value = error is null ? DBNull.Value : error.TimedOut });
+    }
+
+    public static void Text(NpgsqlParameterCollection p, string name, string? value)
+        => p.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = value is null ? DBNull.Value : value });
+
+    public static void Long(NpgsqlParameterCollection p, string name, long? value)
+        => p.Add(new NpgsqlParameter(name, NpgsqlDbType.Bigint) { Value = value is { } number ? number : DBNull.Value });
+
+    public static void Ticks(NpgsqlParameterCollection p, string name, DateTimeOffset? value) => Long(p, name, value?.UtcTicks);
+
+    /// <summary>Reads every row of a command's current result (a SELECT or a RETURNING of <see cref="Columns"/>).</summary>
+    public static List<JobRecord> ReadAll(NpgsqlDataReader reader)
+    {
+        var records = new List<JobRecord>();
+        while (reader.Read())
+        {
+            records.Add(Read(reader));
+        }
+
+        return records;
+    }
+
+    public static JobRecord Read(NpgsqlDataReader row) => new()
+    {
+        Id = JobId.Parse(row.GetString(0)),
+        Name = row.IsDBNull(1) ? null : row.GetString(1),
+        Queue = row.GetString(2),
+        Priority = (JobPriority)row.GetInt32(3),
+        Status = (JobStatus)row.GetInt16(4),
+        Attempt = row.GetInt32(5),
+        MaxAttempts = row.GetInt32(6),
+        EnqueuedAt = Time(row.GetInt64(7)),
+        ScheduledAt = NullableTime(row, 8),
+        StartedAt = NullableTime(row, 9),
+        FinishedAt = NullableTime(row, 10),
+        Progress = new JobProgress(
+            row.GetDouble(11),
+            row.IsDBNull(12) ? null : row.GetString(12),
+            row.IsDBNull(13) ? null : row.GetInt64(13),
+            row.IsDBNull(14) ? null : row.GetInt64(14)),
+        Error = row.IsDBNull(15)
+            ? null
+            : new JobError(row.GetString(15), row.IsDBNull(16) ? string.Empty : row.GetString(16), row.IsDBNull(17) ? null : row.GetString(17), !row.IsDBNull(18) && row.GetBoolean(18)),
+        Result = ResultCodec.Decode(row.IsDBNull(19) ? null : row.GetString(19), row.IsDBNull(20) ? null : row.GetString(20)),
+        ParentId = row.IsDBNull(21) ? null : JobId.Parse(row.GetString(21)),
+        Arguments = row.IsDBNull(22) ? null : row.GetString(22),
+        CancelReason = (JobCancelReason)row.GetInt32(23),
+        TraceParent = row.IsDBNull(24) ? null : row.GetString(24),
+        TraceState = row.IsDBNull(25) ? null : row.GetString(25),
+    };
+
+    public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : Time(row.GetInt64(ordinal));
+}

@@ -1,0 +1,237 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace BackgroundTasks.PostgreSql;
+
+/// <summary>
+/// What hosts sharing a schema tell each other, through <c>NOTIFY</c> on one channel per schema: jobs became ready in
+/// a queue (<c>r</c>), or jobs changed (<c>c</c>, their ids). Payloads carry the sending store's instance, so a store
+/// ignores its own. Each store keeps one <c>LISTEN</c> connection (none in poll-only mode), opened again, with a logged
+/// warning, when it is lost; notifications missed meanwhile are caught up by the hosts' polls.
+/// </summary>
+internal sealed class Notifier : IAsyncDisposable
+{
+    /// <summary>How many ids one change notification carries at most (PostgreSQL payloads stay under 8,000 bytes).</summary>
+    private const int IdsPerNotification = 200;
+
+    private static readonly TimeSpan s_maxRetry = TimeSpan.FromSeconds(5);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _loop;
+    private long _received;
+
+    public Notifier(NpgsqlDataSource dataSource, string schema, bool listen, TimeProvider clock, ILogger logger)
+    {
+        _dataSource = dataSource;
+        _clock = clock;
+        _logger = logger;
+        Channel = "bt_" + (schema.Length > 60 ? schema[..60] : schema);
+        _loop = listen ? Task.Run(() => ListenAsync(_stopping.Token)) : Task.CompletedTask;
+    }
+
+    public event Action<string>? JobsReady;
+
+    public event Action<JobId>? JobChanged;
+
+    /// <summary>Gets the channel hosts of this schema notify and listen on.</summary>
+    public string Channel { get; }
+
+    /// <summary>Gets this store's mark in its payloads: 8 hexadecimal digits of its own.</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Gets a task that completes when the <c>LISTEN</c> connection first listens (never, in poll-only mode).</summary>
+    public Task Listening => _listening.Task;
+
+    /// <summary>Gets how many notifications of other stores this one received.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Appends to a batch the notifications its writes call for: one per queue made ready, one per 200 changed ids.</summary>
+    public void AddNotifications(NpgsqlBatch batch, IReadOnlyList<PendingWrite> writes)
+    {
+        HashSet<string>? queues = null;
+        HashSet<JobId>? changed = null;
+        foreach (var write in writes)
+        {
+            if (write.ReadyQueue is { } queue)
+            {
+                (queues ??= new(StringComparer.Ordinal)).Add(queue);
+            }
+
+            if (write.Changed is { } id)
+            {
+                (changed ??= []).Add(id);
+            }
+        }
+
+        foreach (var queue in queues ?? [])
+        {
+            batch.BatchCommands.Add(Notify('r', queue));
+        }
+
+        if (changed is not null)
+        {
+            foreach (var chunk in changed.Chunk(IdsPerNotification))
+            {
+                batch.BatchCommands.Add(Notify('c', string.Join(',', chunk)));
+            }
+        }
+    }
+
+    /// <summary>Makes the statement that tells other hosts jobs of <paramref name="queue"/> are ready.</summary>
+    public NpgsqlBatchCommand Ready(string queue) => Notify('r', queue);
+
+    /// <summary>Makes the statement that tells other hosts these jobs changed (at most 200 ids).</summary>
+    public NpgsqlBatchCommand Changed(IEnumerable<JobId> ids) => Notify('c', string.Join(',', ids));
+
+    /// <summary>Wakes this process's own waiters for the jobs that committed writes changed and that another host may run.</summary>
+    public void RaiseLocal(IReadOnlyList<PendingWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            if (write.RaiseLocally && write.Changed is { } id)
+            {
+                Raise(JobChanged, id);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private NpgsqlBatchCommand Notify(char kind, string data)
+    {
+        var command = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @payload)");
+        command.Parameters.AddWithValue("channel", Channel);
+        command.Parameters.AddWithValue("payload", string.Create(CultureInfo.InvariantCulture, $"{kind}{Instance}:{data}"));
+        return command;
+    }
+
+#pragma warning disable CA1031 // The listener logs what went wrong and listens again; it never stops while the store is open.
+    private async Task ListenAsync(CancellationToken stopping)
+    {
+        var retry = TimeSpan.FromMilliseconds(100);
+        var lost = false;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var connection = await _dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    connection.Notification += OnNotification;
+                    var listen = new NpgsqlCommand($"LISTEN \"{Channel}\"", connection);
+                    await using (listen.ConfigureAwait(false))
+                    {
+                        await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
+                    }
+
+                    if (lost)
+                    {
+                        _logger.ListenRestored(Channel);
+                    }
+
+                    lost = false;
+                    retry = TimeSpan.FromMilliseconds(100);
+                    _listening.TrySetResult();
+                    try
+                    {
+                        while (true)
+                        {
+                            await connection.WaitAsync(stopping).ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        // The connection goes back to the pool, which may skip its reset: it must not go on listening.
+                        await UnlistenAsync(connection).ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                _logger.ListenLost(Channel, retry, exception);
+                lost = true;
+            }
+
+            try
+            {
+                await Task.Delay(retry, _clock, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, s_maxRetry.Ticks));
+        }
+    }
+
+    private static async Task UnlistenAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+            await using (unlisten.ConfigureAwait(false))
+            {
+                await unlisten.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is broken: the pool drops it.
+        }
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        var payload = e.Payload;
+        if (payload.Length < 10 || payload[9] != ':' || string.CompareOrdinal(payload, 1, Instance, 0, 8) == 0)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _received);
+        var data = payload.AsSpan(10);
+        if (payload[0] == 'r')
+        {
+            Raise(JobsReady, data.ToString());
+        }
+        else if (payload[0] == 'c')
+        {
+            foreach (var range in data.Split(','))
+            {
+                if (JobId.TryParse(data[range], out var id))
+                {
+                    Raise(JobChanged, id);
+                }
+            }
+        }
+    }
+
+    private void Raise<T>(Action<T>? handlers, T value)
+    {
+        try
+        {
+            handlers?.Invoke(value);
+        }
+        catch (Exception exception)
+        {
+            _logger.NotificationHandlerFailed(exception);
+        }
+    }
+#pragma warning restore CA1031
+}

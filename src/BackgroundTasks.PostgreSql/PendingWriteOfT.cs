@@ -1,0 +1,34 @@
+using Npgsql;
+
+namespace BackgroundTasks.PostgreSql;
+
+/// <summary>A <see cref="PendingWrite"/> whose caller awaits a <typeparamref name="T"/> read from its rows.</summary>
+/// <typeparam name="T">The answer.</typeparam>
+/// <param name="sql">The statement.</param>
+/// <param name="bind">Binds its parameters.</param>
+/// <param name="read">Reads the answer from the statement's rows.</param>
+/// <param name="cancellationToken">Cancels the write while it waits for its batch.</param>
+internal sealed class PendingWrite<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    : PendingWrite(sql, bind, cancellationToken)
+{
+    private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T? _answer;
+
+    public Task<T> Task => _done.Task;
+
+    public override void Read(NpgsqlDataReader reader) => _answer = read(reader);
+
+    public override void Complete() => _done.TrySetResult(_answer!);
+
+    public override void Fail(Exception exception)
+    {
+        if (exception is OperationCanceledException canceled)
+        {
+            _done.TrySetCanceled(canceled.CancellationToken);
+        }
+        else
+        {
+            _done.TrySetException(exception);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Npgsql;
+
+namespace BackgroundTasks.PostgreSql;
+
+/// <summary>
+/// The durable queue the engine feeds its workers from (<see cref="IDurableJobStore"/>): claims with a lease in one
+/// statement, lease renewal with the host's heartbeat, and owner-checked outcomes.
+/// </summary>
+public sealed partial class PostgreSqlJobStore
+{
+    /// <inheritdoc/>
+    TimeSpan IDurableJobStore.LeaseDuration => LeaseDuration;
+
+    /// <inheritdoc/>
+    ValueTask IDurableJobStore.AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken)
+    {
+        ThrowIfNotNew(job, nameof(job));
+        return AddCoreAsync(job, owner, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    async ValueTask<IReadOnlyList<JobRecord>> IDurableJobStore.ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken)
+        => await ClaimAsync(queue, owner, max, now, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    async ValueTask<IReadOnlyList<JobId>> IDurableJobStore.RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken)
+        => await RenewLeasesAsync(owner, now, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    ValueTask<bool> IDurableJobStore.TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (transition.Status is not (JobStatus.Retrying or JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled))
+        {
+            throw new ArgumentException($"An owner-checked transition records an attempt's outcome (Retrying, Succeeded, Failed or Cancelled), not {transition.Status}.", nameof(transition));
+        }
+
+        return new(TransitionCoreAsync(id, transition, owner, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    async ValueTask<int> IDurableJobStore.RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken)
+        => (await RecoverAsync(now, host, currentOwner, cancellationToken).ConfigureAwait(false)).Count;
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due jobs of a queue for <paramref name="owner"/> in one statement: Queued jobs,
+    /// and Scheduled and Retrying jobs whose time has come, that no other owner holds, by priority, due time and id; each
+    /// becomes Running with the owner, a lease until <paramref name="now"/> + <see cref="LeaseDuration"/>, the next attempt
+    /// and <see cref="JobRecord.StartedAt"/> = <paramref name="now"/>. Rows another claimer has locked are skipped.
+    /// </summary>
+    /// <returns>The claimed records (arguments included), in claim order; empty when nothing is due.</returns>
+    internal async Task<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var command = new NpgsqlCommand(_claimSql, connection);
+            await using (command.ConfigureAwait(false))
+            {
+                command.Parameters.AddWithValue("queue", queue);
+                command.Parameters.AddWithValue("owner", owner);
+                command.Parameters.AddWithValue("max", max);
+                command.Parameters.AddWithValue("now", now.UtcTicks);
+                command.Parameters.AddWithValue("lease_until", (now + LeaseDuration).UtcTicks);
+
+                // A caller that gave up (a host that stops) claims nothing from here on; but once sent, a claim is not
+                // cancelled: one that committed while its caller gave up would leave its jobs held and unknown.
+                cancellationToken.ThrowIfCancellationRequested();
+                var claimed = new List<(JobRecord Record, long Due)>();
+                var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+                    {
+                        claimed.Add((JobRows.Read(reader), reader.GetInt64(JobRows.ColumnCount)));
+                    }
+                }
+
+                // RETURNING has no order of its own: hand the jobs out in the order they were picked.
+                claimed.Sort(static (a, b) => (b.Record.Priority, a.Due, a.Record.Id).CompareTo((a.Record.Priority, b.Due, b.Record.Id)));
+                return claimed.ConvertAll(static c => c.Record);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Extends the lease of every job <paramref name="owner"/> holds to <paramref name="now"/> + <see cref="LeaseDuration"/>, and
+    /// records the owner's heartbeat in the hosts table, in the writer's next batch.
+    /// </summary>
+    /// <returns>The ids of the jobs whose lease was renewed; a running job missing here was recovered by another host (or cancelled) and should stop.</returns>
+    internal async Task<IReadOnlyList<JobId>> RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        var until = (now + LeaseDuration).UtcTicks;
+        var renew = new PendingWrite<IReadOnlyList<JobId>>(
+            _renewSql,
+            p =>
+            {
+                p.AddWithValue("owner", owner);
+                p.AddWithValue("until", until);
+            },
+            static reader =>
+            {
+                var renewed = new List<JobId>();
+                while (reader.Read())
+                {
+                    renewed.Add(JobId.Parse(reader.GetString(0)));
+                }
+
+                return renewed;
+            },
+            cancellationToken);
+        var slash = owner.IndexOf('/', StringComparison.Ordinal);
+        var heartbeat = new PendingWrite<bool>(
+            _heartbeatSql,
+            p =>
+            {
+                p.AddWithValue("owner", owner);
+                p.AddWithValue("host", slash < 0 ? owner : owner[..slash]);
+                p.AddWithValue("now", now.UtcTicks);
+            },
+            Applied,
+            cancellationToken);
+        var renewed = _writer.WriteAsync(renew, urgent: true);
+        await _writer.WriteAsync(heartbeat, urgent: true).ConfigureAwait(false);
+        return await renewed.ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,42 @@
+namespace BackgroundTasks.PostgreSql;
+
+/// <summary>The statements, with the store's schema filled in once, when it opens.</summary>
+public sealed partial class PostgreSqlJobStore
+{
+    private string _insertSql = null!;
+    private string _progressSql = null!;
+    private string _claimSql = null!;
+    private string _renewSql = null!;
+    private string _heartbeatSql = null!;
+    private string _getSql = null!;
+    private string _countSql = null!;
+    private string _deleteSql = null!;
+
+    /// <summary>Gets the claim statement (for tests that look at its plan).</summary>
+    internal string ClaimSql => _claimSql;
+
+    private void BuildStatements()
+    {
+        _insertSql = JobRows.InsertSql(_jobs);
+        _progressSql = $"UPDATE {_jobs} SET progress_percent = @progress_percent, progress_message = @progress_message, "
+            + "progress_done = @progress_done, progress_total = @progress_total WHERE id = @id AND status < 4 RETURNING 1";
+
+        // ONE statement: the CTE picks the queue's due jobs that no other owner holds, in claim order, and locks them,
+        // skipping rows another claimer holds locked; the UPDATE makes them Running for the owner. The CTE is the fence
+        // that keeps the planner from updating more rows than the limit. Only the partial index jobs_live is read.
+        _claimSql = $"WITH picked AS (SELECT id FROM {_jobs} WHERE queue = @queue AND status IN (0, 1, 3) AND (status = 1 OR due_at <= @now) "
+            + "AND (owner IS NULL OR owner = @owner) ORDER BY priority DESC, due_at, id LIMIT @max FOR UPDATE SKIP LOCKED) "
+            + $"UPDATE {_jobs} AS j SET status = 2, attempt = j.attempt + 1, owner = @owner, lease_until = @lease_until, started_at = @now, scheduled_at = NULL "
+            + $"FROM picked WHERE j.id = picked.id RETURNING {Prefixed("j.")}, j.due_at";
+        _renewSql = $"UPDATE {_jobs} SET lease_until = @until WHERE owner = @owner RETURNING id";
+        _heartbeatSql = $"INSERT INTO {_hosts} (owner, host, started_at, heartbeat_at) VALUES (@owner, @host, @now, @now) "
+            + "ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at RETURNING 1";
+        _getSql = $"SELECT {JobRows.Columns} FROM {_jobs} WHERE id = @id";
+        _countSql = $"SELECT queue, status, count(*) FROM {_jobs} GROUP BY queue, status";
+        _deleteSql = $"DELETE FROM {_jobs} WHERE id = @id AND status >= 4 RETURNING 1";
+        BuildRecoveryStatements();
+        BuildRetentionStatements();
+    }
+
+    private static string Prefixed(string prefix) => string.Join(", ", JobRows.Columns.Split(", ").Select(column => prefix + column));
+}

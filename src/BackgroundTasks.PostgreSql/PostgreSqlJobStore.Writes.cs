@@ -1,0 +1,98 @@
+using Npgsql;
+
+namespace BackgroundTasks.PostgreSql;
+
+/// <summary>The writes of the <see cref="IJobStore"/> contract, each queued to the one writer and answered once committed.</summary>
+public sealed partial class PostgreSqlJobStore
+{
+    /// <inheritdoc/>
+    /// <remarks>The returned task completes once the job's row is committed, with the notification that wakes other hosts' claimers.</remarks>
+    public ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotNew(job, nameof(job));
+        return AddCoreAsync(job, owner: null, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The check and the change are one UPDATE, so racing writes for a job have one winner.</remarks>
+    public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default)
+        => new(TransitionCoreAsync(id, transition, owner: null, cancellationToken));
+
+    /// <inheritdoc/>
+    /// <remarks>Written by the one writer with the host's other writes; other hosts' watchers of the job are notified.</remarks>
+    public ValueTask<bool> ReportProgressAsync(JobId id, JobProgress progress, CancellationToken cancellationToken = default)
+    {
+        var key = id.ToString();
+        var write = new PendingWrite<bool>(
+            _progressSql,
+            p =>
+            {
+                p.AddWithValue("id", key);
+                JobRows.BindProgress(p, progress);
+            },
+            Applied,
+            cancellationToken)
+        {
+            Changed = id,
+        };
+        return new(_writer.WriteAsync(write));
+    }
+
+    private async ValueTask AddCoreAsync(JobRecord job, string? owner, CancellationToken cancellationToken)
+    {
+        var leaseUntil = owner is null ? (DateTimeOffset?)null : _clock.GetUtcNow() + LeaseDuration;
+        var write = new PendingWrite<bool>(
+            _insertSql,
+            p => JobRows.BindInsert(p, job, _resultOptions, owner, leaseUntil),
+            Applied,
+            cancellationToken)
+        {
+            // A job that only its owner may claim wakes no other host.
+            ReadyQueue = owner is null && job.Status == JobStatus.Queued ? job.Queue : null,
+        };
+        if (!await _writer.WriteAsync(write).ConfigureAwait(false))
+        {
+            throw DuplicateId(job.Id, nameof(job));
+        }
+    }
+
+    private Task<bool> TransitionCoreAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken)
+    {
+        if (_transitions.For(transition.Status, transition.Error is not null, owner is not null) is not { } sql)
+        {
+            // No job may move to this status (Scheduled), so the answer needs no write.
+            return Task.FromResult(false);
+        }
+
+        var key = id.ToString();
+        var (resultKind, result) = transition.Status == JobStatus.Succeeded ? Sqlite.ResultCodec.Encode(transition.Result, _resultOptions) : default;
+        var now = _clock.GetUtcNow();
+        var write = new PendingWrite<bool>(
+            sql,
+            p =>
+            {
+                p.AddWithValue("id", key);
+                p.AddWithValue("attempt", transition.Attempt);
+                p.AddWithValue("timestamp", transition.Timestamp.UtcTicks);
+                JobRows.Ticks(p, "scheduled_at", transition.ScheduledAt);
+                JobRows.BindError(p, transition.Error);
+                JobRows.Text(p, "result_kind", resultKind);
+                JobRows.Text(p, "result", result);
+                p.AddWithValue("cancel_reason", (int)transition.CancelReason);
+                p.AddWithValue("now", now.UtcTicks);
+                if (owner is not null)
+                {
+                    p.AddWithValue("owner", owner);
+                }
+            },
+            Applied,
+            cancellationToken)
+        {
+            Changed = id,
+
+            // A change by id (a cancellation from any host) may concern a job another host runs: this host's own waiters hear of it too.
+            RaiseLocally = owner is null,
+        };
+        return _writer.WriteAsync(write);
+    }
+}

@@ -1,0 +1,11 @@
+namespace BackgroundTasks.PostgreSql;
+
+/// <summary>What <see cref="PostgreSqlJobStore.RecoverAsync"/> did with the jobs whose host is gone.</summary>
+/// <param name="Requeued">Typed jobs queued again for their next attempt.</param>
+/// <param name="Abandoned">Typed jobs that had no attempt left, now Failed.</param>
+/// <param name="LambdasFailed">Lambda jobs (no arguments, so nobody can re-run them), now Failed.</param>
+internal sealed record RecoveryResult(IReadOnlyList<JobId> Requeued, IReadOnlyList<JobId> Abandoned, IReadOnlyList<JobId> LambdasFailed)
+{
+    /// <summary>Gets how many jobs were recovered in all.</summary>
+    public int Count => Requeued.Count + Abandoned.Count + LambdasFailed.Count;
+}
