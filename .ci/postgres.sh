@@ -7,6 +7,8 @@
 #
 # Port: $BACKGROUNDTASKS_PG_PORT, or 55432.
 set -euo pipefail
+# The postgres user may not enter the caller's folder: run its commands from a neutral one.
+cd /
 
 find_bin() {
   ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1

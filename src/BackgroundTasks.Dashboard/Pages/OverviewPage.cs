@@ -1,6 +1,6 @@
 namespace BackgroundTasks.Dashboard;
 
-/// <summary>The overview: jobs by status and queue, busy workers, throughput of the last hour, and the recurring schedules in short.</summary>
+/// <summary>The overview: jobs by status and queue, busy workers, throughput of the last hour, the hosts sharing the store (when it lists them), and the recurring schedules in short.</summary>
 internal static class OverviewPage
 {
     private static readonly JobStatus[] s_cards = [JobStatus.Queued, JobStatus.Running, JobStatus.Succeeded, JobStatus.Failed, JobStatus.Cancelled];
@@ -8,11 +8,13 @@ internal static class OverviewPage
     public static async Task RenderAsync(DashboardRequest request)
     {
         var counts = await JobCounts.ReadAsync(request).ConfigureAwait(false);
+        var hosts = await request.Monitor.ListHostsAsync(request.Aborted).ConfigureAwait(false);
         var html = new HtmlBuilder();
         html.Add($"<h1>Overview</h1>");
         Cards(html, request, counts);
         ThroughputSection.Render(html, request.Throughput.Last(ThroughputRing.Minutes));
         Queues(html, request, counts);
+        HostsSection.Render(html, request, hosts);
         RecurringPage.RenderSummary(html, request);
         await request.WriteHtmlAsync(Layout.Render(request, "Overview", Layout.Section.Overview, counts, html.ToMarkup(), refresh: true)).ConfigureAwait(false);
     }

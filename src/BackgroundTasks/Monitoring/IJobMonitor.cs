@@ -90,6 +90,17 @@ public interface IJobMonitor
     ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Lists the host instances that share the store, as their heartbeats recorded them, when the store keeps them
+    /// (<see cref="IJobHostRegistry"/>, the PostgreSQL store does); otherwise an empty list.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The host instances, most recently started first; empty when the store does not list hosts.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    /// <remarks>The default implementation lists no host, for monitors written before this member.</remarks>
+    ValueTask<IReadOnlyList<JobHostInfo>> ListHostsAsync(CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<IReadOnlyList<JobHostInfo>>([]);
+
+    /// <summary>
     /// Takes a snapshot of this host's engine, without calling the store: whether its worker pool runs, and each
     /// queue's length, capacity and whether it is full. Health checks use it.
     /// </summary>

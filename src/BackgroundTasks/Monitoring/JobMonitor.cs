@@ -103,6 +103,14 @@ internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
     public ValueTask<IReadOnlyDictionary<(string Queue, JobStatus Status), int>> CountAsync(CancellationToken cancellationToken = default)
         => engine.Records.Store.CountAsync(cancellationToken);
 
+    public ValueTask<IReadOnlyList<JobHostInfo>> ListHostsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return engine.Records.Store is IJobHostRegistry registry
+            ? registry.ListHostsAsync(cancellationToken)
+            : ValueTask.FromResult<IReadOnlyList<JobHostInfo>>([]);
+    }
+
     public JobEngineStatus GetEngineStatus() => engine.GetStatus();
 
     /// <summary>
