@@ -18,8 +18,8 @@ public sealed class StartupTests
 
         await using var second = schema.Open();
 
-        Assert.That(second.SchemaVersionFound, Is.EqualTo(1));
-        Assert.That(await schema.ScalarAsync("SELECT count(*) FROM {0}.schema_version", ct), Is.EqualTo(1L));
+        Assert.That(second.SchemaVersionFound, Is.EqualTo(PostgreSqlSchema.CurrentVersion));
+        Assert.That(await schema.ScalarAsync("SELECT count(*) FROM {0}.schema_version", ct), Is.EqualTo((long)PostgreSqlSchema.CurrentVersion));
     }
 
     [Test]
