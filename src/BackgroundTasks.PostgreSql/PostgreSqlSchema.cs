@@ -65,6 +65,7 @@ internal static partial class PostgreSqlSchema
         );
         """,
         UniqueKeysMigration,
+        ContinuationsMigration,
     ];
 
     /// <summary>Gets the newest schema version this package knows.</summary>
