@@ -61,8 +61,12 @@ internal static partial class PostgreSqlSchema
         $$;
         CREATE FUNCTION {0}.job_ended() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            PERFORM {0}.settle_continuations(NEW.id, NEW.status, coalesce(NEW.finished_at, NEW.due_at), coalesce(NEW.retained_since, NEW.finished_at, NEW.due_at),
-                'bt_' || left(TG_TABLE_SCHEMA, 60));
+            -- Most jobs have no continuation: one look into the (small) index of waiting continuations, and nothing more.
+            IF EXISTS (SELECT 1 FROM {0}.jobs WHERE continue_after = NEW.id AND status = 0) THEN
+                PERFORM {0}.settle_continuations(NEW.id, NEW.status, coalesce(NEW.finished_at, NEW.due_at), coalesce(NEW.retained_since, NEW.finished_at, NEW.due_at),
+                    'bt_' || left(TG_TABLE_SCHEMA, 60));
+            END IF;
+
             RETURN NULL;
         END
         $$;
