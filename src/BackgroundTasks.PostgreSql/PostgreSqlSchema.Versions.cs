@@ -23,8 +23,10 @@ internal static partial class PostgreSqlSchema
     /// continuation whose job has ended already or is unknown. The insert reads its job's status <c>FOR SHARE</c>: it
     /// waits for a terminal UPDATE of that job under way and reads its outcome, while that UPDATE waits for an insert that
     /// locked the job first, and its trigger (each statement of a volatile function sees the commits before it) then finds
-    /// the new continuation. Each released continuation's queue, and each settled job, is announced on the schema's
-    /// channel with the mark <c>--------</c>, which no store has, so every host (this one too) hears it.
+    /// the new continuation. The lock also makes claims pass over that job, while it waits to be claimed, until the insert
+    /// commits: so the insert then announces the job's queue again. Each released continuation's queue, and each settled
+    /// job, is announced on the schema's channel with the mark <c>--------</c>, which no store has, so every host (this one
+    /// too) hears it.
     /// </summary>
     private const string ContinuationsMigration = """
         ALTER TABLE {0}.jobs ADD COLUMN continue_after text COLLATE "C";
@@ -73,10 +75,14 @@ internal static partial class PostgreSqlSchema
         CREATE FUNCTION {0}.continuation_added() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
             v_status smallint;
+            v_queue text;
         BEGIN
-            SELECT status INTO v_status FROM {0}.jobs WHERE id = NEW.continue_after FOR SHARE;
+            SELECT status, queue INTO v_status, v_queue FROM {0}.jobs WHERE id = NEW.continue_after FOR SHARE;
             IF v_status IS NULL OR v_status >= 4 THEN
                 PERFORM {0}.settle_continuations(NEW.continue_after, v_status, NEW.enqueued_at, NEW.enqueued_at, 'bt_' || left(TG_TABLE_SCHEMA, 60));
+            ELSIF v_status <> 2 THEN
+                -- The lock made claims (FOR UPDATE SKIP LOCKED) pass over the waiting job until this commits: they look again then.
+                PERFORM pg_notify('bt_' || left(TG_TABLE_SCHEMA, 60), 'r--------:' || v_queue);
             END IF;
             RETURN NULL;
         END

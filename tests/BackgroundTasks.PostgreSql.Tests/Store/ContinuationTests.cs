@@ -68,6 +68,32 @@ public sealed class ContinuationTests
     }
 
     [Test]
+    public async Task AddAsync_ContinuationOfAJobWaitingToBeClaimed_AnnouncesThatJobsQueueOnceCommitted(CancellationToken ct)
+    {
+        // The add locks the job it continues (FOR SHARE), and claims skip locked rows: they must look again after it.
+        await using var schema = new TestSchema();
+        await using var adding = schema.Open();
+        await using var listening = schema.Open();
+        await listening.Notifier.Listening.WaitAsync(ct);
+        var parent = TestJobs.Typed("mail");
+
+        // Added by the listening store itself, whose own announcements it does not hear.
+        await listening.AddAsync(parent, ct);
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ((IJobStoreNotifications)listening).JobsReady += queue =>
+        {
+            if (queue == "mail")
+            {
+                heard.TrySetResult();
+            }
+        };
+
+        await adding.AddAsync(Continuation(parent.Id, JobContinuation.Succeeded) with { Queue = "reports" }, ct);
+
+        Assert.That(async () => await heard.Task.WaitAsync(TimeSpan.FromSeconds(20), ct), Throws.Nothing, "The queue of the job continued is announced again.");
+    }
+
+    [Test]
     public async Task RecoverAsync_AbandonedParent_CancelsItsSucceededContinuationsDownTheChainAndReleasesFinishedOnes(CancellationToken ct)
     {
         await using var schema = new TestSchema();
