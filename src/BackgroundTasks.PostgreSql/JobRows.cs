@@ -11,18 +11,18 @@ internal static class JobRows
     /// <summary>The columns every read and every RETURNING selects, in the order <see cref="Read"/> expects.</summary>
     public const string Columns = "id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, started_at, finished_at, "
         + "progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, error_timed_out, "
-        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state";
+        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state, unique_key, continue_after, continue_when";
 
     /// <summary>How many columns <see cref="Columns"/> lists.</summary>
-    public const int ColumnCount = 26;
+    public const int ColumnCount = 29;
 
     /// <summary>The insert into <paramref name="jobs"/>; it returns a row only when the id was free.</summary>
     public static string InsertSql(string jobs) => $"INSERT INTO {jobs} (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
         + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
-        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state) "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state, unique_key, continue_after, continue_when) "
         + "VALUES (@id, @name, @queue, @priority, @status, @attempt, @max_attempts, @enqueued_at, @scheduled_at, @due_at, "
         + "@started_at, @finished_at, @progress_percent, @progress_message, @progress_done, @progress_total, @error_type, @error_message, @error_stack, "
-        + "@error_timed_out, @result_kind, @result, @parent_id, @arguments, @cancel_reason, @owner, @lease_until, @trace_parent, @trace_state) "
+        + "@error_timed_out, @result_kind, @result, @parent_id, @arguments, @cancel_reason, @owner, @lease_until, @trace_parent, @trace_state, @unique_key, @continue_after, @continue_when) "
         + "ON CONFLICT (id) DO NOTHING RETURNING 1";
 
     /// <summary>Binds a new job's values to <see cref="InsertSql"/>, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given.</summary>
@@ -52,6 +52,9 @@ internal static class JobRows
         Ticks(p, "lease_until", owner is null ? null : leaseUntil);
         Text(p, "trace_parent", job.TraceParent);
         Text(p, "trace_state", job.TraceState);
+        Text(p, "unique_key", job.UniqueKey);
+        Text(p, "continue_after", job.ContinueAfter?.ToString());
+        p.AddWithValue("continue_when", (int)job.ContinueWhen);
     }
 
     public static void BindProgress(NpgsqlParameterCollection p, JobProgress progress)
@@ -117,6 +120,9 @@ internal static class JobRows
         CancelReason = (JobCancelReason)row.GetInt32(23),
         TraceParent = row.IsDBNull(24) ? null : row.GetString(24),
         TraceState = row.IsDBNull(25) ? null : row.GetString(25),
+        UniqueKey = row.IsDBNull(26) ? null : row.GetString(26),
+        ContinueAfter = row.IsDBNull(27) ? null : JobId.Parse(row.GetString(27)),
+        ContinueWhen = (JobContinuation)row.GetInt32(28),
     };
 
     public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);

@@ -50,7 +50,17 @@ public sealed partial class PostgreSqlJobStore
             // A job that only its owner may claim wakes no other host.
             ReadyQueue = owner is null && job.Status == JobStatus.Queued ? job.Queue : null,
         };
-        if (!await _writer.WriteAsync(write).ConfigureAwait(false))
+        bool added;
+        try
+        {
+            added = await _writer.WriteAsync(write).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (IsHeldKey(exception))
+        {
+            throw HeldKey(job, exception, nameof(job));
+        }
+
+        if (!added)
         {
             throw DuplicateId(job.Id, nameof(job));
         }

@@ -13,7 +13,7 @@ namespace BackgroundTasks.PostgreSql;
 /// Finished rows have their own partial index, by when the store began keeping them, for retention in batches.
 /// Times are UTC ticks; ids are their 32-digit text in the "C" collation, which sorts like <see cref="JobId"/>.
 /// </remarks>
-internal static class PostgreSqlSchema
+internal static partial class PostgreSqlSchema
 {
     private static readonly string[] s_migrations =
     [
@@ -64,6 +64,8 @@ internal static class PostgreSqlSchema
             heartbeat_at bigint NOT NULL
         );
         """,
+        UniqueKeysMigration,
+        ContinuationsMigration,
     ];
 
     /// <summary>Gets the newest schema version this package knows.</summary>

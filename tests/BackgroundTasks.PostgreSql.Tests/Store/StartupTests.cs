@@ -18,8 +18,47 @@ public sealed class StartupTests
 
         await using var second = schema.Open();
 
-        Assert.That(second.SchemaVersionFound, Is.EqualTo(1));
-        Assert.That(await schema.ScalarAsync("SELECT count(*) FROM {0}.schema_version", ct), Is.EqualTo(1L));
+        Assert.That(second.SchemaVersionFound, Is.EqualTo(PostgreSqlSchema.CurrentVersion));
+        Assert.That(await schema.ScalarAsync("SELECT count(*) FROM {0}.schema_version", ct), Is.EqualTo((long)PostgreSqlSchema.CurrentVersion));
+    }
+
+    [Test]
+    public async Task Constructor_VersionOneSchema_AddsUniqueKeysAndContinuationsAndKeepsItsJobs(CancellationToken ct)
+    {
+        await using var schema = new TestSchema();
+        var old = TestJobs.Typed();
+        await using (var store = schema.Open())
+        {
+            await store.AddAsync(old, ct);
+        }
+
+        // The schema as version 1 left it: no unique keys, no continuations.
+        await schema.ScalarAsync(
+            """
+            DROP TRIGGER jobs_ended ON {0}.jobs; DROP TRIGGER jobs_continuation_added ON {0}.jobs;
+            DROP FUNCTION {0}.job_ended(); DROP FUNCTION {0}.continuation_added(); DROP FUNCTION {0}.settle_continuations(text, smallint, bigint, bigint, text);
+            ALTER TABLE {0}.jobs DROP COLUMN unique_key, DROP COLUMN continue_after, DROP COLUMN continue_when;
+            DELETE FROM {0}.schema_version WHERE version > 1;
+            """,
+            ct);
+
+        var unique = TestJobs.Typed() with { UniqueKey = "invoice:42" };
+        var next = TestJobs.Typed() with { Status = JobStatus.Scheduled, ScheduledAt = DateTimeOffset.MaxValue, ContinueAfter = old.Id };
+        await using (var migrated = schema.Open())
+        {
+            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(1));
+            Assert.That(await migrated.GetAsync(old.Id, ct), Is.EqualTo(old), "A job written before the migration reads back whole, with no key and continuing nothing.");
+            Assert.That(await migrated.AddUniqueAsync(unique, finishedSince: null, ct), Is.EqualTo(unique.Id));
+            Assert.That(await migrated.AddUniqueAsync(TestJobs.Typed() with { UniqueKey = "invoice:42" }, finishedSince: null, ct), Is.EqualTo(unique.Id));
+            await migrated.AddAsync(next, ct);
+            Assert.That(await migrated.GetAsync(next.Id, ct), Is.EqualTo(next), "It waits for the job it continues.");
+            await migrated.TransitionAsync(old.Id, new JobTransition(JobStatus.Succeeded, 1, TestJobs.Start.AddSeconds(1)), ct);
+            Assert.That((await migrated.GetAsync(next.Id, ct))!.Status, Is.EqualTo(JobStatus.Queued), "The old job's end releases it.");
+        }
+
+        await using var reopened = schema.Open();
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(PostgreSqlSchema.CurrentVersion));
+        Assert.That(await reopened.GetAsync(unique.Id, ct), Is.EqualTo(unique));
     }
 
     [Test]

@@ -1,11 +1,25 @@
 namespace BackgroundTasks.Tests;
 
 /// <summary>A <see cref="RecordingJobStore"/> over a durable store: it records the claims and owner-checked outcomes too.</summary>
-public sealed class RecordingDurableJobStore(IDurableJobStore inner) : RecordingJobStore(inner), IDurableJobStore, IAsyncDisposable
+public sealed class RecordingDurableJobStore(IDurableJobStore inner) : RecordingJobStore(inner), IDurableJobStore, IJobStoreNotifications, IAsyncDisposable
 {
     // Adds whose row may be committed (and claimed) before the add's own answer arrives: a store across the network
     // answers a claim on one connection before it answers the add on another. The claim is recorded after the add.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<JobId, TaskCompletionSource> _adding = new();
+
+    /// <summary>Passes on the inner store's notifications, when it has them (PostgreSQL).</summary>
+    public event Action<string>? JobsReady
+    {
+        add => (inner as IJobStoreNotifications)?.JobsReady += value;
+        remove => (inner as IJobStoreNotifications)?.JobsReady -= value;
+    }
+
+    /// <summary>Passes on the inner store's notifications, when it has them (PostgreSQL).</summary>
+    public event Action<JobId>? JobChanged
+    {
+        add => (inner as IJobStoreNotifications)?.JobChanged += value;
+        remove => (inner as IJobStoreNotifications)?.JobChanged -= value;
+    }
 
     public TimeSpan LeaseDuration => inner.LeaseDuration;
 

@@ -2,11 +2,12 @@ namespace BackgroundTasks.Tests.Queue;
 
 /// <summary>
 /// Continuations on each kind of store: on the in-memory store the engine settles them as the job continued ends; on the
-/// durable SQLite store the store does, in the transaction of that end, and the engine follows.
+/// durable SQLite and PostgreSQL stores the store does, in the transaction of that end, and the engine follows.
 /// </summary>
 [CancelAfter(20_000)]
 [TestFixture(StoreKind.InMemory)]
 [TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.PostgreSql)]
 public sealed class ContinuationTests(ContinuationTests.StoreKind storeKind)
 {
     /// <summary>The store the tests run on.</summary>
@@ -17,14 +18,19 @@ public sealed class ContinuationTests(ContinuationTests.StoreKind storeKind)
 
         /// <summary>The durable SQLite store on a file: the store settles continuations, the engine claims from it.</summary>
         Sqlite,
+
+        /// <summary>The durable PostgreSQL store in a schema of its own: its triggers settle continuations, the engine claims from it.</summary>
+        PostgreSql,
     }
 
     private bool Sqlite => storeKind == StoreKind.Sqlite;
 
+    private bool Postgres => storeKind == StoreKind.PostgreSql;
+
     [Test]
     public async Task ChainOfThree_FailureInEachPosition_RunsOrCancelsTheRest([Values] JobContinuation when, [Values(-1, 0, 1, 2)] int failing, CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: Sqlite);
+        await using var host = await JobsHost.StartAsync(sqlite: Sqlite, postgres: Postgres);
         var ran = new List<string>();
         var release = new TaskCompletionSource();
         string[] names = ["A", "B", "C"];
@@ -82,7 +88,7 @@ public sealed class ContinuationTests(ContinuationTests.StoreKind storeKind)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var ct = cts.Token;
-        await using var host = await JobsHost.StartAsync(sqlite: Sqlite);
+        await using var host = await JobsHost.StartAsync(sqlite: Sqlite, postgres: Postgres);
         var parent = await host.Queue.EnqueueAsync(_ => parentFails ? throw new IOException("gone") : Task.CompletedTask, cancellationToken: ct);
         await host.Monitor.WaitAsync(parent, ct);
         var runs = 0;
@@ -104,7 +110,7 @@ public sealed class ContinuationTests(ContinuationTests.StoreKind storeKind)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var ct = cts.Token;
-        await using var host = await JobsHost.StartAsync(sqlite: Sqlite);
+        await using var host = await JobsHost.StartAsync(sqlite: Sqlite, postgres: Postgres);
         var parent = await host.Queue.StartCancellableJobAsync(null, ct);
         var next = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, new JobOptions { ContinueAfter = parent, ContinueWhen = when }, ct);
 
@@ -118,7 +124,7 @@ public sealed class ContinuationTests(ContinuationTests.StoreKind storeKind)
     [Test]
     public async Task CancelAsync_ContinuationWhileItWaits_NeverRuns(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: Sqlite);
+        await using var host = await JobsHost.StartAsync(sqlite: Sqlite, postgres: Postgres);
         var release = new TaskCompletionSource();
         var parent = await host.Queue.EnqueueAsync(_ => release.Task, cancellationToken: ct);
         var runs = 0;
@@ -147,7 +153,7 @@ public sealed class ContinuationTests(ContinuationTests.StoreKind storeKind)
                 o.ShutdownMode = ShutdownMode.Cancel;
                 o.DrainTimeout = TimeSpan.Zero;
             },
-            sqlite: Sqlite);
+            sqlite: Sqlite, postgres: Postgres);
         var parent = await host.Queue.StartCancellableJobAsync(null, ct);
         var next = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, new JobOptions { ContinueAfter = parent, ContinueWhen = JobContinuation.Finished }, ct);
 
@@ -162,7 +168,7 @@ public sealed class ContinuationTests(ContinuationTests.StoreKind storeKind)
     [Test]
     public async Task EnqueueAsync_BadContinuations_FailNamingTheOption(CancellationToken ct)
     {
-        await using var host = await JobsHost.StartAsync(sqlite: Sqlite);
+        await using var host = await JobsHost.StartAsync(sqlite: Sqlite, postgres: Postgres);
         var parent = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct);
         var unknown = JobId.NewId();
 

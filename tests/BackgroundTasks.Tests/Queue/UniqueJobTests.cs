@@ -24,17 +24,24 @@ public sealed class UniqueJobTests
 
         /// <summary>Two hosts (two engines) on one SQLite file, four producers each.</summary>
         SqliteTwoHosts,
+
+        /// <summary>The PostgreSQL store: its unique index over the unfinished rows settles the race.</summary>
+        PostgreSql,
+
+        /// <summary>Two hosts on one PostgreSQL schema, each with its own connection pool, four producers each.</summary>
+        PostgreSqlTwoHosts,
     }
 
     [Test]
     public async Task EnqueueUniqueAsync_EightProducersSameKeyAtOnce_OneJob([Values] StoreKind storeKind, CancellationToken ct)
     {
         using var database = storeKind is StoreKind.Sqlite or StoreKind.SqliteTwoHosts ? new TemporaryFile("unique.db") : null;
+        using var schema = storeKind is StoreKind.PostgreSql or StoreKind.PostgreSqlTwoHosts ? new TemporaryPostgresSchema() : null;
         var userStore = storeKind == StoreKind.UserWritten ? new DictionaryJobStore() : null;
-        var hosts = new List<IHost> { BuildHost("host-a", database, userStore) };
-        if (storeKind == StoreKind.SqliteTwoHosts)
+        var hosts = new List<IHost> { BuildHost("host-a", database, userStore, schema) };
+        if (storeKind is StoreKind.SqliteTwoHosts or StoreKind.PostgreSqlTwoHosts)
         {
-            hosts.Add(BuildHost("host-b", database, userStore));
+            hosts.Add(BuildHost("host-b", database, userStore, schema));
         }
 
         try
@@ -217,7 +224,7 @@ public sealed class UniqueJobTests
         Assert.That(host.Store.Transitions, Is.Empty, "Nothing was recorded.");
     }
 
-    private static IHost BuildHost(string name, TemporaryFile? database, IJobStore? userStore)
+    private static IHost BuildHost(string name, TemporaryFile? database, IJobStore? userStore, TemporaryPostgresSchema? schema = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -235,6 +242,10 @@ public sealed class UniqueJobTests
         else if (userStore is not null)
         {
             jobs.UseStore(_ => userStore);
+        }
+        else if (schema is not null)
+        {
+            jobs.UseNpgsql(schema.ConnectionString, o => o.Schema = schema.Name);
         }
 
         return builder.Build();
