@@ -19,6 +19,22 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>One insert of the row already Running for <paramref name="owner"/>: no claim round trip, and no notification (no other host may take it).</remarks>
+    async ValueTask<bool> IDurableJobStore.AddClaimedAsync(JobRecord job, string owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ThrowIfNotNew(job, nameof(job));
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        if (job.Status != JobStatus.Queued || job.Attempt != 0 || job.ContinueAfter is not null)
+        {
+            throw new ArgumentException($"Only a Queued job at attempt 0 that continues no job can be added claimed, not {job.Status} at attempt {job.Attempt} (job {job.Id}).", nameof(job));
+        }
+
+        var claimed = job with { Status = JobStatus.Running, Attempt = 1, StartedAt = now };
+        var write = new PendingWrite<bool>(_insertSql, p => JobRows.BindInsert(p, claimed, _resultOptions, owner, now + LeaseDuration), Applied, cancellationToken);
+        return await _writer.WriteAsync(write).ConfigureAwait(false) ? true : throw DuplicateId(job.Id, nameof(job));
+    }
+
+    /// <inheritdoc/>
     async ValueTask<IReadOnlyList<JobRecord>> IDurableJobStore.ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken)
         => await ClaimAsync(queue, owner, max, now, cancellationToken).ConfigureAwait(false);
 
