@@ -14,20 +14,21 @@ internal sealed class CrashJob(EffectLog effects) : IJob<CrashArgs>
         {
             if (args.WorkMilliseconds > 0)
             {
+                // Stands in for the job's work (not a wait for something), so that a killed host holds running jobs.
                 await Task.Delay(args.WorkMilliseconds, context.CancellationToken);
             }
 
             return;
         }
 
-        try
+        // Runs until its token fires (a cancel by id, or the host stopping): waits on the token itself.
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (context.CancellationToken.Register(() => stopped.TrySetResult()))
         {
-            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            await stopped.Task;
         }
-        catch (OperationCanceledException)
-        {
-            effects.Write($"stopped {args.Key}");
-            throw;
-        }
+
+        effects.Write($"stopped {args.Key}");
+        context.CancellationToken.ThrowIfCancellationRequested();
     }
 }
