@@ -93,37 +93,7 @@ internal static class JobRows
         return records;
     }
 
-    public static JobRecord Read(SqliteDataReader row) => new()
-    {
-        Id = JobId.Parse(row.GetString(0)),
-        Name = row.IsDBNull(1) ? null : row.GetString(1),
-        Queue = row.GetString(2),
-        Priority = (JobPriority)row.GetInt32(3),
-        Status = (JobStatus)row.GetInt32(4),
-        Attempt = row.GetInt32(5),
-        MaxAttempts = row.GetInt32(6),
-        EnqueuedAt = Time(row.GetInt64(7)),
-        ScheduledAt = NullableTime(row, 8),
-        StartedAt = NullableTime(row, 9),
-        FinishedAt = NullableTime(row, 10),
-        Progress = new JobProgress(
-            row.GetDouble(11),
-            row.IsDBNull(12) ? null : row.GetString(12),
-            row.IsDBNull(13) ? null : row.GetInt64(13),
-            row.IsDBNull(14) ? null : row.GetInt64(14)),
-        Error = row.IsDBNull(15)
-            ? null
-            : new JobError(row.GetString(15), row.IsDBNull(16) ? string.Empty : row.GetString(16), row.IsDBNull(17) ? null : row.GetString(17), !row.IsDBNull(18) && row.GetInt64(18) != 0),
-        Result = ResultCodec.Decode(row.IsDBNull(19) ? null : row.GetString(19), row.IsDBNull(20) ? null : row.GetString(20)),
-        ParentId = row.IsDBNull(21) ? null : JobId.Parse(row.GetString(21)),
-        Arguments = row.IsDBNull(22) ? null : row.GetString(22),
-        CancelReason = (JobCancelReason)row.GetInt32(23),
-        TraceParent = row.IsDBNull(24) ? null : row.GetString(24),
-        TraceState = row.IsDBNull(25) ? null : row.GetString(25),
-        UniqueKey = row.IsDBNull(26) ? null : row.GetString(26),
-        ContinueAfter = row.IsDBNull(27) ? null : JobId.Parse(row.GetString(27)),
-        ContinueWhen = (JobContinuation)row.GetInt32(28),
-    };
+    public static JobRecord Read(SqliteDataReader row) => JobRecordReader.Read(row);
 
     public static object Db(string? value) => value is null ? DBNull.Value : value;
 
@@ -131,7 +101,5 @@ internal static class JobRows
 
     public static object Db(DateTimeOffset? value) => value is { } time ? time.UtcTicks : DBNull.Value;
 
-    public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : Time(row.GetInt64(ordinal));
+    public static DateTimeOffset Time(long ticks) => JobRecordReader.Time(ticks);
 }
