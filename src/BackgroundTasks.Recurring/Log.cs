@@ -18,4 +18,13 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "Recurring job {Schedule} could not read its last run from the store; it starts from now")]
     public static partial void LastRunUnknown(this ILogger logger, Exception exception, string schedule);
+
+    [LoggerMessage(6, LogLevel.Warning, "Recurring job {Schedule} is listed but not run by this host: {Problem}")]
+    public static partial void ScheduleNotRun(this ILogger logger, string schedule, string problem);
+
+    [LoggerMessage(7, LogLevel.Warning, "The recurring jobs could not be read from the store; the schedules run as this host last knew them")]
+    public static partial void StoreReadFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Warning, "Recurring job {Schedule} could not be saved to the store at start-up; this host runs it as added in code")]
+    public static partial void SaveFailed(this ILogger logger, Exception exception, string schedule);
 }

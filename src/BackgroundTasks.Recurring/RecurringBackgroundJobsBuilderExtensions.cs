@@ -13,6 +13,12 @@ public static class RecurringBackgroundJobsBuilderExtensions
     /// unique key <c>recurring:{name}:{due time in UTC}</c>, also when several hosts share a durable store and run the
     /// same schedule.
     /// </summary>
+    /// <remarks>
+    /// At start-up the recurring job is saved to the store (when it keeps recurring jobs), replacing one of the same name:
+    /// the last host to start wins, as with <see cref="IRecurringJobs.AddOrUpdateAsync{TJob, TArgs}"/>. Whether it is
+    /// paused, and its last run, stay as the store has them. Removing the call from code does not remove it from the
+    /// store: remove it with <see cref="IRecurringJobs.RemoveAsync"/>.
+    /// </remarks>
     /// <typeparam name="TJob">The typed job, registered with <c>AddJob&lt;TJob, TArgs&gt;</c> as well.</typeparam>
     /// <typeparam name="TArgs">The job's arguments.</typeparam>
     /// <param name="builder">The builder from <c>AddBackgroundJobs</c>.</param>
@@ -30,13 +36,13 @@ public static class RecurringBackgroundJobsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new RecurringJobOptions();
         configure?.Invoke(options);
-        var schedule = RecurringSchedule.Create<TJob, TArgs>(name, cron, args, timeZone, options);
-        if (builder.Services.Any(d => d.ServiceType == typeof(RecurringSchedule) && d.ImplementationInstance is RecurringSchedule other && other.Name == name))
+        var definition = RecurringJobDefinition.Create<TJob, TArgs>(name, cron, args, timeZone, options);
+        if (builder.Services.Any(d => d.ServiceType == typeof(RecurringJobDefinition) && d.ImplementationInstance is RecurringJobDefinition other && other.Name == name))
         {
             throw new ArgumentException($"A recurring job named '{name}' is added already; give each schedule a name of its own.", nameof(name));
         }
 
-        builder.Services.AddSingleton(schedule);
+        builder.Services.AddSingleton(definition);
         return builder.AddRecurringJobs();
     }
 
@@ -49,6 +55,7 @@ public static class RecurringBackgroundJobsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton<RecurringScheduler>();
         builder.Services.TryAddSingleton<IRecurringJobs>(static sp => sp.GetRequiredService<RecurringScheduler>());
+        builder.Services.TryAddSingleton<IRecurringJobLister>(static sp => sp.GetRequiredService<RecurringScheduler>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RecurringScheduler>(static sp => sp.GetRequiredService<RecurringScheduler>()));
         return builder;
     }

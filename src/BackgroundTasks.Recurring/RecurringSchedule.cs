@@ -3,7 +3,10 @@ using Cronos;
 
 namespace BackgroundTasks.Recurring;
 
-/// <summary>One schedule: its cron expression and job, and (guarded by the scheduler) where it has got to.</summary>
+/// <summary>
+/// One recurring job as the scheduler runs it: its record (as the store keeps it), its parsed expression and time zone,
+/// and (guarded by the scheduler) where it has got to.
+/// </summary>
 internal sealed class RecurringSchedule
 {
     /// <summary>How long a finished occurrence still holds its key, so that a host that reaches the occurrence late never runs it again.</summary>
@@ -12,41 +15,48 @@ internal sealed class RecurringSchedule
     private const string KeyPrefix = "recurring:";
     private const string KeyTimeFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 
-    private RecurringSchedule(
-        string name,
-        string cron,
-        TimeZoneInfo timeZone,
-        RecurringJobOptions options,
-        Func<IJobQueue, JobOptions, CancellationToken, ValueTask<JobEnqueueResult>> enqueueUnique,
-        Func<IJobQueue, JobOptions, CancellationToken, ValueTask<JobId>> enqueue,
-        Type jobType)
+    /// <summary>Initializes a new instance of the <see cref="RecurringSchedule"/> class; a record this host cannot read or run is kept, with <see cref="Problem"/> saying why.</summary>
+    public RecurringSchedule(RecurringJobRecord record, bool jobRegistered)
     {
-        Name = name;
-        JobType = jobType;
-        Cron = cron;
-        Expression = Parse(name, cron);
-        TimeZone = timeZone;
-        Options = options;
-        EnqueueUnique = enqueueUnique;
-        Enqueue = enqueue;
+        Record = record;
+        IsPaused = record.IsPaused;
+        (LastRun, LastRunJobId) = (record.LastRun, record.LastRunJobId);
+        try
+        {
+            Expression = Parse(record.Name, record.Cron);
+        }
+        catch (ArgumentException exception)
+        {
+            Problem = exception.Message;
+        }
+
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(record.TimeZoneId, out var timeZone))
+        {
+            TimeZone = timeZone;
+        }
+        else
+        {
+            Problem ??= $"its time zone '{record.TimeZoneId}' is unknown on this host";
+        }
+
+        if (!jobRegistered)
+        {
+            Problem ??= $"its job '{record.JobName}' is not registered on this host (AddJob)";
+        }
     }
 
-    public string Name { get; }
+    public RecurringJobRecord Record { get; }
 
-    public string Cron { get; }
+    public string Name => Record.Name;
 
-    /// <summary>Gets the typed job's class.</summary>
-    public Type JobType { get; }
+    /// <summary>Gets why this host does not run the schedule, or <see langword="null"/> when it does.</summary>
+    public string? Problem { get; }
 
-    public CronExpression Expression { get; }
+    public bool CanRun => Problem is null;
 
-    public TimeZoneInfo TimeZone { get; }
+    public CronExpression? Expression { get; }
 
-    public RecurringJobOptions Options { get; }
-
-    public Func<IJobQueue, JobOptions, CancellationToken, ValueTask<JobEnqueueResult>> EnqueueUnique { get; }
-
-    public Func<IJobQueue, JobOptions, CancellationToken, ValueTask<JobId>> Enqueue { get; }
+    public TimeZoneInfo? TimeZone { get; }
 
     /// <summary>Gets or sets the time up to which occurrences are dealt with (enqueued, skipped or found enqueued).</summary>
     public DateTimeOffset Cursor { get; set; }
@@ -61,42 +71,29 @@ internal sealed class RecurringSchedule
 
     public bool IsPaused { get; set; }
 
+    /// <summary>Gets a value indicating whether the scheduler enqueues its occurrences now.</summary>
+    public bool IsActive => CanRun && !IsPaused;
+
     /// <summary>Gets the key prefix of this schedule's occurrences.</summary>
     public string KeyPrefixOfSchedule => $"{KeyPrefix}{Name}:";
 
-    public static RecurringSchedule Create<TJob, TArgs>(string name, string cron, TArgs args, TimeZoneInfo? timeZone, RecurringJobOptions? options)
-        where TJob : class
-    {
-        ThrowIfInvalidName(name);
-        ArgumentNullException.ThrowIfNull(cron);
-        var copy = new RecurringJobOptions { Queue = options?.Queue, Priority = options?.Priority ?? JobPriority.Normal, Misfire = options?.Misfire ?? MisfirePolicy.Skip };
-        if (!Enum.IsDefined(copy.Misfire))
-        {
-            throw new ArgumentException($"RecurringJobOptions.Misfire is {(int)copy.Misfire}: use MisfirePolicy.Skip or MisfirePolicy.RunOnce.", nameof(options));
-        }
-
-        return new RecurringSchedule(
-            name,
-            cron,
-            timeZone ?? TimeZoneInfo.Utc,
-            copy,
-            (queue, jobOptions, ct) => queue.EnqueueUniqueAsync<TJob, TArgs>(args, jobOptions, ct),
-            (queue, jobOptions, ct) => queue.EnqueueAsync<TJob, TArgs>(args, jobOptions, ct),
-            typeof(TJob));
-    }
+    /// <summary>Tells whether <paramref name="other"/> has the same schedule and job (pause and last run aside).</summary>
+    public bool SameDefinition(RecurringJobRecord other)
+        => Record with { IsPaused = false, LastRun = null, LastRunJobId = null } == other with { IsPaused = false, LastRun = null, LastRunJobId = null };
 
     /// <summary>The unique key of one occurrence: the schedule's name and the occurrence's time in UTC.</summary>
     public string KeyOf(DateTimeOffset due) => KeyPrefixOfSchedule + due.UtcDateTime.ToString(KeyTimeFormat, CultureInfo.InvariantCulture);
 
     /// <summary>Reads the occurrence time back from a key of this schedule; <see langword="null"/> for any other key.</summary>
-    public DateTimeOffset? OccurrenceOf(string? key)
-        => key is not null && key.StartsWith(KeyPrefixOfSchedule, StringComparison.Ordinal)
-            && DateTimeOffset.TryParseExact(key.AsSpan(KeyPrefixOfSchedule.Length), KeyTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var due)
+    public DateTimeOffset? OccurrenceOf(string? key) =>
+        key is not null
+        && key.StartsWith(KeyPrefixOfSchedule, StringComparison.Ordinal)
+        && DateTimeOffset.TryParseExact(key.AsSpan(KeyPrefixOfSchedule.Length), KeyTimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var due)
             ? due
             : null;
 
-    /// <summary>The next occurrence after <paramref name="from"/>.</summary>
-    public DateTimeOffset? NextAfter(DateTimeOffset from) => Expression.GetNextOccurrence(from, TimeZone);
+    /// <summary>The next occurrence after <paramref name="from"/>; none when this host cannot run the schedule.</summary>
+    public DateTimeOffset? NextAfter(DateTimeOffset from) => Expression is { } expression && TimeZone is { } zone ? expression.GetNextOccurrence(from, zone) : null;
 
     /// <summary>The latest occurrence after <see cref="Cursor"/> and at or before <paramref name="now"/>, if any, and how many there are.</summary>
     public (DateTimeOffset? Latest, int Count) DueAt(DateTimeOffset now)
@@ -114,13 +111,27 @@ internal sealed class RecurringSchedule
 
     public JobOptions JobOptionsFor(DateTimeOffset? due) => new()
     {
-        Queue = Options.Queue,
-        Priority = Options.Priority,
+        Queue = Record.Queue,
+        Priority = Record.Priority,
         UniqueKey = due is { } time ? KeyOf(time) : null,
         UniqueFor = due is null ? TimeSpan.Zero : OccurrenceWindow,
     };
 
-    private static void ThrowIfInvalidName(string name)
+    public RecurringJobInfo ToInfo(DateTimeOffset now) => new(
+        Name,
+        Record.JobName,
+        Record.Cron,
+        Record.TimeZoneId,
+        Record.Queue,
+        Record.Misfire,
+        IsPaused,
+        IsActive ? NextAfter(Started ? Cursor : now) : null,
+        LastRun,
+        LastRunJobId,
+        CanRun);
+
+    /// <exception cref="ArgumentException">The name is invalid; the message says what to use.</exception>
+    public static void ThrowIfInvalidName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length is < 1 or > 100 || !name.All(static c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
@@ -129,7 +140,8 @@ internal sealed class RecurringSchedule
         }
     }
 
-    private static CronExpression Parse(string name, string cron)
+    /// <exception cref="ArgumentException">The expression is invalid; the message says what to use.</exception>
+    public static CronExpression Parse(string name, string cron)
     {
         var fields = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length;
         try

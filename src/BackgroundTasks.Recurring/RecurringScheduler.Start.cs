@@ -3,41 +3,74 @@ using Microsoft.Extensions.Logging;
 
 namespace BackgroundTasks.Recurring;
 
-/// <summary>Start-up: every schedule's job is registered, and each schedule starts from now or, to run missed occurrences once, from its last run in the store.</summary>
+/// <summary>
+/// Start-up: every recurring job added in code is registered and saved to the store (the last host to start wins), and
+/// each schedule starts from now or, to run missed occurrences once, from its last run.
+/// </summary>
 internal sealed partial class RecurringScheduler
 {
-    /// <summary>How many of the store's newest jobs are searched for a schedule's last run.</summary>
+    /// <summary>How many of the store's newest jobs are searched for a schedule's last run, when the store does not keep it.</summary>
     private const int LastRunSearch = 10_000;
 
-    /// <summary>Checks that every schedule's job is registered before the first occurrence could fail on it.</summary>
-    /// <exception cref="InvalidOperationException">A schedule's job class was not registered with <c>AddJob</c>.</exception>
+    /// <summary>Checks that every recurring job's job is registered before the first occurrence could fail on it.</summary>
+    /// <exception cref="InvalidOperationException">A recurring job's job class was not registered with <c>AddJob</c>.</exception>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        foreach (var definition in _definitions)
         {
-            foreach (var schedule in _schedules.Values)
-            {
-                ThrowIfNotRegistered(schedule);
-            }
+            ThrowIfNotRegistered(definition);
         }
 
         return base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Sets where each schedule starts: now, or (to run missed occurrences once) its last run, read back from the store.</summary>
+    /// <summary>Saves the recurring jobs added in code, reads them all back, and sets where each starts: now, or its last run.</summary>
     private async Task StartSchedulesAsync(CancellationToken cancellationToken)
     {
+        var fromCode = _definitions.Select(d => d.ToRecord(_engine)).ToList();
+        foreach (var record in fromCode)
+        {
+            try
+            {
+                await _store.SaveRecurringJobAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                _logger.SaveFailed(exception, record.Name);
+            }
+        }
+
+        long? version = null;
+        IReadOnlyList<RecurringJobRecord> records;
+        try
+        {
+            version = await _store.GetRecurringJobsVersionAsync(cancellationToken).ConfigureAwait(false);
+            records = await _store.ListRecurringJobsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            _logger.StoreReadFailed(exception);
+            records = fromCode;
+        }
+
         List<RecurringSchedule> catchingUp;
         var now = _time.GetUtcNow();
         lock (_gate)
         {
             _running = true;
+            _seenVersion = version;
+            foreach (var record in records)
+            {
+                ApplyLocked(record, now);
+            }
+
+            // Added at run time before the scheduler ran, or from the store: each starts from now.
             foreach (var schedule in _schedules.Values.Where(static s => !s.Started))
             {
                 (schedule.Cursor, schedule.Started) = (now, true);
             }
 
-            catchingUp = [.. _schedules.Values.Where(static s => s.Options.Misfire == MisfirePolicy.RunOnce)];
+            catchingUp = [.. _schedules.Values.Where(static s => s.Record.Misfire == MisfirePolicy.RunOnce && s.CanRun)];
         }
 
         foreach (var schedule in catchingUp)
@@ -45,7 +78,7 @@ internal sealed partial class RecurringScheduler
             (DateTimeOffset Due, JobId Id)? lastRun;
             try
             {
-                lastRun = await FindLastRunAsync(schedule, cancellationToken).ConfigureAwait(false);
+                lastRun = schedule.LastRun is { } stored ? (stored, schedule.LastRunJobId ?? default) : await FindLastRunAsync(schedule, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -73,7 +106,7 @@ internal sealed partial class RecurringScheduler
         const int Page = 1_000;
         for (var skip = 0; skip < LastRunSearch; skip += Page)
         {
-            var records = await _monitor.QueryAsync(new JobQuery { Skip = skip, Take = Page }, cancellationToken).ConfigureAwait(false);
+            var records = await _engine.Records.Store.QueryAsync(new JobQuery { Skip = skip, Take = Page }, cancellationToken).ConfigureAwait(false);
             foreach (var record in records)
             {
                 if (schedule.OccurrenceOf(record.UniqueKey) is { } due)
@@ -91,13 +124,13 @@ internal sealed partial class RecurringScheduler
         return null;
     }
 
-    private void ThrowIfNotRegistered(RecurringSchedule schedule)
+    private void ThrowIfNotRegistered(RecurringJobDefinition definition)
     {
         // AddJob registers the job's class as a scoped service.
-        if (_services is not null && !_services.IsService(schedule.JobType))
+        if (_services is not null && !_services.IsService(definition.JobType))
         {
             throw new InvalidOperationException(
-                $"Recurring job '{schedule.Name}' enqueues {schedule.JobType.Name}, which no AddJob call registers: add AddBackgroundJobs().AddJob<{schedule.JobType.Name}, TArgs>(\"job-name\") as well.");
+                $"Recurring job '{definition.Name}' enqueues {definition.JobType.Name}, which no AddJob call registers: add AddBackgroundJobs().AddJob<{definition.JobType.Name}, TArgs>(\"job-name\") as well.");
         }
     }
 }

@@ -6,109 +6,89 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BackgroundTasks.Recurring;
 
 /// <summary>
-/// Enqueues the occurrences of every schedule as they come due, on the <see cref="TimeProvider"/>'s timers. Every host
-/// runs one; each occurrence is a typed job with the unique key <c>recurring:{name}:{due time in UTC}</c>, so the store
-/// lets one host enqueue it and tells the others it is there: no leader, no lock rows.
+/// Enqueues the occurrences of every recurring job as they come due, on the <see cref="TimeProvider"/>'s timers. Every
+/// host runs one; each occurrence is a typed job with the unique key <c>recurring:{name}:{due time in UTC}</c>, so the
+/// store lets one host enqueue it and tells the others it is there: no leader, no lock rows. The recurring jobs
+/// themselves are kept by the store (<see cref="IRecurringJobStore"/>), so a change on one host holds on all; with a
+/// store that does not keep them, by an in-memory store of this host's own.
 /// </summary>
-internal sealed partial class RecurringScheduler : BackgroundService, IRecurringJobs
+internal sealed partial class RecurringScheduler : BackgroundService, IRecurringJobs, IRecurringJobLister
 {
     /// <summary>The longest single wait, so that a far occurrence never needs a timer beyond what timers allow.</summary>
     private static readonly TimeSpan s_maxWait = TimeSpan.FromDays(1);
 
-    private readonly IJobQueue _queue;
-    private readonly IJobMonitor _monitor;
+    private readonly JobEngine _engine;
+    private readonly IRecurringJobStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IServiceProviderIsService? _services;
+    private readonly List<RecurringJobDefinition> _definitions;
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, RecurringSchedule> _schedules = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _running;
     private DateTimeOffset? _waitingUntil;
 
-    public RecurringScheduler(IJobQueue queue, IJobMonitor monitor, TimeProvider time, IEnumerable<RecurringSchedule> schedules, ILogger<RecurringScheduler>? logger = null, IServiceProviderIsService? services = null)
+    public RecurringScheduler(JobEngine engine, TimeProvider time, IEnumerable<RecurringJobDefinition> definitions, ILogger<RecurringScheduler>? logger = null, IServiceProviderIsService? services = null)
     {
-        _queue = queue;
+        _engine = engine;
+        _store = engine.Records.Store as IRecurringJobStore ?? new InMemoryJobStore();
         _services = services;
-        _monitor = monitor;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        foreach (var schedule in schedules)
-        {
-            _schedules[schedule.Name] = schedule;
-        }
+        _definitions = [.. definitions];
     }
 
-    public void AddOrUpdate<TJob, TArgs>(string name, string cron, TArgs args, TimeZoneInfo? timeZone = null, RecurringJobOptions? options = null)
+    public async ValueTask AddOrUpdateAsync<TJob, TArgs>(string name, string cron, TArgs args, TimeZoneInfo? timeZone = null, RecurringJobOptions? options = null, CancellationToken cancellationToken = default)
         where TJob : class
     {
-        var schedule = RecurringSchedule.Create<TJob, TArgs>(name, cron, args, timeZone, options);
-        ThrowIfNotRegistered(schedule);
+        var definition = RecurringJobDefinition.Create<TJob, TArgs>(name, cron, args, timeZone, options);
+        ThrowIfNotRegistered(definition);
+        var record = definition.ToRecord(_engine);
+        await _store.SaveRecurringJobAsync(record, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            if (_schedules.TryGetValue(name, out var old))
-            {
-                (schedule.Cursor, schedule.Started, schedule.LastRun, schedule.LastRunJobId, schedule.IsPaused) = (old.Cursor, old.Started, old.LastRun, old.LastRunJobId, old.IsPaused);
-            }
-            else if (_running)
-            {
-                (schedule.Cursor, schedule.Started) = (_time.GetUtcNow(), true);
-            }
-
-            _schedules[name] = schedule;
+            _schedules.TryGetValue(name, out var old);
+            ApplyLocked(old is null ? record : record with { IsPaused = old.IsPaused, LastRun = old.LastRun, LastRunJobId = old.LastRunJobId }, _time.GetUtcNow());
             SignalLocked();
         }
     }
 
-    public bool Remove(string name)
+    public async ValueTask<bool> RemoveAsync(string name, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        var removed = await _store.RemoveRecurringJobAsync(name, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            var removed = _schedules.Remove(name);
+            _schedules.Remove(name);
             SignalLocked();
-            return removed;
         }
+
+        return removed;
     }
 
-    public bool Pause(string name) => Change(name, static (schedule, _) => schedule.IsPaused = true);
+    public ValueTask<bool> PauseAsync(string name, CancellationToken cancellationToken = default) => SetPausedAsync(name, paused: true, cancellationToken);
 
-    public bool Unpause(string name) => Change(name, static (schedule, now) =>
+    public ValueTask<bool> UnpauseAsync(string name, CancellationToken cancellationToken = default) => SetPausedAsync(name, paused: false, cancellationToken);
+
+    public async ValueTask<JobId> TriggerAsync(string name, CancellationToken cancellationToken = default)
     {
-        if (schedule.IsPaused && schedule.Started)
-        {
-            schedule.Cursor = now;
-        }
-
-        schedule.IsPaused = false;
-    });
-
-    public ValueTask<JobId> TriggerAsync(string name, CancellationToken cancellationToken = default)
-    {
-        RecurringSchedule? schedule;
-        lock (_gate)
-        {
-            _schedules.TryGetValue(name, out schedule);
-        }
-
-        return schedule is null
-            ? throw new KeyNotFoundException($"No recurring job is named '{name}'. Add it with AddRecurringJob or IRecurringJobs.AddOrUpdate.")
-            : schedule.Enqueue(_queue, schedule.JobOptionsFor(due: null), cancellationToken);
+        ArgumentNullException.ThrowIfNull(name);
+        var record = await FindAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"No recurring job is named '{name}'. Add it with AddRecurringJob or IRecurringJobs.AddOrUpdateAsync.");
+        var schedule = new RecurringSchedule(record, _engine.IsRegistered(record.JobName));
+        return await _engine.EnqueueByNameAsync(record.JobName, record.Arguments, schedule.JobOptionsFor(due: null), cancellationToken).ConfigureAwait(false);
     }
 
-    public IReadOnlyList<RecurringJobInfo> GetSchedules()
+    /// <summary>Lists the recurring jobs, read again from the store first (so that other hosts' changes show at once).</summary>
+    public async ValueTask<IReadOnlyList<RecurringJobInfo>> ListAsync(CancellationToken cancellationToken)
     {
+        await SyncAsync(force: true, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         lock (_gate)
         {
-            return [.. _schedules.Values.Select(s => new RecurringJobInfo(
-                s.Name,
-                s.Cron,
-                s.TimeZone,
-                s.Options.Misfire,
-                s.IsPaused,
-                s.IsPaused ? null : s.NextAfter(s.Started ? s.Cursor : now),
-                s.LastRun,
-                s.LastRunJobId))];
+            return [.. _schedules.Values.Select(s => s.ToInfo(now))];
         }
     }
 
@@ -131,6 +111,19 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await StartSchedulesAsync(stoppingToken).ConfigureAwait(false);
+        var watching = WatchStoreAsync(stoppingToken);
+        try
+        {
+            await RunSchedulesAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task RunSchedulesAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             Task changed;
@@ -167,7 +160,7 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
         var work = new List<(RecurringSchedule Schedule, DateTimeOffset Due, int Count)>();
         lock (_gate)
         {
-            foreach (var schedule in _schedules.Values.Where(static s => !s.IsPaused))
+            foreach (var schedule in _schedules.Values.Where(static s => s.IsActive))
             {
                 if (schedule.DueAt(now) is ({ } due, var count))
                 {
@@ -186,7 +179,8 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
 
             try
             {
-                var result = await schedule.EnqueueUnique(_queue, schedule.JobOptionsFor(due), cancellationToken).ConfigureAwait(false);
+                var record = schedule.Record;
+                var result = await _engine.EnqueueUniqueByNameAsync(record.JobName, record.Arguments, schedule.JobOptionsFor(due), cancellationToken).ConfigureAwait(false);
                 if (result.IsDuplicate)
                 {
                     _logger.OccurrenceFound(schedule.Name, due, result.Id);
@@ -194,6 +188,7 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
                 else
                 {
                     _logger.OccurrenceEnqueued(schedule.Name, due, result.Id);
+                    await _store.RecordRecurringRunAsync(schedule.Name, due, result.Id, cancellationToken).ConfigureAwait(false);
                 }
 
                 lock (_gate)
@@ -217,7 +212,7 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
         lock (_gate)
         {
             DateTimeOffset? earliest = null;
-            foreach (var schedule in _schedules.Values.Where(static s => !s.IsPaused))
+            foreach (var schedule in _schedules.Values.Where(static s => s.IsActive))
             {
                 if (schedule.NextAfter(schedule.Cursor) is { } next && (earliest is null || next < earliest))
                 {
@@ -229,19 +224,20 @@ internal sealed partial class RecurringScheduler : BackgroundService, IRecurring
         }
     }
 
-    private bool Change(string name, Action<RecurringSchedule, DateTimeOffset> change)
+    private async ValueTask<bool> SetPausedAsync(string name, bool paused, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        var found = await _store.PauseRecurringJobAsync(name, paused, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            if (!_schedules.TryGetValue(name, out var schedule))
+            if (found && _schedules.TryGetValue(name, out var schedule))
             {
-                return false;
+                ApplyLocked(schedule.Record with { IsPaused = paused, LastRun = schedule.LastRun, LastRunJobId = schedule.LastRunJobId }, _time.GetUtcNow());
+                SignalLocked();
             }
-
-            change(schedule, _time.GetUtcNow());
-            SignalLocked();
-            return true;
         }
+
+        return found;
     }
 
     private void SignalLocked()

@@ -1,8 +1,11 @@
 namespace BackgroundTasks.Dashboard;
 
 /// <summary>The store's counts by queue and status (<see cref="IJobMonitor.CountAsync"/>), with the sums the pages show.</summary>
-internal sealed class JobCounts(IReadOnlyDictionary<(string Queue, JobStatus Status), int> counts, IEnumerable<string> configuredQueues)
+internal sealed class JobCounts(IReadOnlyDictionary<(string Queue, JobStatus Status), int> counts, IEnumerable<string> configuredQueues, IReadOnlyList<RecurringJobInfo>? recurringJobs = null)
 {
+    /// <summary>Gets the recurring jobs (<see cref="IJobMonitor.ListRecurringJobsAsync"/>), or <see langword="null"/> when this app does not add them.</summary>
+    public IReadOnlyList<RecurringJobInfo>? RecurringJobs { get; } = recurringJobs;
+
     public static IReadOnlyList<JobStatus> Statuses { get; } = Enum.GetValues<JobStatus>();
 
     /// <summary>Gets every queue that is configured on this host or has jobs in the store, in name order.</summary>
@@ -25,6 +28,7 @@ internal sealed class JobCounts(IReadOnlyDictionary<(string Queue, JobStatus Sta
     public static async Task<JobCounts> ReadAsync(DashboardRequest request)
     {
         var counts = await request.Monitor.CountAsync(request.Aborted).ConfigureAwait(false);
-        return new JobCounts(counts, request.JobsOptions?.Queues.Keys ?? []);
+        var recurring = request.Recurring is null ? null : await request.Monitor.ListRecurringJobsAsync(request.Aborted).ConfigureAwait(false);
+        return new JobCounts(counts, request.JobsOptions?.Queues.Keys ?? [], recurring);
     }
 }

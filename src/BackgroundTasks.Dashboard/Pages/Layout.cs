@@ -50,7 +50,7 @@ internal static class Layout
         }
 
         NavLink(html, urls.List(), "All jobs", counts.Total, section == Section.All, "all");
-        NavLink(html, urls.Recurring, "Recurring", request.Recurring?.GetSchedules().Count, section == Section.Recurring, "recurring");
+        NavLink(html, urls.Recurring, "Recurring", counts.RecurringJobs?.Count, section == Section.Recurring, "recurring");
         html.Add($"""
             </nav>
             <form class="find" method="get" action="{urls.Find}" role="search">

@@ -15,7 +15,7 @@ internal static class OverviewPage
         ThroughputSection.Render(html, request.Throughput.Last(ThroughputRing.Minutes));
         Queues(html, request, counts);
         HostsSection.Render(html, request, hosts);
-        RecurringPage.RenderSummary(html, request);
+        RecurringPage.RenderSummary(html, request, counts);
         await request.WriteHtmlAsync(Layout.Render(request, "Overview", Layout.Section.Overview, counts, html.ToMarkup(), refresh: true)).ConfigureAwait(false);
     }
 

@@ -15,10 +15,10 @@ internal static class RecurringActions
     public const string Trigger = "trigger";
 
     /// <summary>POST …/recurring/{name}/pause.</summary>
-    public static Task PauseAsync(DashboardRequest request) => ChangeAsync(request, Pause, static (jobs, name) => jobs.Pause(name));
+    public static Task PauseAsync(DashboardRequest request) => ChangeAsync(request, Pause, static (jobs, name, ct) => jobs.PauseAsync(name, ct));
 
     /// <summary>POST …/recurring/{name}/resume.</summary>
-    public static Task ResumeAsync(DashboardRequest request) => ChangeAsync(request, Resume, static (jobs, name) => jobs.Unpause(name));
+    public static Task ResumeAsync(DashboardRequest request) => ChangeAsync(request, Resume, static (jobs, name, ct) => jobs.UnpauseAsync(name, ct));
 
     /// <summary>POST …/recurring/{name}/trigger: enqueues the schedule's job now and says which job it is.</summary>
     public static async Task TriggerAsync(DashboardRequest request)
@@ -48,9 +48,9 @@ internal static class RecurringActions
         request.RedirectTo(request.Urls.RecurringDone(Trigger, name, id));
     }
 
-    private static async Task ChangeAsync(DashboardRequest request, string action, Func<IRecurringJobs, string, bool> change)
+    private static async Task ChangeAsync(DashboardRequest request, string action, Func<IRecurringJobs, string, CancellationToken, ValueTask<bool>> change)
     {
-        if (!TryGet(request, out var jobs, out var name) || !change(jobs, name))
+        if (!TryGet(request, out var jobs, out var name) || !await change(jobs, name, request.Aborted).ConfigureAwait(false))
         {
             await NotFoundAsync(request, name).ConfigureAwait(false);
             return;

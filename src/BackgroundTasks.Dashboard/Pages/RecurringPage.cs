@@ -22,31 +22,30 @@ internal static class RecurringPage
             html.Add(shown);
         }
 
-        if (request.Recurring is not { } recurring)
+        if (counts.RecurringJobs is not { } recurring)
         {
             html.Add($"<p class=\"notice info\" role=\"status\" id=\"not-configured\">{NotConfigured}</p>");
         }
         else
         {
-            html.Add($"<p class=\"muted\">Each occurrence is enqueued once, as a job with the key <code>recurring:{{name}}:{{due time in UTC}}</code>. Pausing, resuming and triggering apply to this host; register the same schedules on every host that shares the store.</p>");
+            html.Add($"<p class=\"muted\">Each occurrence is enqueued once, as a job with the key <code>recurring:{{name}}:{{due time in UTC}}</code>. Schedules are kept by the store when it keeps them (in-memory, SQLite, PostgreSQL): pausing and resuming then apply on every host that shares it.</p>");
             RenderResult(html, request);
-            Table(html, request, recurring.GetSchedules());
+            Table(html, request, recurring);
         }
 
         await request.WriteHtmlAsync(Layout.Render(request, "Recurring jobs", Layout.Section.Recurring, counts, html.ToMarkup(), refresh: true), statusCode).ConfigureAwait(false);
     }
 
     /// <summary>The overview's section: how many schedules, and which runs next.</summary>
-    public static void RenderSummary(HtmlBuilder html, DashboardRequest request)
+    public static void RenderSummary(HtmlBuilder html, DashboardRequest request, JobCounts counts)
     {
         html.Add($"<section class=\"recurring\" id=\"recurring\"><h2><a href=\"{request.Urls.Recurring}\">Recurring schedules</a></h2>");
-        if (request.Recurring is not { } recurring)
+        if (counts.RecurringJobs is not { } schedules)
         {
             html.Add($"<p class=\"muted\">{NotConfigured}</p>");
         }
         else
         {
-            var schedules = recurring.GetSchedules();
             var paused = schedules.Count(static s => s.IsPaused);
             var next = schedules.Where(static s => s.NextRun is not null).MinBy(static s => s.NextRun);
             html.Add($"<p data-schedules=\"{schedules.Count}\">{Display.Count(schedules.Count)} {(schedules.Count == 1 ? "schedule" : "schedules")}, {Display.Count(paused)} paused");
@@ -65,7 +64,7 @@ internal static class RecurringPage
     {
         if (schedules.Count == 0)
         {
-            html.Add($"<p class=\"empty\" id=\"empty\">No recurring jobs yet: schedules added with AddRecurringJob or IRecurringJobs.AddOrUpdate show here.</p>");
+            html.Add($"<p class=\"empty\" id=\"empty\">No recurring jobs yet: schedules added with AddRecurringJob or IRecurringJobs.AddOrUpdateAsync show here.</p>");
             return;
         }
 
@@ -80,10 +79,12 @@ internal static class RecurringPage
         foreach (var schedule in schedules)
         {
             html.Add($"<tr class=\"schedule\" data-schedule=\"{schedule.Name}\" data-paused=\"{(schedule.IsPaused ? "true" : "false")}\">");
-            html.Add($"<td class=\"name\">{schedule.Name}</td><td><code>{schedule.Cron}</code></td><td>{schedule.TimeZone.Id}</td>");
+            html.Add($"<td class=\"name\">{schedule.Name}</td><td><code>{schedule.Cron}</code></td><td>{schedule.TimeZoneId}</td>");
             html.Add(schedule.IsPaused
                 ? new Markup("<td><span class=\"status s-cancelled\" data-state=\"paused\">paused</span></td>")
-                : new Markup("<td><span class=\"status s-scheduled\" data-state=\"active\">active</span></td>"));
+                : schedule.CanRun
+                    ? new Markup("<td><span class=\"status s-scheduled\" data-state=\"active\">active</span></td>")
+                    : NotRunHere(schedule));
             html.Add(TimeCell(schedule.NextRun, request.Now, "next"));
             html.Add($"<td class=\"time\" data-cell=\"last\">");
             if (schedule.LastRun is { } last && schedule.LastRunJobId is { } id)
@@ -120,6 +121,13 @@ internal static class RecurringPage
         }
 
         html.Add($"</tbody></table></div>");
+    }
+
+    private static Markup NotRunHere(RecurringJobInfo schedule)
+    {
+        var html = new HtmlBuilder();
+        html.Add($"<td><span class=\"status s-failed\" data-state=\"not-run\" title=\"Job '{schedule.JobName}' is not registered on this host, or its time zone or cron expression cannot be read here: the hosts that can run it do.\">not run here</span></td>");
+        return html.ToMarkup();
     }
 
     private static Markup TimeCell(DateTimeOffset? time, DateTimeOffset now, string cell)

@@ -101,6 +101,18 @@ public interface IJobMonitor
         => ValueTask.FromResult<IReadOnlyList<JobHostInfo>>([]);
 
     /// <summary>
+    /// Lists the recurring jobs (cron schedules added with <c>AddRecurringJob</c> or at run time), by name, with their next
+    /// and last run. With a store that keeps recurring jobs (the in-memory, SQLite and PostgreSQL stores), the list is
+    /// read from the store, so it holds every host's; otherwise it holds this host's.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The recurring jobs; empty when the BackgroundTasks.Recurring package is not used on this host.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
+    /// <remarks>The default implementation lists none, for monitors written before this member.</remarks>
+    ValueTask<IReadOnlyList<RecurringJobInfo>> ListRecurringJobsAsync(CancellationToken cancellationToken = default)
+        => ValueTask.FromResult<IReadOnlyList<RecurringJobInfo>>([]);
+
+    /// <summary>
     /// Takes a snapshot of this host's engine, without calling the store: whether its worker pool runs, and each
     /// queue's length, capacity and whether it is full. Health checks use it.
     /// </summary>

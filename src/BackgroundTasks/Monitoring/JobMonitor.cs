@@ -4,8 +4,11 @@ using System.Threading.Channels;
 namespace BackgroundTasks;
 
 /// <summary>The default <see cref="IJobMonitor"/>: in-process notifications over the configured store.</summary>
-internal sealed class JobMonitor(JobEngine engine) : IJobMonitor
+internal sealed class JobMonitor(JobEngine engine, IRecurringJobLister? recurringJobs = null) : IJobMonitor
 {
+    public ValueTask<IReadOnlyList<RecurringJobInfo>> ListRecurringJobsAsync(CancellationToken cancellationToken = default)
+        => recurringJobs is null ? ValueTask.FromResult<IReadOnlyList<RecurringJobInfo>>([]) : recurringJobs.ListAsync(cancellationToken);
+
     public ValueTask<JobRecord?> GetAsync(JobId id, CancellationToken cancellationToken = default)
         => engine.Records.Store.GetAsync(id, cancellationToken);
 

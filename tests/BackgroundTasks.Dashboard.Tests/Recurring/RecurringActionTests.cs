@@ -19,7 +19,7 @@ public sealed class RecurringActionTests
 
         Assert.That(paused.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
         Assert.That(paused.Headers.Location?.ToString(), Is.EqualTo($"/jobs/recurring?done=pause&name={Nightly}"));
-        Assert.That(Schedule(app.Recurring(), Nightly).IsPaused, Is.True);
+        Assert.That((await ScheduleAsync(app, Nightly)).IsPaused, Is.True);
         var html = await session.GetPageAsync(paused.Headers.Location!.ToString());
         Assert.That(html, Does.Contain($"id=\"recurring-notice\">Paused '{Nightly}': no occurrence is enqueued until it is resumed."));
         Assert.That(RecurringPageTests.Row(html, Nightly), Does.Contain("data-action=\"resume\""));
@@ -28,7 +28,7 @@ public sealed class RecurringActionTests
 
         Assert.That(resumed.StatusCode, Is.EqualTo(HttpStatusCode.SeeOther));
         Assert.That(resumed.Headers.Location?.ToString(), Is.EqualTo($"/jobs/recurring?done=resume&name={Nightly}"));
-        var schedule = Schedule(app.Recurring(), Nightly);
+        var schedule = await ScheduleAsync(app, Nightly);
         Assert.That(schedule.IsPaused, Is.False);
         Assert.That(schedule.NextRun, Is.Not.Null);
     }
@@ -52,7 +52,7 @@ public sealed class RecurringActionTests
         Assert.That((job.Name, job.Status, job.UniqueKey), Is.EqualTo((FlakyJob.Name, JobStatus.Succeeded, (string?)null)), "a job outside the schedule, without its key");
         var html = await session.GetPageAsync(location);
         Assert.That(html, Does.Contain($"Triggered '{Nightly}': enqueued job <a class=\"id\" href=\"/jobs/job/{id}\""));
-        Assert.That(Schedule(app.Recurring(), Nightly).LastRun, Is.Null, "a trigger is not an occurrence");
+        Assert.That((await ScheduleAsync(app, Nightly)).LastRun, Is.Null, "a trigger is not an occurrence");
     }
 
     [TestCase("pause")]
@@ -102,7 +102,7 @@ public sealed class RecurringActionTests
         Assert.That(pause.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(await pause.Content.ReadAsStringAsync(), Does.Contain("another site"));
         Assert.That(trigger.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That(Schedule(app.Recurring(), Nightly).IsPaused, Is.False);
+        Assert.That((await ScheduleAsync(app, Nightly)).IsPaused, Is.False);
         Assert.That(await app.Monitor.QueryAsync(new JobQuery { Name = FlakyJob.Name, Take = 1000 }), Has.All.Property("UniqueKey").Not.Null, "nothing was triggered");
     }
 
@@ -115,7 +115,7 @@ public sealed class RecurringActionTests
         using var response = await new PageSession(client).PostAsync($"/jobs/recurring/{Nightly}/pause", withToken: false);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That(Schedule(app.Recurring(), Nightly).IsPaused, Is.False);
+        Assert.That((await ScheduleAsync(app, Nightly)).IsPaused, Is.False);
     }
 
     [Test]
@@ -136,6 +136,6 @@ public sealed class RecurringActionTests
             Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("read-only"));
         }
 
-        Assert.That(Schedule(app.Recurring(), Nightly).IsPaused, Is.False);
+        Assert.That((await ScheduleAsync(app, Nightly)).IsPaused, Is.False);
     }
 }

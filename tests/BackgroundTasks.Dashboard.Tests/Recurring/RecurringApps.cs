@@ -26,7 +26,7 @@ public static class RecurringApps
     public static async Task<RecurringJobInfo> FirstRunThenPauseAsync(DashboardApp app, CancellationToken cancellationToken)
     {
         var recurring = app.Recurring();
-        while (Schedule(recurring, EverySecond).LastRunJobId is null)
+        while ((await ScheduleAsync(app, EverySecond)).LastRunJobId is null)
         {
             try
             {
@@ -38,9 +38,10 @@ public static class RecurringApps
             }
         }
 
-        recurring.Pause(EverySecond);
-        return Schedule(recurring, EverySecond);
+        await recurring.PauseAsync(EverySecond, cancellationToken);
+        return await ScheduleAsync(app, EverySecond);
     }
 
-    public static RecurringJobInfo Schedule(IRecurringJobs recurring, string name) => recurring.GetSchedules().Single(s => s.Name == name);
+    public static async Task<RecurringJobInfo> ScheduleAsync(DashboardApp app, string name)
+        => (await app.App.Services.GetRequiredService<IJobMonitor>().ListRecurringJobsAsync()).Single(s => s.Name == name);
 }

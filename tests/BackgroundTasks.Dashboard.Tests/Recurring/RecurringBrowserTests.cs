@@ -63,7 +63,7 @@ public sealed class RecurringBrowserTests(StoreKind store)
 
         await Assertions.Expect(_page.Locator("#recurring-notice")).ToContainTextAsync($"Paused '{Nightly}'");
         await Assertions.Expect(nightly).ToHaveAttributeAsync("data-paused", "true");
-        Assert.That(Schedule(_app.Recurring(), Nightly).IsPaused, Is.True);
+        Assert.That((await ScheduleAsync(_app, Nightly)).IsPaused, Is.True);
 
         await nightly.Locator("[data-action=trigger]").ClickAsync();
 
@@ -98,7 +98,7 @@ public sealed class RecurringBrowserTests(StoreKind store)
             Assert.That(await response.TextAsync(), Does.Contain("another site"));
         }
 
-        Assert.That(Schedule(_app.Recurring(), Nightly).IsPaused, Is.False);
+        Assert.That((await ScheduleAsync(_app, Nightly)).IsPaused, Is.False);
         var jobs = await _app.Monitor.QueryAsync(new JobQuery { Name = FlakyJob.Name, Take = 1000 }, ct);
         Assert.That(jobs, Has.All.Property("UniqueKey").Not.Null, "nothing was triggered");
     }

@@ -34,7 +34,7 @@ public sealed class RecurringPageTests
     {
         await using var app = await RecurringApps.StartAsync();
         var ticking = await FirstRunThenPauseAsync(app, ct);
-        var nightly = Schedule(app.Recurring(), Nightly);
+        var nightly = await ScheduleAsync(app, Nightly);
         using var client = app.CreateClient();
         var session = new PageSession(client);
 

@@ -23,7 +23,7 @@ public sealed class JobsTestHostScheduleTests
         Assert.That(log.Runs, Is.EqualTo(hours.Select(h => (1, h))));
         Assert.That(host.Enqueued.Select(j => (j.Record.UniqueKey, j.Record.EnqueuedAt)), Is.EqualTo(hours.Select(h => ((string?)$"recurring:hourly:{h.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}", h))));
         Assert.That(host.Time.GetUtcNow(), Is.EqualTo(s_start.AddHours(5)));
-        var schedule = host.Services.GetRequiredService<IRecurringJobs>().GetSchedules().Single();
+        var schedule = (await host.Monitor.ListRecurringJobsAsync(ct)).Single();
         Assert.That((schedule.LastRun, schedule.NextRun, schedule.LastRunJobId), Is.EqualTo((hours[^1], s_start.AddHours(6), host.Enqueued[^1].Id)));
     }
 
@@ -68,11 +68,11 @@ public sealed class JobsTestHostScheduleTests
         var recurring = host.Services.GetRequiredService<IRecurringJobs>();
 
         // Added while the scheduler waits a whole day: the clock still stops at the first occurrence.
-        recurring.AddOrUpdate<FlakyJob, FlakyArgs>("quarter-hour", "*/15 * * * *", new FlakyArgs(1));
+        await recurring.AddOrUpdateAsync<FlakyJob, FlakyArgs>("quarter-hour", "*/15 * * * *", new FlakyArgs(1), cancellationToken: ct);
         await host.AdvanceAsync(TimeSpan.FromMinutes(30), ct);
-        recurring.Pause("quarter-hour");
+        await recurring.PauseAsync("quarter-hour", ct);
         await host.AdvanceAsync(TimeSpan.FromHours(1), ct);
-        recurring.Unpause("quarter-hour");
+        await recurring.UnpauseAsync("quarter-hour", ct);
         await host.AdvanceAsync(TimeSpan.FromMinutes(15), ct);
 
         Assert.That(log.Runs, Is.EqualTo(new[] { (1, s_start.AddMinutes(15)), (1, s_start.AddMinutes(30)), (1, s_start.AddMinutes(105)) }));

@@ -92,7 +92,6 @@ public sealed class RecurringJobTests
         clock.SetUtcNow(new DateTimeOffset(2026, 1, 1, 5, 30, 0, TimeSpan.Zero));
         using var after = BuildHost(clock, "host-a", database.Path, runs, Hourly);
         await after.StartAsync(ct);
-        var recurring = after.Services.GetRequiredService<IRecurringJobs>();
         await WaitForSchedulersAsync(clock, new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero), 1, ct);
 
         var monitor = after.Services.GetRequiredService<IJobMonitor>();
@@ -102,7 +101,7 @@ public sealed class RecurringJobTests
             ? new[] { "recurring:hourly:2026-01-01T01:00:00Z", "recurring:hourly:2026-01-01T05:00:00Z" }
             : ["recurring:hourly:2026-01-01T01:00:00Z"];
         Assert.That(keys, Is.EquivalentTo(expected));
-        var schedule = recurring.GetSchedules().Single();
+        var schedule = (await monitor.ListRecurringJobsAsync(ct)).Single();
         Assert.That(schedule.NextRun, Is.EqualTo(new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero)));
         Assert.That(schedule.LastRun, Is.EqualTo(policy == MisfirePolicy.RunOnce ? new DateTimeOffset(2026, 1, 1, 5, 0, 0, TimeSpan.Zero) : null));
         Assert.That(schedule.LastRunJobId, Is.EqualTo(policy == MisfirePolicy.RunOnce ? records.Single(r => r.UniqueKey == expected[^1]).Id : null), "The last run's job is the one its key names.");
@@ -119,21 +118,21 @@ public sealed class RecurringJobTests
         var recurring = host.Services.GetRequiredService<IRecurringJobs>();
         var monitor = host.Services.GetRequiredService<IJobMonitor>();
 
-        recurring.AddOrUpdate<ReportJob, ReportArgs>("minutely", "* * * * *", new ReportArgs("m"));
+        await recurring.AddOrUpdateAsync<ReportJob, ReportArgs>("minutely", "* * * * *", new ReportArgs("m"), cancellationToken: ct);
         await clock.AdvanceWhenScheduledAsync(clock.GetUtcNow().AddMinutes(1), 1, ct);
         await WaitForSchedulersAsync(clock, new DateTimeOffset(2026, 1, 1, 0, 2, 0, TimeSpan.Zero), 1, ct);
-        Assert.That(recurring.Pause("minutely"), Is.True);
+        Assert.That(await recurring.PauseAsync("minutely", ct), Is.True);
         var first = (await monitor.QueryAsync(new JobQuery(), ct)).Single(r => r.UniqueKey == "recurring:minutely:2026-01-01T00:01:00Z");
-        Assert.That(recurring.GetSchedules().Single(), Is.EqualTo(new RecurringJobInfo("minutely", "* * * * *", TimeZoneInfo.Utc, MisfirePolicy.Skip, IsPaused: true, NextRun: null, LastRun: new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero), LastRunJobId: first.Id)));
+        Assert.That((await monitor.ListRecurringJobsAsync(ct)).Single(), Is.EqualTo(new RecurringJobInfo("minutely", "report", "* * * * *", "UTC", Queue: null, MisfirePolicy.Skip, IsPaused: true, NextRun: null, LastRun: new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero), LastRunJobId: first.Id, CanRun: true)));
         clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.That(recurring.Unpause("minutely"), Is.True);
+        Assert.That(await recurring.UnpauseAsync("minutely", ct), Is.True);
         await clock.AdvanceWhenScheduledAsync(new DateTimeOffset(2026, 1, 1, 0, 7, 0, TimeSpan.Zero), 1, ct);
         await WaitForSchedulersAsync(clock, new DateTimeOffset(2026, 1, 1, 0, 8, 0, TimeSpan.Zero), 1, ct);
 
         var triggered = await recurring.TriggerAsync("minutely", ct);
-        Assert.That(recurring.Remove("minutely"), Is.True);
-        Assert.That(recurring.Remove("minutely"), Is.False);
-        Assert.That(recurring.GetSchedules(), Is.Empty);
+        Assert.That(await recurring.RemoveAsync("minutely", ct), Is.True);
+        Assert.That(await recurring.RemoveAsync("minutely", ct), Is.False);
+        Assert.That(await monitor.ListRecurringJobsAsync(ct), Is.Empty);
         Assert.That(async () => await recurring.TriggerAsync("minutely", ct), Throws.TypeOf<KeyNotFoundException>().With.Message.Contains("'minutely'"));
 
         var records = await monitor.QueryAsync(new JobQuery { Name = "report" }, ct);
@@ -164,7 +163,7 @@ public sealed class RecurringJobTests
 
         Assert.That(async () => await host.StartAsync(ct), Throws.InvalidOperationException.With.Message.Contains("'nightly'").And.Message.Contains("AddJob<ReportJob, TArgs>"));
         var recurring = host.Services.GetRequiredService<IRecurringJobs>();
-        Assert.That(() => recurring.AddOrUpdate<ReportJob, ReportArgs>("hourly", "0 * * * *", new ReportArgs("y")), Throws.InvalidOperationException.With.Message.Contains("'hourly'"));
+        Assert.That(async () => await recurring.AddOrUpdateAsync<ReportJob, ReportArgs>("hourly", "0 * * * *", new ReportArgs("y"), cancellationToken: ct), Throws.InvalidOperationException.With.Message.Contains("'hourly'"));
     }
 
     /// <summary>One occurrence a day at <paramref name="local"/> time, except on <paramref name="changeDay"/>, when it comes at <paramref name="onChangeDay"/>.</summary>

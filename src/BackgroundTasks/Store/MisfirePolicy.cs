@@ -1,4 +1,4 @@
-namespace BackgroundTasks.Recurring;
+namespace BackgroundTasks;
 
 /// <summary>What a schedule does with the occurrences it missed while no host ran it (downtime).</summary>
 public enum MisfirePolicy
