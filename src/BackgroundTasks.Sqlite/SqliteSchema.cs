@@ -84,6 +84,27 @@ internal static class SqliteSchema
         ALTER TABLE bt_jobs ADD COLUMN continue_when INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX bt_jobs_continuations ON bt_jobs (continue_after) WHERE continue_after IS NOT NULL AND status = 0;
         """,
+
+        // Version 5: recurring jobs (IRecurringJobStore), one row each; last_run is UTC ticks. The one row of
+        // bt_schedules_version counts the saves, pauses and removals, so that each host's scheduler reads one number a
+        // second and the list only when it changed.
+        """
+        CREATE TABLE bt_schedules (
+            name TEXT NOT NULL PRIMARY KEY,
+            job_name TEXT NOT NULL,
+            cron TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            queue TEXT,
+            priority INTEGER NOT NULL,
+            misfire INTEGER NOT NULL,
+            paused INTEGER NOT NULL,
+            last_run INTEGER,
+            last_run_job TEXT
+        );
+        CREATE TABLE bt_schedules_version (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+        INSERT INTO bt_schedules_version (id, version) VALUES (1, 0);
+        """,
     ];
 
     /// <summary>Gets the newest schema version this package knows.</summary>

@@ -115,8 +115,39 @@ public sealed class StartupTests
         }
 
         await using var reopened = _database.Open();
-        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(4));
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(SqliteSchema.CurrentVersion));
         Assert.That(await reopened.GetAsync(next.Id), Is.EqualTo(next));
+    }
+
+    [Test]
+    public async Task Constructor_VersionFourFile_AddsTheSchedulesTableAndKeepsItsJobs()
+    {
+        var old = TestJobs.Typed();
+        await using (var store = _database.Open())
+        {
+            await store.AddAsync(old);
+        }
+
+        // The file as version 4 left it: no recurring jobs.
+        using (var connection = Open(_database.Path))
+        {
+            Scalar(connection, DowngradeToVersion4 + "DELETE FROM bt_schema WHERE version > 4");
+        }
+
+        var nightly = new RecurringJobRecord { Name = "nightly", JobName = "report", Cron = "0 3 * * *", TimeZoneId = "Europe/Berlin", Arguments = "{}", Queue = "reports", Priority = JobPriority.High, Misfire = MisfirePolicy.RunOnce };
+        await using (var migrated = _database.Open())
+        {
+            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(4));
+            Assert.That(await migrated.GetAsync(old.Id), Is.EqualTo(old), "A job written before the migration reads back whole.");
+            Assert.That(await migrated.ListRecurringJobsAsync(), Is.Empty);
+            Assert.That(await migrated.GetRecurringJobsVersionAsync(), Is.Zero);
+            await migrated.SaveRecurringJobAsync(nightly);
+        }
+
+        await using var reopened = _database.Open();
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(SqliteSchema.CurrentVersion));
+        Assert.That(await reopened.ListRecurringJobsAsync(), Is.EqualTo(new[] { nightly }), "The recurring job outlives the store that saved it.");
+        Assert.That(await reopened.GetRecurringJobsVersionAsync(), Is.EqualTo(1L));
     }
 
     [Test]
@@ -236,10 +267,13 @@ public sealed class StartupTests
         Assert.That(await store.GetAsync(job.Id), Is.EqualTo(job));
     }
 
-    /// <summary>Undoes version 4 (continuations) of a file at the current version.</summary>
-    private const string DowngradeToVersion3 = "DROP INDEX bt_jobs_continuations; ALTER TABLE bt_jobs DROP COLUMN continue_after; ALTER TABLE bt_jobs DROP COLUMN continue_when; ";
+    /// <summary>Undoes version 5 (recurring jobs) of a file at the current version.</summary>
+    private const string DowngradeToVersion4 = "DROP TABLE bt_schedules; DROP TABLE bt_schedules_version; ";
 
-    /// <summary>Undoes versions 4 and 3 (unique keys) of a file at the current version.</summary>
+    /// <summary>Undoes versions 5 and 4 (continuations) of a file at the current version.</summary>
+    private const string DowngradeToVersion3 = DowngradeToVersion4 + "DROP INDEX bt_jobs_continuations; ALTER TABLE bt_jobs DROP COLUMN continue_after; ALTER TABLE bt_jobs DROP COLUMN continue_when; ";
+
+    /// <summary>Undoes versions 5, 4 and 3 (unique keys) of a file at the current version.</summary>
     private const string DowngradeToVersion2 = DowngradeToVersion3 + "DROP INDEX bt_jobs_unique_live; DROP INDEX bt_jobs_unique_finished; ALTER TABLE bt_jobs DROP COLUMN unique_key; ";
 
     private static SqliteConnection Open(string path)
