@@ -6,7 +6,7 @@ namespace BackgroundTasks.PostgreSql;
 
 /// <summary>
 /// What hosts sharing a schema tell each other, through <c>NOTIFY</c> on one channel per schema: jobs became ready in
-/// a queue (<c>r</c>), or jobs changed (<c>c</c>, their ids). Payloads carry the sending store's instance, so a store
+/// a queue (<c>r</c>), jobs changed (<c>c</c>, their ids), or recurring jobs changed (<c>s</c>). Payloads carry the sending store's instance, so a store
 /// ignores its own. Each store keeps one <c>LISTEN</c> connection (none in poll-only mode), opened again, with a logged
 /// warning, when it is lost; notifications missed meanwhile are caught up by the hosts' polls.
 /// </summary>
@@ -37,6 +37,9 @@ internal sealed class Notifier : IAsyncDisposable
     public event Action<string>? JobsReady;
 
     public event Action<JobId>? JobChanged;
+
+    /// <summary>Raised when another store saved, paused or removed a recurring job (<c>s</c>).</summary>
+    public event Action? SchedulesChanged;
 
     /// <summary>Gets the channel hosts of this schema notify and listen on.</summary>
     public string Channel { get; }
@@ -84,6 +87,9 @@ internal sealed class Notifier : IAsyncDisposable
 
     /// <summary>Makes the statement that tells other hosts jobs of <paramref name="queue"/> are ready.</summary>
     public NpgsqlBatchCommand Ready(string queue) => Notify('r', queue);
+
+    /// <summary>Gets the payload that tells other hosts the recurring jobs changed.</summary>
+    public string SchedulesPayload => "s" + Instance + ":";
 
     /// <summary>Makes the statement that tells other hosts these jobs changed (at most 200 ids).</summary>
     public NpgsqlBatchCommand Changed(IEnumerable<JobId> ids) => Notify('c', string.Join(',', ids));
@@ -209,6 +215,17 @@ internal sealed class Notifier : IAsyncDisposable
         if (payload[0] == 'r')
         {
             Raise(JobsReady, data.ToString());
+        }
+        else if (payload[0] == 's')
+        {
+            try
+            {
+                SchedulesChanged?.Invoke();
+            }
+            catch (Exception exception)
+            {
+                _logger.NotificationHandlerFailed(exception);
+            }
         }
         else if (payload[0] == 'c')
         {

@@ -92,4 +92,27 @@ internal static partial class PostgreSqlSchema
         CREATE TRIGGER jobs_continuation_added AFTER INSERT ON {0}.jobs
             FOR EACH ROW WHEN (NEW.continue_after IS NOT NULL AND NEW.status = 0) EXECUTE FUNCTION {0}.continuation_added();
         """;
+
+    /// <summary>
+    /// Version 4: recurring jobs (<see cref="IRecurringJobStore"/>), one row each; <c>last_run</c> is UTC ticks. The one row
+    /// of <c>schedules_version</c> counts the saves, pauses and removals; each also notifies the schema's channel, so that
+    /// the other hosts read the list again at once, and the version is read every 30 seconds in case a notification was lost.
+    /// </summary>
+    private const string SchedulesMigration = """
+        CREATE TABLE {0}.schedules (
+            name text COLLATE "C" NOT NULL PRIMARY KEY,
+            job_name text NOT NULL,
+            cron text NOT NULL,
+            time_zone text NOT NULL,
+            arguments text NOT NULL,
+            queue text,
+            priority integer NOT NULL,
+            misfire integer NOT NULL,
+            paused boolean NOT NULL,
+            last_run bigint,
+            last_run_job text COLLATE "C"
+        );
+        CREATE TABLE {0}.schedules_version (id integer NOT NULL PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
+        INSERT INTO {0}.schedules_version (id, version) VALUES (1, 0);
+        """;
 }

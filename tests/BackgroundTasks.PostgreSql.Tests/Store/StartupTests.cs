@@ -23,6 +23,34 @@ public sealed class StartupTests
     }
 
     [Test]
+    public async Task Constructor_VersionThreeSchema_AddsTheSchedulesTableAndKeepsItsJobs(CancellationToken ct)
+    {
+        await using var schema = new TestSchema();
+        var old = TestJobs.Typed();
+        await using (var store = schema.Open())
+        {
+            await store.AddAsync(old, ct);
+        }
+
+        // The schema as version 3 left it: no recurring jobs.
+        await schema.ScalarAsync("DROP TABLE {0}.schedules; DROP TABLE {0}.schedules_version; DELETE FROM {0}.schema_version WHERE version > 3;", ct);
+
+        var nightly = new RecurringJobRecord { Name = "nightly", JobName = "report", Cron = "0 3 * * *", TimeZoneId = "Europe/Berlin", Arguments = "{}", Queue = "reports", Priority = JobPriority.High, Misfire = MisfirePolicy.RunOnce };
+        await using (var migrated = schema.Open())
+        {
+            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(3));
+            Assert.That(await migrated.GetAsync(old.Id, ct), Is.EqualTo(old), "A job written before the migration reads back whole.");
+            Assert.That(await migrated.ListRecurringJobsAsync(ct), Is.Empty);
+            await migrated.SaveRecurringJobAsync(nightly, ct);
+        }
+
+        await using var reopened = schema.Open();
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(PostgreSqlSchema.CurrentVersion));
+        Assert.That(await reopened.ListRecurringJobsAsync(ct), Is.EqualTo(new[] { nightly }), "The recurring job outlives the store that saved it.");
+        Assert.That(await schema.ScalarAsync("SELECT version FROM {0}.schedules_version", ct), Is.EqualTo(1L));
+    }
+
+    [Test]
     public async Task Constructor_VersionOneSchema_AddsUniqueKeysAndContinuationsAndKeepsItsJobs(CancellationToken ct)
     {
         await using var schema = new TestSchema();
@@ -38,6 +66,7 @@ public sealed class StartupTests
             DROP TRIGGER jobs_ended ON {0}.jobs; DROP TRIGGER jobs_continuation_added ON {0}.jobs;
             DROP FUNCTION {0}.job_ended(); DROP FUNCTION {0}.continuation_added(); DROP FUNCTION {0}.settle_continuations(text, smallint, bigint, bigint, text);
             ALTER TABLE {0}.jobs DROP COLUMN unique_key, DROP COLUMN continue_after, DROP COLUMN continue_when;
+            DROP TABLE {0}.schedules; DROP TABLE {0}.schedules_version;
             DELETE FROM {0}.schema_version WHERE version > 1;
             """,
             ct);
