@@ -12,6 +12,6 @@ public enum JobStoreCheckOutcome
     /// <summary>The check did not run because <see cref="JobStoreConformanceOptions.SkippedChecks"/> names it.</summary>
     Skipped = 2,
 
-    /// <summary>The check verifies a clause of <see cref="IDurableJobStore"/>, and the store is not one, so the clause does not apply to it.</summary>
+    /// <summary>The check verifies a clause of <see cref="IDurableJobStore"/> or <see cref="IRecurringJobStore"/>, and the store is not one, so the clause does not apply to it.</summary>
     NotApplicable = 3,
 }

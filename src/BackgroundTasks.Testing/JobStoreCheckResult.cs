@@ -49,7 +49,8 @@ public sealed class JobStoreCheckResult
         }
         else if (Outcome == JobStoreCheckOutcome.NotApplicable)
         {
-            text.Append(" (a clause of IDurableJobStore; the store is not one)");
+            var capability = Description.StartsWith("(IRecurringJobStore)", StringComparison.Ordinal) ? nameof(IRecurringJobStore) : nameof(IDurableJobStore);
+            text.Append(CultureInfo.InvariantCulture, $" (a clause of {capability}; the store is not one)");
         }
 
         foreach (var violation in Violations)

@@ -93,7 +93,7 @@ public static class JobStoreConformance
             return (Failed([$"Could not create a store for this check: the factory threw {exception.GetType().FullName}: {exception.Message}"]), null);
         }
 
-        if (check.DurableOnly && store is not IDurableJobStore)
+        if ((check.DurableOnly && store is not IDurableJobStore) || (check.RecurringOnly && store is not IRecurringJobStore))
         {
             await DisposeAsync(store).ConfigureAwait(false);
             return (new JobStoreCheckResult(check.Name, check.Description, JobStoreCheckOutcome.NotApplicable, [], TimeSpan.Zero), store.GetType().Name);

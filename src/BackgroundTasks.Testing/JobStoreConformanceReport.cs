@@ -48,7 +48,7 @@ public sealed class JobStoreConformanceReport
         var failed = Checks.Count(static c => c.Outcome == JobStoreCheckOutcome.Failed);
         var skipped = Checks.Count(static c => c.Outcome == JobStoreCheckOutcome.Skipped);
         var notApplicable = Checks.Count(static c => c.Outcome == JobStoreCheckOutcome.NotApplicable);
-        var other = notApplicable > 0 ? $", {notApplicable} not applicable (durable stores only)" : string.Empty;
+        var other = notApplicable > 0 ? $", {notApplicable} not applicable (clauses of IDurableJobStore or IRecurringJobStore, which the store does not implement)" : string.Empty;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Job store conformance of {StoreName}: {passed} passed, {failed} failed, {skipped} skipped{other} in {Duration.TotalSeconds:0.00} s.");
         foreach (var check in Checks)
