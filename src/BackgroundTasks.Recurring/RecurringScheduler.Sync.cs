@@ -14,6 +14,10 @@ internal sealed partial class RecurringScheduler
     internal static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 
     private long? _seenVersion;
+    private long _checks;
+
+    /// <summary>Gets how many times the scheduler has asked the store whether its recurring jobs changed (tests wait for the next).</summary>
+    internal long Checks => Interlocked.Read(ref _checks);
 
     /// <summary>Reads the recurring jobs from the store when their version changed (or always, when <paramref name="force"/> is set) and applies them.</summary>
     private async Task SyncAsync(bool force, CancellationToken cancellationToken)
@@ -63,6 +67,10 @@ internal sealed partial class RecurringScheduler
             {
                 // The next tick asks again; meanwhile the schedules run as this host last knew them.
                 _logger.StoreReadFailed(exception);
+            }
+            finally
+            {
+                Interlocked.Increment(ref _checks);
             }
         }
     }

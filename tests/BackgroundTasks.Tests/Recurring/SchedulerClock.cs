@@ -37,6 +37,15 @@ public sealed class SchedulerClock(DateTimeOffset start) : FakeTimeProvider(star
         SetUtcNow(at);
     }
 
+    /// <summary>Counts the scheduler timers set so far that are due at <paramref name="at"/>.</summary>
+    public int TimersAt(DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            return _timers.GetValueOrDefault(at);
+        }
+    }
+
     /// <summary>Waits until <paramref name="schedulers"/> scheduler timers due at <paramref name="at"/> were set.</summary>
     public Task WaitForScheduledAsync(DateTimeOffset at, int schedulers, CancellationToken cancellationToken)
         => WaitAsync(() => _timers.GetValueOrDefault(at) >= schedulers, $"{schedulers} scheduler timer(s) due at {at:u}", cancellationToken);
