@@ -65,9 +65,9 @@ var tracked = new List<JobId>();
 await view.RunAsync(async () =>
 {
     view.Note($"Jobs are kept in {database}");
-    foreach (var schedule in host.Services.GetRequiredService<IRecurringJobs>().GetSchedules())
+    foreach (var schedule in await monitor.ListRecurringJobsAsync())
     {
-        view.Note($"Recurring job {schedule.Name} ({schedule.Cron}, {schedule.TimeZone.Id}): next run at {schedule.NextRun:HH:mm:ss}");
+        view.Note($"Recurring job {schedule.Name} ({schedule.Cron}, {schedule.TimeZoneId}): next run at {schedule.NextRun:HH:mm:ss}");
     }
 
     if (leftOver.Count > 0)
