@@ -12,23 +12,23 @@ internal sealed partial class RecurringScheduler
     /// <summary>How many of the store's newest jobs are searched for a schedule's last run, when the store does not keep it.</summary>
     private const int LastRunSearch = 10_000;
 
-    /// <summary>Checks that every recurring job's job is registered before the first occurrence could fail on it.</summary>
+    /// <summary>The recurring jobs added in code, as saved at start-up.</summary>
+    private List<RecurringJobRecord> _fromCode = [];
+
+    /// <summary>
+    /// Checks that every recurring job's job is registered before the first occurrence could fail on it, and saves the
+    /// recurring jobs added in code to the store, so that they are listed from the moment the host has started.
+    /// </summary>
     /// <exception cref="InvalidOperationException">A recurring job's job class was not registered with <c>AddJob</c>.</exception>
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var definition in _definitions)
         {
             ThrowIfNotRegistered(definition);
         }
 
-        return base.StartAsync(cancellationToken);
-    }
-
-    /// <summary>Saves the recurring jobs added in code, reads them all back, and sets where each starts: now, or its last run.</summary>
-    private async Task StartSchedulesAsync(CancellationToken cancellationToken)
-    {
-        var fromCode = _definitions.Select(d => d.ToRecord(_engine)).ToList();
-        foreach (var record in fromCode)
+        _fromCode = [.. _definitions.Select(d => d.ToRecord(_engine))];
+        foreach (var record in _fromCode)
         {
             try
             {
@@ -40,6 +40,13 @@ internal sealed partial class RecurringScheduler
             }
         }
 
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the recurring jobs back from the store, and sets where each starts: now, or its last run.</summary>
+    private async Task StartSchedulesAsync(CancellationToken cancellationToken)
+    {
+
         long? version = null;
         IReadOnlyList<RecurringJobRecord> records;
         try
@@ -50,7 +57,7 @@ internal sealed partial class RecurringScheduler
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             _logger.StoreReadFailed(exception);
-            records = fromCode;
+            records = _fromCode;
         }
 
         List<RecurringSchedule> catchingUp;
