@@ -103,8 +103,8 @@ public sealed class RecurringJobTests
         Assert.That(keys, Is.EquivalentTo(expected));
         var schedule = (await monitor.ListRecurringJobsAsync(ct)).Single();
         Assert.That(schedule.NextRun, Is.EqualTo(new DateTimeOffset(2026, 1, 1, 6, 0, 0, TimeSpan.Zero)));
-        Assert.That(schedule.LastRun, Is.EqualTo(policy == MisfirePolicy.RunOnce ? new DateTimeOffset(2026, 1, 1, 5, 0, 0, TimeSpan.Zero) : null));
-        Assert.That(schedule.LastRunJobId, Is.EqualTo(policy == MisfirePolicy.RunOnce ? records.Single(r => r.UniqueKey == expected[^1]).Id : null), "The last run's job is the one its key names.");
+        Assert.That(schedule.LastRun, Is.EqualTo(policy == MisfirePolicy.RunOnce ? new DateTimeOffset(2026, 1, 1, 5, 0, 0, TimeSpan.Zero) : first), "The store kept the last run across the restart.");
+        Assert.That(schedule.LastRunJobId, Is.EqualTo(records.Single(r => r.UniqueKey == expected[^1]).Id), "The last run's job is the one its key names.");
         await after.StopAsync(CancellationToken.None);
     }
 
