@@ -94,7 +94,20 @@ internal static partial class PostgreSqlSchema
         """;
 
     /// <summary>
-    /// Version 4: recurring jobs (<see cref="IRecurringJobStore"/>), one row each; <c>last_run</c> is UTC ticks. The one row
+    /// Version 4: the attempt timeout and back-off a job was enqueued with (<see cref="JobRecord.Timeout"/>,
+    /// <see cref="JobRecord.Backoff"/>), so that the host that claims it applies them; NULL for older rows, which take the
+    /// claiming host's queue defaults.
+    /// </summary>
+    private const string AttemptSettingsMigration = """
+        ALTER TABLE {0}.jobs ADD COLUMN timeout_ticks bigint;
+        ALTER TABLE {0}.jobs ADD COLUMN backoff_initial_ticks bigint;
+        ALTER TABLE {0}.jobs ADD COLUMN backoff_max_ticks bigint;
+        ALTER TABLE {0}.jobs ADD COLUMN backoff_multiplier double precision;
+        ALTER TABLE {0}.jobs ADD COLUMN backoff_jitter double precision;
+        """;
+
+    /// <summary>
+    /// Version 5: recurring jobs (<see cref="IRecurringJobStore"/>), one row each; <c>last_run</c> is UTC ticks. The one row
     /// of <c>schedules_version</c> counts the saves, pauses and removals; each also notifies the schema's channel, so that
     /// the other hosts read the list again at once, and the version is read every 30 seconds in case a notification was lost.
     /// </summary>

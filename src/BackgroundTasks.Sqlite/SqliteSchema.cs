@@ -85,7 +85,17 @@ internal static class SqliteSchema
         CREATE INDEX bt_jobs_continuations ON bt_jobs (continue_after) WHERE continue_after IS NOT NULL AND status = 0;
         """,
 
-        // Version 5: recurring jobs (IRecurringJobStore), one row each; last_run is UTC ticks. The one row of
+        // Version 5: the attempt timeout and back-off a job was enqueued with (JobRecord.Timeout, Backoff), so that the host
+        // that claims it applies them; NULL for older rows, which take the claiming host's queue defaults.
+        """
+        ALTER TABLE bt_jobs ADD COLUMN timeout_ticks INTEGER;
+        ALTER TABLE bt_jobs ADD COLUMN backoff_initial_ticks INTEGER;
+        ALTER TABLE bt_jobs ADD COLUMN backoff_max_ticks INTEGER;
+        ALTER TABLE bt_jobs ADD COLUMN backoff_multiplier REAL;
+        ALTER TABLE bt_jobs ADD COLUMN backoff_jitter REAL;
+        """,
+
+        // Version 6: recurring jobs (IRecurringJobStore), one row each; last_run is UTC ticks. The one row of
         // bt_schedules_version counts the saves, pauses and removals, so that each host's scheduler reads one number a
         // second and the list only when it changed.
         """

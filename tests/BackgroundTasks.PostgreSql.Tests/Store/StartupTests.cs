@@ -23,7 +23,7 @@ public sealed class StartupTests
     }
 
     [Test]
-    public async Task Constructor_VersionThreeSchema_AddsTheSchedulesTableAndKeepsItsJobs(CancellationToken ct)
+    public async Task Constructor_VersionFourSchema_AddsTheSchedulesTableAndKeepsItsJobs(CancellationToken ct)
     {
         await using var schema = new TestSchema();
         var old = TestJobs.Typed();
@@ -32,13 +32,13 @@ public sealed class StartupTests
             await store.AddAsync(old, ct);
         }
 
-        // The schema as version 3 left it: no recurring jobs.
-        await schema.ScalarAsync("DROP TABLE {0}.schedules; DROP TABLE {0}.schedules_version; DELETE FROM {0}.schema_version WHERE version > 3;", ct);
+        // The schema as version 4 left it: no recurring jobs.
+        await schema.ScalarAsync("DROP TABLE {0}.schedules; DROP TABLE {0}.schedules_version; DELETE FROM {0}.schema_version WHERE version > 4;", ct);
 
         var nightly = new RecurringJobRecord { Name = "nightly", JobName = "report", Cron = "0 3 * * *", TimeZoneId = "Europe/Berlin", Arguments = "{}", Queue = "reports", Priority = JobPriority.High, Misfire = MisfirePolicy.RunOnce };
         await using (var migrated = schema.Open())
         {
-            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(3));
+            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(4));
             Assert.That(await migrated.GetAsync(old.Id, ct), Is.EqualTo(old), "A job written before the migration reads back whole.");
             Assert.That(await migrated.ListRecurringJobsAsync(ct), Is.Empty);
             await migrated.SaveRecurringJobAsync(nightly, ct);
@@ -51,7 +51,7 @@ public sealed class StartupTests
     }
 
     [Test]
-    public async Task Constructor_VersionOneSchema_AddsUniqueKeysAndContinuationsAndKeepsItsJobs(CancellationToken ct)
+    public async Task Constructor_VersionOneSchema_AddsUniqueKeysContinuationsAndAttemptSettingsAndKeepsItsJobs(CancellationToken ct)
     {
         await using var schema = new TestSchema();
         var old = TestJobs.Typed();
@@ -60,19 +60,20 @@ public sealed class StartupTests
             await store.AddAsync(old, ct);
         }
 
-        // The schema as version 1 left it: no unique keys, no continuations.
+        // The schema as version 1 left it: no unique keys, no continuations, no attempt settings of the job's own.
         await schema.ScalarAsync(
             """
             DROP TRIGGER jobs_ended ON {0}.jobs; DROP TRIGGER jobs_continuation_added ON {0}.jobs;
             DROP FUNCTION {0}.job_ended(); DROP FUNCTION {0}.continuation_added(); DROP FUNCTION {0}.settle_continuations(text, smallint, bigint, bigint, text);
-            ALTER TABLE {0}.jobs DROP COLUMN unique_key, DROP COLUMN continue_after, DROP COLUMN continue_when;
+            ALTER TABLE {0}.jobs DROP COLUMN unique_key, DROP COLUMN continue_after, DROP COLUMN continue_when, DROP COLUMN timeout_ticks,
+                DROP COLUMN backoff_initial_ticks, DROP COLUMN backoff_max_ticks, DROP COLUMN backoff_multiplier, DROP COLUMN backoff_jitter;
             DROP TABLE {0}.schedules; DROP TABLE {0}.schedules_version;
             DELETE FROM {0}.schema_version WHERE version > 1;
             """,
             ct);
 
         var unique = TestJobs.Typed() with { UniqueKey = "invoice:42" };
-        var next = TestJobs.Typed() with { Status = JobStatus.Scheduled, ScheduledAt = DateTimeOffset.MaxValue, ContinueAfter = old.Id };
+        var next = TestJobs.Typed() with { Status = JobStatus.Scheduled, ScheduledAt = DateTimeOffset.MaxValue, ContinueAfter = old.Id, Timeout = TimeSpan.FromMinutes(2), Backoff = new RetryBackoff { Multiplier = 4 } };
         await using (var migrated = schema.Open())
         {
             Assert.That(migrated.SchemaVersionFound, Is.EqualTo(1));
