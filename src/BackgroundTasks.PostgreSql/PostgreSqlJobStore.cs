@@ -105,6 +105,17 @@ public sealed partial class PostgreSqlJobStore : IDurableJobStore, IJobStoreNoti
         remove => _notifier.JobChanged -= value;
     }
 
+    /// <inheritdoc/>
+    /// <remarks>Raised after each claim with the queue's next due time, if any, that no other owner holds.</remarks>
+    event Action<string, DateTimeOffset>? IJobStoreNotifications.JobsDue
+    {
+        add => _notifier.JobsDue += value;
+        remove => _notifier.JobsDue -= value;
+    }
+
+    /// <inheritdoc/>
+    bool IJobStoreNotifications.IsListening => _notifier.IsListening;
+
     /// <summary>Gets the schema that holds the store's tables.</summary>
     public string Schema { get; }
 
