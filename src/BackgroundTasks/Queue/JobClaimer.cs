@@ -182,9 +182,12 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     /// nothing, up to <see cref="MaxListeningPoll"/>.
     /// </summary>
     private TimeSpan PollWait(int emptyClaims)
+        => _notifications is { IsListening: true } ? ListeningPollWait(engine.Options.PollInterval, emptyClaims) : engine.Options.PollInterval;
+
+    /// <summary>The safety poll while notifications arrive: <paramref name="poll"/>, doubled after each empty claim but the first, up to <see cref="MaxListeningPoll"/> (or <paramref name="poll"/> if longer).</summary>
+    internal static TimeSpan ListeningPollWait(TimeSpan poll, int emptyClaims)
     {
-        var poll = engine.Options.PollInterval;
-        if (_notifications is not { IsListening: true } || emptyClaims == 0)
+        if (emptyClaims <= 1)
         {
             return poll;
         }
