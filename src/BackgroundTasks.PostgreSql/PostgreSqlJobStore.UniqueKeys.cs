@@ -16,6 +16,7 @@ public sealed partial class PostgreSqlJobStore
     private string? _holderSql;
     private string? _uniqueInsertSql;
     private string? _idTakenSql;
+    private string? _keyLockSql;
 
     /// <inheritdoc/>
     /// <remarks>
@@ -56,6 +57,10 @@ public sealed partial class PostgreSqlJobStore
         // Without a conflict target, the insert gives way to the unique index on the key as well as to the primary key.
         _uniqueInsertSql ??= JobRows.InsertSql(_jobs).Replace(" ON CONFLICT (id) DO NOTHING", " ON CONFLICT DO NOTHING", StringComparison.Ordinal);
         _idTakenSql ??= $"SELECT 1 FROM {_jobs} WHERE id = @id";
+
+        // Adds of one key take turns: without it, a job of the key could be added, run and finished between this
+        // transaction's look-up and its insert, and the insert (which the index then no longer refuses) would add it twice.
+        _keyLockSql ??= $"SELECT pg_advisory_xact_lock(hashtext('backgroundtasks.unique.' || {PostgreSqlSchema.Literal(Schema)}), hashtext(@key))";
         for (var attempt = 1; ; attempt++)
         {
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -64,6 +69,13 @@ public sealed partial class PostgreSqlJobStore
                 var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
+                    var keyLock = new NpgsqlCommand(_keyLockSql, connection, transaction);
+                    await using (keyLock.ConfigureAwait(false))
+                    {
+                        keyLock.Parameters.AddWithValue("key", job.UniqueKey!);
+                        await keyLock.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     var holder = await FindHolderAsync(connection, transaction, job.UniqueKey!, finishedSince, cancellationToken).ConfigureAwait(false);
                     if (holder is null && await InsertUniqueAsync(connection, transaction, job, owner, cancellationToken).ConfigureAwait(false))
                     {

@@ -108,7 +108,8 @@ internal static partial class PostgreSqlSchema
     /// <summary>Quotes a schema name that <see cref="PostgreSqlJobStoreOptions.Validate"/> accepted.</summary>
     public static string Quote(string schema) => "\"" + schema + "\"";
 
-    private static string Literal(string schema) => "'" + schema + "'";
+    /// <summary>Writes a schema name that <see cref="PostgreSqlJobStoreOptions.Validate"/> accepted as a string literal.</summary>
+    public static string Literal(string schema) => "'" + schema + "'";
 
     private static void Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
     {
