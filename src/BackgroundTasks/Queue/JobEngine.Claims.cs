@@ -97,9 +97,10 @@ internal sealed partial class JobEngine
                 ? new JobTransition(JobStatus.Retrying, record.Attempt, now, ScheduledAt: now, Error: new JobError(typeof(OperationCanceledException).FullName!, why + " The job is due again at once.", null))
                 : new JobTransition(JobStatus.Failed, record.Attempt, now, Error: new JobError(typeof(InvalidOperationException).FullName!, why + (record.Arguments is null ? " A lambda job cannot run without its code." : " No attempt is left."), null));
             var written = await Records.Durable!.DurableStore.TransitionAsync(id, change, Records.Durable.Owner).ConfigureAwait(false);
-            ObserveStoreDecided(written.SettledContinuations, now);
             if (written.IsRecorded)
             {
+                Observe(record, change);
+                ObserveStoreDecided(written.SettledContinuations, now);
                 released++;
                 if (_queues.ContainsKey(record.Queue))
                 {

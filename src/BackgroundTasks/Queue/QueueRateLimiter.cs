@@ -69,7 +69,9 @@ internal sealed class QueueRateLimiter
     /// <returns>The lease to hold until the attempt ends; <see langword="null"/> when the job ended or the workers stop.</returns>
     public ValueTask<RateLimitLease?> AcquireAsync(LiveJob job, ILogger logger, CancellationToken stopping)
     {
-        try
+        // The queue's own limiter answers at once without blocking; a plugged one (a distributed limiter, say) may
+        // block in AttemptAcquire, so it is only asked asynchronously.
+        if (_givenBackAfter != Timeout.InfiniteTimeSpan)
         {
             var lease = _limiter.AttemptAcquire();
             if (lease.IsAcquired)
@@ -78,10 +80,6 @@ internal sealed class QueueRateLimiter
             }
 
             lease.Dispose();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.RateLimiterFailed(ex, job.Settings.Queue);
         }
 
         return WaitAsync(job, logger, stopping);
