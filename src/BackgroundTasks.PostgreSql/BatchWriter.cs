@@ -213,6 +213,8 @@ internal sealed class BatchWriter : IAsyncDisposable
                     }
                 }
 
+                await FollowUpAsync(connection, transaction, writes).ConfigureAwait(false);
+
                 _commitSent = true;
                 await transaction.CommitAsync().ConfigureAwait(false);
             }
@@ -224,6 +226,39 @@ internal sealed class BatchWriter : IAsyncDisposable
         foreach (var write in writes)
         {
             write.Complete();
+        }
+    }
+
+    /// <summary>Runs, in the batch's transaction, the queries that some writes asked for once their rows were read (rare: a second round trip).</summary>
+    private static async Task FollowUpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<PendingWrite> writes)
+    {
+        List<PendingWrite>? asking = null;
+        NpgsqlBatch? followUps = null;
+        foreach (var write in writes)
+        {
+            if (write.CreateFollowUp() is { } query)
+            {
+                (asking ??= []).Add(write);
+                (followUps ??= new NpgsqlBatch(connection, transaction)).BatchCommands.Add(query);
+            }
+        }
+
+        if (followUps is null)
+        {
+            return;
+        }
+
+        await using (followUps.ConfigureAwait(false))
+        {
+            var reader = await followUps.ExecuteReaderAsync().ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                foreach (var write in asking!)
+                {
+                    write.ReadFollowUp(reader);
+                    await reader.NextResultAsync().ConfigureAwait(false);
+                }
+            }
         }
     }
 

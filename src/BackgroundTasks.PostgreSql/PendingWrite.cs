@@ -33,6 +33,17 @@ internal abstract class PendingWrite(string sql, Action<NpgsqlParameterCollectio
     /// <summary>Reads this write's rows (its statement's result) and keeps its answer until the commit.</summary>
     public abstract void Read(NpgsqlDataReader reader);
 
+    /// <summary>
+    /// Makes, once this write's rows were read, a query to run after the batch in the same transaction (to read back what
+    /// triggers did); <see langword="null"/> for none, which is the rule: it costs a round trip.
+    /// </summary>
+    public virtual NpgsqlBatchCommand? CreateFollowUp() => null;
+
+    /// <summary>Reads the rows of the query <see cref="CreateFollowUp"/> made.</summary>
+    public virtual void ReadFollowUp(NpgsqlDataReader reader)
+    {
+    }
+
     /// <summary>Hands the kept answer to the caller: the batch committed.</summary>
     public abstract void Complete();
 

@@ -16,7 +16,23 @@ internal sealed class PendingWrite<T>(string sql, Action<NpgsqlParameterCollecti
 
     public Task<T> Task => _done.Task;
 
+    /// <summary>Gets the query to run after the batch, made from the answer read so far; <see langword="null"/> (or a <see langword="null"/> query) for none.</summary>
+    public Func<T, NpgsqlBatchCommand?>? FollowUp { get; init; }
+
+    /// <summary>Gets how the follow-up query's rows change the answer.</summary>
+    public Func<T, NpgsqlDataReader, T>? ReadFollowUpRows { get; init; }
+
     public override void Read(NpgsqlDataReader reader) => _answer = read(reader);
+
+    public override NpgsqlBatchCommand? CreateFollowUp() => FollowUp?.Invoke(_answer!);
+
+    public override void ReadFollowUp(NpgsqlDataReader reader)
+    {
+        if (ReadFollowUpRows is not null)
+        {
+            _answer = ReadFollowUpRows(_answer!, reader);
+        }
+    }
 
     public override void Complete() => _done.TrySetResult(_answer!);
 

@@ -50,15 +50,19 @@ public sealed partial class PostgreSqlJobStore
         => await RenewLeasesAsync(owner, now, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    ValueTask<bool> IDurableJobStore.TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken)
+    /// <remarks>The trigger <c>jobs_ended</c> settles the continuations; the same transaction reads back which.</remarks>
+    ValueTask<JobTransitionResult> IDurableJobStore.TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(owner);
-        if (transition.Status is not (JobStatus.Retrying or JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled))
+        if (owner is not null)
         {
-            throw new ArgumentException($"An owner-checked transition records an attempt's outcome (Retrying, Succeeded, Failed or Cancelled), not {transition.Status}.", nameof(transition));
+            ArgumentException.ThrowIfNullOrEmpty(owner);
+            if (transition.Status is not (JobStatus.Retrying or JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled))
+            {
+                throw new ArgumentException($"An owner-checked transition records an attempt's outcome (Retrying, Succeeded, Failed or Cancelled), not {transition.Status}.", nameof(transition));
+            }
         }
 
-        return new(TransitionCoreAsync(id, transition, owner, cancellationToken));
+        return new(TransitionSettlingAsync(id, transition, owner, cancellationToken));
     }
 
     /// <inheritdoc/>
@@ -66,8 +70,8 @@ public sealed partial class PostgreSqlJobStore
     /// Without a <paramref name="host"/>, it sends no query while the last heartbeat's reading says that no lease can have
     /// expired by <paramref name="now"/>: an idle host's heartbeat is then its only transaction.
     /// </remarks>
-    async ValueTask<int> IDurableJobStore.RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken)
-        => host is null && NoLeaseExpiredBy(now) ? 0 : (await RecoverAsync(now, host, currentOwner, cancellationToken).ConfigureAwait(false)).Count;
+    async ValueTask<IReadOnlyList<JobRecord>> IDurableJobStore.RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken)
+        => host is null && NoLeaseExpiredBy(now) ? [] : (await RecoverAsync(now, host, currentOwner, cancellationToken).ConfigureAwait(false)).Changed;
 
     /// <summary>
     /// Whether the last heartbeat's reading proves that no lease expired by <paramref name="now"/>: its earliest lease is

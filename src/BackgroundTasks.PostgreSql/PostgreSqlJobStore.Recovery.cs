@@ -43,6 +43,8 @@ public sealed partial class PostgreSqlJobStore
                 var requeued = new List<JobId>();
                 var abandoned = new List<JobId>();
                 var lambdas = new List<JobId>();
+                var changed = new List<JobRecord>();
+                var waiting = new List<string>();
                 var queues = new HashSet<string>(StringComparer.Ordinal);
                 var batch = new NpgsqlBatch(connection, transaction);
                 await using (batch.ConfigureAwait(false))
@@ -70,10 +72,16 @@ public sealed partial class PostgreSqlJobStore
                         {
                             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                             {
-                                list.Add(JobId.Parse(reader.GetString(0)));
+                                var record = JobRows.Read(reader);
+                                changed.Add(record);
+                                list.Add(record.Id);
                                 if (ReferenceEquals(list, requeued))
                                 {
-                                    queues.Add(reader.GetString(1));
+                                    queues.Add(record.Queue);
+                                }
+                                else if (!reader.IsDBNull(JobRows.ColumnCount))
+                                {
+                                    waiting.AddRange(reader.GetFieldValue<string[]>(JobRows.ColumnCount));
                                 }
                             }
 
@@ -82,7 +90,13 @@ public sealed partial class PostgreSqlJobStore
                     }
                 }
 
-                var result = new RecoveryResult(requeued, abandoned, lambdas);
+                if (waiting.Count > 0)
+                {
+                    // The jobs failed here ended at @now: read back the continuations the trigger settled for them.
+                    changed.AddRange(await ReadSettledAsync(connection, transaction, waiting, now, cancellationToken).ConfigureAwait(false));
+                }
+
+                var result = new RecoveryResult(requeued, abandoned, lambdas, changed);
                 if (result.Count > 0)
                 {
                     await NotifyRecoveredAsync(connection, transaction, result, queues, cancellationToken).ConfigureAwait(false);
@@ -113,18 +127,32 @@ public sealed partial class PostgreSqlJobStore
         }
     }
 
+    private async Task<List<JobRecord>> ReadSettledAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<string> ids, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            batch.BatchCommands.Add(SettledQuery([.. ids], at));
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return ReadRecords(reader);
+            }
+        }
+    }
+
     private void BuildRecoveryStatements()
     {
         _requeueSql = $"UPDATE {_jobs} SET status = 1, {Clear}, error_message = 'Attempt ' || attempt || ' of ' || max_attempts || ' was abandoned: ' || {Why} "
             + "|| '. The job is queued again for attempt ' || (attempt + 1) || '.' "
-            + $"WHERE {Gone} AND status = 2 AND arguments IS NOT NULL AND attempt < max_attempts RETURNING id, queue";
+            + $"WHERE {Gone} AND status = 2 AND arguments IS NOT NULL AND attempt < max_attempts RETURNING {JobRows.Columns}";
         _abandonSql = $"UPDATE {_jobs} SET status = 5, finished_at = @now, scheduled_at = NULL, retained_since = @retained, {Clear}, "
             + "error_message = 'The job was abandoned after ' || attempt || ' of ' || max_attempts || ' attempts: ' || " + Why + " || ', and no attempt is left.' "
-            + $"WHERE {Gone} AND status = 2 AND arguments IS NOT NULL AND attempt >= max_attempts RETURNING id";
+            + $"WHERE {Gone} AND status = 2 AND arguments IS NOT NULL AND attempt >= max_attempts RETURNING {JobRows.Columns}, {TransitionSql.WaitingIds(_jobs, _jobs + ".id")}";
         _failLambdasSql = $"UPDATE {_jobs} SET status = 5, finished_at = @now, scheduled_at = NULL, retained_since = @retained, {Clear}, "
             + "error_message = 'The job was abandoned: ' || " + Why + " || ' while it ' || CASE WHEN status = 2 THEN 'ran attempt ' || attempt ELSE 'waited' END "
             + "|| ', and a lambda job cannot be re-run by another host or after a restart (it has no serialized arguments). Enqueue a typed job to have it recovered.' "
-            + $"WHERE {Gone} AND status < 4 AND arguments IS NULL RETURNING id";
+            + $"WHERE {Gone} AND status < 4 AND arguments IS NULL RETURNING {JobRows.Columns}, {TransitionSql.WaitingIds(_jobs, _jobs + ".id")}";
         _forgetHostsSql = $"DELETE FROM {_hosts} WHERE heartbeat_at < @stale";
     }
 }

@@ -80,35 +80,7 @@ public sealed partial class PostgreSqlJobStore
             return Task.FromResult(false);
         }
 
-        var key = id.ToString();
-        var (resultKind, result) = transition.Status == JobStatus.Succeeded ? Sqlite.ResultCodec.Encode(transition.Result, _resultOptions) : default;
-        var now = _clock.GetUtcNow();
-        var write = new PendingWrite<bool>(
-            sql,
-            p =>
-            {
-                p.AddWithValue("id", key);
-                p.AddWithValue("attempt", transition.Attempt);
-                p.AddWithValue("timestamp", transition.Timestamp.UtcTicks);
-                JobRows.Ticks(p, "scheduled_at", transition.ScheduledAt);
-                JobRows.BindError(p, transition.Error);
-                JobRows.Text(p, "result_kind", resultKind);
-                JobRows.Text(p, "result", result);
-                p.AddWithValue("cancel_reason", (int)transition.CancelReason);
-                p.AddWithValue("now", now.UtcTicks);
-                if (owner is not null)
-                {
-                    p.AddWithValue("owner", owner);
-                }
-
-                if (TransitionSql.NotifiesReady(transition.Status))
-                {
-                    p.AddWithValue("channel", _notifier.Channel);
-                    p.AddWithValue("ready", _notifier.ReadyPrefix);
-                }
-            },
-            Applied,
-            cancellationToken)
+        var write = new PendingWrite<bool>(sql, BindTransition(id, transition, owner), Applied, cancellationToken)
         {
             Changed = id,
 
@@ -116,5 +88,91 @@ public sealed partial class PostgreSqlJobStore
             RaiseLocally = owner is null,
         };
         return _writer.WriteAsync(write);
+    }
+
+    /// <summary>
+    /// The same, answering with the continuations the write settled: its statement returns the ids of the continuations
+    /// waiting on the job, and when there are any, the trigger's work on them is read back in the same transaction.
+    /// </summary>
+    private async Task<JobTransitionResult> TransitionSettlingAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken)
+    {
+        if (!transition.Status.IsTerminal())
+        {
+            return await TransitionCoreAsync(id, transition, owner, cancellationToken).ConfigureAwait(false) ? JobTransitionResult.Recorded : JobTransitionResult.Refused;
+        }
+
+        var sql = _transitions.For(transition.Status, transition.Error is not null, owner is not null)!;
+        string[]? waiting = null;
+        var write = new PendingWrite<JobTransitionResult>(
+            sql,
+            BindTransition(id, transition, owner),
+            reader =>
+            {
+                waiting = null;
+                if (!reader.Read())
+                {
+                    return JobTransitionResult.Refused;
+                }
+
+                waiting = reader.IsDBNull(1) ? null : reader.GetFieldValue<string[]>(1);
+                return JobTransitionResult.Recorded;
+            },
+            cancellationToken)
+        {
+            Changed = id,
+            RaiseLocally = owner is null,
+            FollowUp = answer => answer.IsRecorded && waiting is { Length: > 0 } ids ? SettledQuery(ids, transition.Timestamp) : null,
+            ReadFollowUpRows = static (_, reader) => new JobTransitionResult(true, ReadRecords(reader)),
+        };
+        return await _writer.WriteAsync(write).ConfigureAwait(false);
+    }
+
+    /// <summary>The query that reads back which of <paramref name="ids"/> the end of a job at <paramref name="at"/> settled.</summary>
+    private NpgsqlBatchCommand SettledQuery(string[] ids, DateTimeOffset at)
+    {
+        var query = new NpgsqlBatchCommand(_transitions.SettledSql);
+        query.Parameters.AddWithValue("ids", ids);
+        query.Parameters.AddWithValue("at", at.UtcTicks);
+        return query;
+    }
+
+    private static List<JobRecord> ReadRecords(NpgsqlDataReader reader)
+    {
+        var records = new List<JobRecord>();
+        while (reader.Read())
+        {
+            records.Add(JobRows.Read(reader));
+        }
+
+        return records;
+    }
+
+    private Action<NpgsqlParameterCollection> BindTransition(JobId id, JobTransition transition, string? owner)
+    {
+        var key = id.ToString();
+        var (resultKind, result) = transition.Status == JobStatus.Succeeded ? Sqlite.ResultCodec.Encode(transition.Result, _resultOptions) : default;
+        var now = _clock.GetUtcNow();
+        return p =>
+        {
+            p.AddWithValue("id", key);
+            p.AddWithValue("attempt", transition.Attempt);
+            p.AddWithValue("timestamp", transition.Timestamp.UtcTicks);
+            JobRows.Ticks(p, "scheduled_at", transition.ScheduledAt);
+            JobRows.BindError(p, transition.Error);
+            JobRows.Text(p, "result_kind", resultKind);
+            JobRows.Text(p, "result", result);
+            p.AddWithValue("cancel_reason", (int)transition.CancelReason);
+            p.AddWithValue("now", now.UtcTicks);
+            if (owner is not null)
+            {
+                p.AddWithValue("owner", owner);
+            }
+
+            if (TransitionSql.NotifiesReady(transition.Status))
+            {
+                p.AddWithValue("channel", _notifier.Channel);
+                p.AddWithValue("ready", _notifier.ReadyPrefix);
+            }
+        };
     }
 }

@@ -135,12 +135,16 @@ public sealed partial class SqliteJobStore
     /// <exception cref="ArgumentException">The transition is to Scheduled, Queued or Running, which are not outcomes.</exception>
     internal Task<bool> TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken = default)
     {
+        ThrowIfNotOutcome(owner, transition);
+        return TransitionCoreAsync(id, transition, owner, cancellationToken);
+    }
+
+    private static void ThrowIfNotOutcome(string owner, JobTransition transition)
+    {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         if (transition.Status is not (JobStatus.Retrying or JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled))
         {
             throw new ArgumentException($"An owner-checked transition records an attempt's outcome (Retrying, Succeeded, Failed or Cancelled), not {transition.Status}.", nameof(transition));
         }
-
-        return TransitionCoreAsync(id, transition, owner, cancellationToken);
     }
 }

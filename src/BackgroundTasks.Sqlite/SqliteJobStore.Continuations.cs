@@ -11,11 +11,11 @@ public sealed partial class SqliteJobStore
 
     private const string ParentStatusSql = "SELECT status FROM bt_jobs WHERE id = $parent";
 
-    private const string ReleaseContinuationSql = "UPDATE bt_jobs SET status = 1, scheduled_at = NULL, due_at = $at WHERE id = $id AND status = 0";
+    private const string ReleaseContinuationSql = $"UPDATE bt_jobs SET status = 1, scheduled_at = NULL, due_at = $at WHERE id = $id AND status = 0 RETURNING {JobRows.Columns}";
 
     private const string CancelContinuationSql = "UPDATE bt_jobs SET status = 6, finished_at = $at, error_type = $error_type, error_message = $error_message, "
         + "error_stack = NULL, error_timed_out = 0, cancel_reason = 1, scheduled_at = NULL, owner = NULL, lease_until = NULL, retained_since = $retained "
-        + "WHERE id = $id AND status = 0";
+        + $"WHERE id = $id AND status = 0 RETURNING {JobRows.Columns}";
 
     /// <summary>Inserts a new job; a continuation of a job that has ended (or that the file does not hold) is settled at once.</summary>
     /// <returns><see langword="false"/> when the id is taken.</returns>
@@ -44,8 +44,10 @@ public sealed partial class SqliteJobStore
     /// Queues or cancels the waiting continuations of a job that ended <paramref name="status"/> at <paramref name="at"/>
     /// (<see langword="null"/>: a job the file does not hold, taken as cancelled), and the continuations of those it cancels.
     /// </summary>
-    private void SettleContinuations(GroupCommitWriter writer, string parentId, JobStatus? status, DateTimeOffset at)
+    /// <returns>The records it changed, as they are after the change; <see langword="null"/> when it changed none.</returns>
+    private List<JobRecord>? SettleContinuations(GroupCommitWriter writer, string parentId, JobStatus? status, DateTimeOffset at)
     {
+        List<JobRecord>? settled = null;
         var ended = new Stack<(string Id, JobStatus? Status)>();
         ended.Push((parentId, status));
         while (ended.TryPop(out var parent))
@@ -74,12 +76,21 @@ public sealed partial class SqliteJobStore
                     command.Parameters.AddWithValue("$retained", _clock.GetUtcNow().UtcTicks);
                 }
 
-                if (command.ExecuteNonQuery() == 1 && !runs)
+                using var changed = command.ExecuteReader();
+                if (!changed.Read())
+                {
+                    continue;
+                }
+
+                (settled ??= []).Add(JobRows.Read(changed));
+                if (!runs)
                 {
                     ended.Push((id, JobStatus.Cancelled));
                 }
             }
         }
+
+        return settled;
     }
 
     private static string CancelledMessage(string parentId, JobStatus? status) => status is { } ended

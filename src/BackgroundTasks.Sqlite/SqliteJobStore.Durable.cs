@@ -46,13 +46,18 @@ public sealed partial class SqliteJobStore
         => await RenewLeasesAsync(owner, now + LeaseDuration, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
-    async ValueTask<bool> IDurableJobStore.TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken)
-        => await TransitionAsync(id, transition, owner, cancellationToken).ConfigureAwait(false);
+    /// <remarks>The continuations are settled, and read back, in the writer's transaction of the end.</remarks>
+    ValueTask<JobTransitionResult> IDurableJobStore.TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken)
+    {
+        if (owner is not null)
+        {
+            ThrowIfNotOutcome(owner, transition);
+        }
+
+        return new(TransitionSettlingAsync(id, transition, owner, cancellationToken));
+    }
 
     /// <inheritdoc/>
-    async ValueTask<int> IDurableJobStore.RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken)
-    {
-        var result = await RecoverHostAsync(now, host, currentOwner, cancellationToken).ConfigureAwait(false);
-        return result.Count;
-    }
+    async ValueTask<IReadOnlyList<JobRecord>> IDurableJobStore.RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken)
+        => (await RecoverHostAsync(now, host, currentOwner, cancellationToken).ConfigureAwait(false)).Changed;
 }

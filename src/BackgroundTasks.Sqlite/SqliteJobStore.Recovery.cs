@@ -11,10 +11,10 @@ public sealed partial class SqliteJobStore
     private const string StillHeld = "WHERE id = $id AND status = $status AND owner = $owner AND attempt = $attempt";
 
     private const string RequeueSql = "UPDATE bt_jobs SET status = 1, owner = NULL, lease_until = NULL, error_type = $error_type, error_message = $error_message, "
-        + "error_stack = NULL, error_timed_out = 0 " + StillHeld;
+        + "error_stack = NULL, error_timed_out = 0 " + StillHeld + " RETURNING " + JobRows.Columns;
 
     private const string AbandonSql = "UPDATE bt_jobs SET status = 5, finished_at = $now, error_type = $error_type, error_message = $error_message, "
-        + "error_stack = NULL, error_timed_out = 0, owner = NULL, lease_until = NULL, scheduled_at = NULL, retained_since = $retained " + StillHeld;
+        + "error_stack = NULL, error_timed_out = 0, owner = NULL, lease_until = NULL, scheduled_at = NULL, retained_since = $retained " + StillHeld + " RETURNING " + JobRows.Columns;
 
     /// <summary>
     /// Recovers Running jobs whose lease expired before <paramref name="now"/>, and every Running job of
@@ -50,6 +50,8 @@ public sealed partial class SqliteJobStore
         var requeued = new List<JobId>();
         var abandoned = new List<JobId>();
         var lambdas = new List<JobId>();
+        var changed = new List<JobRecord>();
+        var settled = new List<JobRecord>();
         foreach (var job in candidates)
         {
             var why = job.Owner == deadOwner || (host is not null && job.Owner.StartsWith(host + "/", StringComparison.Ordinal))
@@ -77,16 +79,24 @@ public sealed partial class SqliteJobStore
             p.AddWithValue("$error_message", message);
             p.AddWithValue("$now", now.UtcTicks);
             p.AddWithValue("$retained", _clock.GetUtcNow().UtcTicks);
-            if (command.ExecuteNonQuery() == 1)
+            using (var reader = command.ExecuteReader())
             {
-                list.Add(JobId.Parse(job.Id));
-                if (sql == AbandonSql)
+                if (!reader.Read())
                 {
-                    SettleContinuations(writer, job.Id, JobStatus.Failed, now);
+                    continue;
                 }
+
+                changed.Add(JobRows.Read(reader));
+            }
+
+            list.Add(JobId.Parse(job.Id));
+            if (sql == AbandonSql && SettleContinuations(writer, job.Id, JobStatus.Failed, now) is { } ended)
+            {
+                settled.AddRange(ended);
             }
         }
 
-        return new RecoveryResult(requeued, abandoned, lambdas);
+        changed.AddRange(settled);
+        return new RecoveryResult(requeued, abandoned, lambdas, changed);
     }
 }

@@ -85,40 +85,53 @@ public sealed partial class SqliteJobStore
             return Task.FromResult(false);
         }
 
+        var encoded = Encode(transition);
+        return _writer.WriteAsync(writer => Transition(writer, sql, id, transition, encoded, owner).IsRecorded, cancellationToken);
+    }
+
+    /// <summary>The same, answering with the continuations the write settled.</summary>
+    private Task<JobTransitionResult> TransitionSettlingAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken)
+    {
+        if (TransitionSql.For(transition.Status, transition.Error is not null, owner is not null) is not { } sql)
+        {
+            return Task.FromResult(JobTransitionResult.Refused);
+        }
+
+        var encoded = Encode(transition);
+        return _writer.WriteAsync(writer => Transition(writer, sql, id, transition, encoded, owner), cancellationToken);
+    }
+
+    // Encoded by the caller, so that the one writer only writes.
+    private (string? Kind, string? Value) Encode(JobTransition transition)
+        => transition.Status == JobStatus.Succeeded ? ResultCodec.Encode(transition.Result, _resultOptions) : default;
+
+    private JobTransitionResult Transition(GroupCommitWriter writer, string sql, JobId id, JobTransition transition, (string? Kind, string? Value) result, string? owner)
+    {
         var key = id.ToString();
-        var (resultKind, result) = transition.Status == JobStatus.Succeeded ? ResultCodec.Encode(transition.Result, _resultOptions) : default;
-        return _writer.WriteAsync(
-            writer =>
-            {
-                var command = writer.Command(sql);
-                var p = command.Parameters;
-                p.AddWithValue("$id", key);
-                p.AddWithValue("$attempt", transition.Attempt);
-                p.AddWithValue("$timestamp", transition.Timestamp.UtcTicks);
-                p.AddWithValue("$scheduled_at", JobRows.Db(transition.ScheduledAt));
-                JobRows.AddError(p, transition.Error);
-                p.AddWithValue("$result_kind", JobRows.Db(resultKind));
-                p.AddWithValue("$result", JobRows.Db(result));
-                p.AddWithValue("$cancel_reason", (int)transition.CancelReason);
-                p.AddWithValue("$now", _clock.GetUtcNow().UtcTicks);
-                if (owner is not null)
-                {
-                    p.AddWithValue("$owner", owner);
-                }
+        var command = writer.Command(sql);
+        var p = command.Parameters;
+        p.AddWithValue("$id", key);
+        p.AddWithValue("$attempt", transition.Attempt);
+        p.AddWithValue("$timestamp", transition.Timestamp.UtcTicks);
+        p.AddWithValue("$scheduled_at", JobRows.Db(transition.ScheduledAt));
+        JobRows.AddError(p, transition.Error);
+        p.AddWithValue("$result_kind", JobRows.Db(result.Kind));
+        p.AddWithValue("$result", JobRows.Db(result.Value));
+        p.AddWithValue("$cancel_reason", (int)transition.CancelReason);
+        p.AddWithValue("$now", _clock.GetUtcNow().UtcTicks);
+        if (owner is not null)
+        {
+            p.AddWithValue("$owner", owner);
+        }
 
-                if (command.ExecuteNonQuery() != 1)
-                {
-                    return false;
-                }
+        if (command.ExecuteNonQuery() != 1)
+        {
+            return JobTransitionResult.Refused;
+        }
 
-                if (transition.Status.IsTerminal())
-                {
-                    // In the same transaction as the end: a crash cannot leave a continuation waiting for a job that ended.
-                    SettleContinuations(writer, key, transition.Status, transition.Timestamp);
-                }
-
-                return true;
-            },
-            cancellationToken);
+        // In the same transaction as the end: a crash cannot leave a continuation waiting for a job that ended.
+        return transition.Status.IsTerminal() && SettleContinuations(writer, key, transition.Status, transition.Timestamp) is { } settled
+            ? new JobTransitionResult(true, settled)
+            : JobTransitionResult.Recorded;
     }
 }

@@ -108,12 +108,19 @@ internal static partial class ConformanceChecks
         }
 
         var claimed = await store.ClaimAsync("continued", "kit-host/2", 1, now, context.CancellationToken).ConfigureAwait(false);
-        if (claimed.Count != 1 || !await store.TransitionAsync(parent.Id, new JobTransition(JobStatus.Succeeded, 1, now.AddSeconds(1)), "kit-host/2", context.CancellationToken).ConfigureAwait(false))
+        var ended = claimed.Count == 1 ? await store.TransitionAsync(parent.Id, new JobTransition(JobStatus.Succeeded, 1, now.AddSeconds(1)), "kit-host/2", context.CancellationToken).ConfigureAwait(false) : null;
+        if (ended is not { IsRecorded: true })
         {
             throw new CheckAbortedException("setting up a claimed job: the store did not claim it, or refused its owner's Succeeded");
         }
 
         var did = "the owner-checked TransitionAsync(Succeeded) of the job two continuations continue";
+        var reported = string.Join(", ", ended.SettledContinuations.OrderBy(static r => r.Id).Select(static r => $"{r.Id} {r.Status}"));
+        var expected = string.Join(", ", new[] { typed.Id, lambda.Id }.Order().Select(static id => $"{id} Queued"));
+        if (reported != expected)
+        {
+            context.Fail($"the SettledContinuations of {did}", $"the two continuations it released, each Queued ({expected})", $"reported [{reported}]");
+        }
         var other = await store.ClaimAsync("lambda-next", "kit-host/2", 10, now.AddSeconds(2), context.CancellationToken).ConfigureAwait(false);
         if (other.Count > 0)
         {
@@ -143,12 +150,19 @@ internal static partial class ConformanceChecks
         }
 
         var later = now + store.LeaseDuration + TimeSpan.FromMinutes(1);
-        await store.RecoverAsync(later, host: null, currentOwner: "kit-host/1", context.CancellationToken).ConfigureAwait(false);
+        var changed = await store.RecoverAsync(later, host: null, currentOwner: "kit-host/1", context.CancellationToken).ConfigureAwait(false);
         var recovered = await store.GetAsync(parent.Id, context.CancellationToken).ConfigureAwait(false);
         if (recovered?.Status != JobStatus.Failed)
         {
             context.Fail("RecoverAsync after the lease of a job with no attempt left expired", "the job is recovered as Failed", $"left it {recovered?.Status.ToString() ?? "unknown"}");
             return;
+        }
+
+        var reported = string.Join(", ", changed.Select(static r => $"{r.Id} {r.Status}"));
+        var expected = $"{parent.Id} Failed, {next.Expected.Id} Cancelled";
+        if (reported != expected)
+        {
+            context.Fail("the records RecoverAsync returned after it failed a job that a Succeeded continuation continues", $"the job recovered, then the continuation its end cancelled ({expected})", $"returned [{reported}]");
         }
 
         await ExpectSettledAsync(context, next, parent.Id, JobStatus.Failed, recovered.FinishedAt!.Value, "RecoverAsync failing the job a Succeeded continuation continues").ConfigureAwait(false);

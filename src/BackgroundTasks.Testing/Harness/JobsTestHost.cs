@@ -67,7 +67,7 @@ public sealed partial class JobsTestHost : IAsyncDisposable
     /// the clock moves (unless the services set its retention).
     /// </summary>
     /// <param name="configureServices">Registers the application's services and jobs. <c>AddBackgroundJobs()</c> is called for you if it does not.</param>
-    /// <param name="options">The start time and idle timeout; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">The start time, idle timeout and inline mode; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Stops the start.</param>
     /// <returns>The started host; dispose it to stop it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="configureServices"/> is <see langword="null"/>.</exception>
@@ -85,15 +85,21 @@ public sealed partial class JobsTestHost : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var services = builder.Services;
 
-        // First, so that whatever the application configures wins.
-        services.AddBackgroundJobs().ConfigureInMemoryStore(static store => store.RetentionPeriod = TimeSpan.MaxValue);
+        // First, so that whatever the application configures wins (and the inline mode's marker is the outermost filter).
+        var jobs = services.AddBackgroundJobs().ConfigureInMemoryStore(static store => store.RetentionPeriod = TimeSpan.MaxValue);
+        if (options.RunInline)
+        {
+            jobs.AddJobFilter<InlineJobMarker>();
+        }
+
         configureServices(services);
 
         var activity = new HostActivity();
         var log = new EnqueueLog();
+        var inline = new InlineRuns();
         var clock = TestServices.UseFakeClock(services, options.StartTime, activity);
         TestServices.ObserveStore(services, activity, log);
-        TestServices.ObserveQueue(services, log);
+        TestServices.ObserveQueue(services, log, inline);
 
         var host = builder.Build();
         try
@@ -106,7 +112,14 @@ public sealed partial class JobsTestHost : IAsyncDisposable
             throw;
         }
 
-        return new JobsTestHost(host, clock, activity, log, options.IdleTimeout);
+        var testHost = new JobsTestHost(host, clock, activity, log, options.IdleTimeout);
+        if (options.RunInline)
+        {
+            // The jobs only, not the recurring scheduler: an occurrence it enqueues waits for its run, then it sets its timer.
+            inline.Attach(token => testHost.SettleAsync(token, withScheduler: false));
+        }
+
+        return testHost;
     }
 
     /// <summary>Gets the jobs of one typed job class enqueued through <see cref="IJobQueue"/>, in order.</summary>

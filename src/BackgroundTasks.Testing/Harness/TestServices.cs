@@ -46,13 +46,13 @@ internal static class TestServices
     }
 
     /// <summary>Puts the <see cref="ObservedJobQueue"/> in front of the engine.</summary>
-    public static void ObserveQueue(IServiceCollection services, EnqueueLog log)
+    public static void ObserveQueue(IServiceCollection services, EnqueueLog log, InlineRuns inline)
     {
         var configured = Last<IJobQueue>(services)!;
         services.RemoveAll<IJobQueue>();
 
         // The engine behind it belongs to the container, which disposes it.
-        services.AddSingleton<IJobQueue>(provider => new ObservedJobQueue(Create<IJobQueue>(configured, provider), log));
+        services.AddSingleton<IJobQueue>(provider => new ObservedJobQueue(Create<IJobQueue>(configured, provider), log, inline));
     }
 
     private static ServiceDescriptor? Last<T>(IServiceCollection services)

@@ -64,4 +64,7 @@ internal static partial class Log
 
     [LoggerMessage(40, LogLevel.Error, "State observer {Observer} threw on job {JobId} becoming {Status}; the job goes on")]
     public static partial void StateObserverFailed(this ILogger logger, Exception exception, string observer, JobId jobId, JobStatus status);
+
+    [LoggerMessage(41, LogLevel.Error, "The rate limiter of queue {Queue} failed; the job waits and asks again")]
+    public static partial void RateLimiterFailed(this ILogger logger, Exception exception, string queue);
 }

@@ -103,6 +103,11 @@ internal sealed class BackgroundJobsOptionsValidator : IValidateOptions<Backgrou
                     failures.Add($"{prefix} RateLimit.Period is {limit.Period}: it must be positive.");
                 }
             }
+
+            if (queue.RateLimit is not null && queue.RateLimiter is not null)
+            {
+                failures.Add($"{prefix} both RateLimit and RateLimiter are set: keep one (RateLimit for a number of starts per period, RateLimiter for any other System.Threading.RateLimiting limiter) and set the other to null.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

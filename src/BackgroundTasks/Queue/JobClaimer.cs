@@ -233,10 +233,14 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     {
         try
         {
-            var recovered = await durable.DurableStore.RecoverAsync(engine.Time.GetUtcNow(), host, Owner).ConfigureAwait(false);
-            if (recovered > 0)
+            var now = engine.Time.GetUtcNow();
+            var changed = await durable.DurableStore.RecoverAsync(now, host, Owner).ConfigureAwait(false);
+            if (changed.Count > 0)
             {
-                engine.Logger.JobsRecovered(recovered, host ?? "(expired leases)");
+                engine.Logger.JobsRecovered(changed.Count, host ?? "(expired leases)");
+
+                // This host decided: its observers hear of each job recovered (and each continuation settled) once.
+                engine.ObserveStoreDecided(changed, now);
 
                 // The store tells other hosts; this one claims its share now too, rather than at its next poll.
                 foreach (var claims in _queues.Values)

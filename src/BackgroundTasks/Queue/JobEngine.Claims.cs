@@ -96,8 +96,11 @@ internal sealed partial class JobEngine
             var change = record.Arguments is not null && record.Attempt < record.MaxAttempts
                 ? new JobTransition(JobStatus.Retrying, record.Attempt, now, ScheduledAt: now, Error: new JobError(typeof(OperationCanceledException).FullName!, why + " The job is due again at once.", null))
                 : new JobTransition(JobStatus.Failed, record.Attempt, now, Error: new JobError(typeof(InvalidOperationException).FullName!, why + (record.Arguments is null ? " A lambda job cannot run without its code." : " No attempt is left."), null));
-            if (await Records.Durable!.DurableStore.TransitionAsync(id, change, Records.Durable.Owner).ConfigureAwait(false))
+            var written = await Records.Durable!.DurableStore.TransitionAsync(id, change, Records.Durable.Owner).ConfigureAwait(false);
+            if (written.IsRecorded)
             {
+                Observe(record, change);
+                ObserveStoreDecided(written.SettledContinuations, now);
                 released++;
                 if (_queues.ContainsKey(record.Queue))
                 {
@@ -196,9 +199,11 @@ internal sealed partial class JobEngine
         {
             var owner = Records.Durable!.Owner;
             var change = new JobTransition(JobStatus.Failed, record.Attempt, Time.GetUtcNow(), Error: error);
-            if (await Records.Durable.DurableStore.TransitionAsync(record.Id, change, owner).ConfigureAwait(false))
+            var written = await Records.Durable.DurableStore.TransitionAsync(record.Id, change, owner).ConfigureAwait(false);
+            if (written.IsRecorded)
             {
                 Observe(record, change);
+                ObserveStoreDecided(written.SettledContinuations, change.Timestamp);
                 ReleaseContinuations(record.Id, JobStatus.Failed);
             }
         }

@@ -55,7 +55,8 @@ internal sealed partial class JobEngine
         ObserveEnqueued(job, WaitsForParent);
 
         // The store decided at once if the job continued had ended, even since it was read above (then it is followed already).
-        if (await FollowAsync(job).ConfigureAwait(false) && parentEnded)
+        // When it had ended before the add, the add's step decided, on this host: its observers hear of it here.
+        if (await FollowAsync(job, observe: parentEnded).ConfigureAwait(false) && parentEnded)
         {
             Follow(parentId, job, when);
         }
@@ -107,8 +108,13 @@ internal sealed partial class JobEngine
     }
 
     /// <summary>Reads a continuation's record and acts on what the store did: wakes the claim loop for it, or ends it here.</summary>
+    /// <param name="job">The continuation.</param>
+    /// <param name="observe">
+    /// Whether this host's observers hear of what the store did: only when this host's own add decided it. A settling by
+    /// the end of the job continued is heard on the host that wrote that end (<see cref="ObserveStoreDecided"/>).
+    /// </param>
     /// <returns><see langword="true"/> when it still waits for the job it continues.</returns>
-    private async ValueTask<bool> FollowAsync(LiveJob job)
+    private async ValueTask<bool> FollowAsync(LiveJob job, bool observe = false)
     {
         JobRecord? record;
         try
@@ -129,14 +135,23 @@ internal sealed partial class JobEngine
             case JobStatus.Scheduled:
                 return true;
             case { } status when !status.IsTerminal():
+                if (observe)
+                {
+                    Observe(job, new JobTransition(status, record.Attempt, Time.GetUtcNow()));
+                }
+
                 Claimer!.Wake(record.Queue);
                 return false;
         }
 
         if (job.TryFinish())
         {
-            // Cancelled by the store (a lambda continuation lived here until now): waiters wake, observers hear of it.
-            Observe(job, new JobTransition(record.Status, record.Attempt, record.FinishedAt ?? Time.GetUtcNow(), Error: record.Error, CancelReason: record.CancelReason));
+            // Cancelled by the store (a lambda continuation lived here until now): waiters wake.
+            if (observe)
+            {
+                Observe(job, new JobTransition(record.Status, record.Attempt, record.FinishedAt ?? Time.GetUtcNow(), Error: record.Error, CancelReason: record.CancelReason));
+            }
+
             Forget(job, record.Status);
         }
 

@@ -24,6 +24,26 @@ internal sealed partial class JobEngine
         }
     }
 
+    /// <summary>
+    /// Tells the observers about records that a durable store changed by its own decision, in a write of this host: jobs
+    /// recovered from a host that is gone, and continuations settled when the job they continue ended. Only the host
+    /// whose write decided them hears of them, so each change is heard once.
+    /// </summary>
+    /// <param name="records">The records as they are after the change.</param>
+    /// <param name="at">When the change happened: the end that settled them, or the recovery's time.</param>
+    public void ObserveStoreDecided(IReadOnlyList<JobRecord> records, DateTimeOffset at)
+    {
+        if (!Hooks.HasObservers)
+        {
+            return;
+        }
+
+        foreach (var record in records)
+        {
+            Observe(record, new JobTransition(record.Status, record.Attempt, record.FinishedAt ?? at, Error: record.Error, CancelReason: record.CancelReason));
+        }
+    }
+
     /// <summary>Tells the observers about a change recorded for a job this host does not hold (a durable job cancelled or failed through the store).</summary>
     private void Observe(JobRecord record, in JobTransition change)
     {

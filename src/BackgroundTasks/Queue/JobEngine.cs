@@ -42,6 +42,10 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         _defaultQueue = _queues[Options.DefaultQueue];
         Metrics = new JobMetrics(meterFactory, QueueLengths);
         Claimer = Records.Durable is { } durable ? new JobClaimer(this, durable) : null;
+        if (Records.Durable is { } decided && Hooks.HasObservers)
+        {
+            decided.Decided = ObserveStoreDecided;
+        }
     }
 
     /// <summary>Gets what feeds the lanes from a durable store; <see langword="null"/> when the engine's lanes are the queues.</summary>

@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+
 namespace BackgroundTasks;
 
 /// <summary>The settings of one named queue, and the defaults of the jobs in it.</summary>
@@ -31,4 +33,20 @@ public sealed class JobQueueOptions
     /// <value>Defaults to <see langword="null"/>: workers start jobs as soon as they take them.</value>
     /// <example><c>q.RateLimit = new JobRateLimit { MaxStarts = 10, Period = TimeSpan.FromSeconds(1) };</c></example>
     public JobRateLimit? RateLimit { get; set; }
+
+    /// <summary>
+    /// Gets or sets a <see cref="System.Threading.RateLimiting.RateLimiter"/> that every attempt of this queue's jobs
+    /// passes before it starts; <see langword="null"/> for none. Use it instead of <see cref="RateLimit"/> for any other
+    /// limit: a <see cref="ConcurrencyLimiter"/>, a token bucket, or a distributed limiter that all hosts share.
+    /// </summary>
+    /// <value>Defaults to <see langword="null"/>. Cannot be set together with <see cref="RateLimit"/>.</value>
+    /// <remarks>
+    /// A worker takes its job from the queue, then acquires one permit and holds the lease until the attempt ends
+    /// (retries acquire again), so a <see cref="ConcurrencyLimiter"/> limits the attempts running at once. A refused
+    /// lease is asked for again after its <see cref="MetadataName.RetryAfter"/>, or after one second on the engine's
+    /// <see cref="TimeProvider"/>; no job is dropped. Give the limiter a <c>QueueLimit</c> of at least
+    /// <see cref="Workers"/> so waiting workers queue in it. The limiter belongs to the application, which disposes it.
+    /// </remarks>
+    /// <example><c>q.RateLimiter = new ConcurrencyLimiter(new() { PermitLimit = 2, QueueLimit = 100 });</c></example>
+    public RateLimiter? RateLimiter { get; set; }
 }

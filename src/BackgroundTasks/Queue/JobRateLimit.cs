@@ -9,7 +9,8 @@ namespace BackgroundTasks;
 /// Each start holds one of <see cref="MaxStarts"/> places for one <see cref="Period"/>, timed by the engine's
 /// <see cref="TimeProvider"/>: up to <see cref="MaxStarts"/> jobs start at once after a quiet spell, and no span
 /// of one <see cref="Period"/> ever sees more. The limit holds for this host; hosts that share a store each
-/// apply it to the jobs they run.
+/// apply it to the jobs they run (plug a distributed limiter into <see cref="JobQueueOptions.RateLimiter"/> for
+/// one limit over all hosts).
 /// </remarks>
 public sealed class JobRateLimit
 {

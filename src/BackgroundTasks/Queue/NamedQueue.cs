@@ -38,10 +38,7 @@ internal sealed class NamedQueue : IDisposable
         Options = options;
         _space = new SemaphoreSlim(options.Capacity);
 
-        // Bad limits are reported by the options' validation, which runs first.
-        RateLimiter = options.RateLimit is { MaxStarts: > 0 } limit && limit.Period > TimeSpan.Zero
-            ? new QueueRateLimiter(limit, time ?? TimeProvider.System)
-            : null;
+        RateLimiter = QueueRateLimiter.Create(options, time ?? TimeProvider.System);
         Defaults = new JobSettings(name, null, JobPriority.Normal, options.MaxAttempts, null, options.Timeout, options.Backoff);
     }
 
@@ -49,7 +46,7 @@ internal sealed class NamedQueue : IDisposable
 
     public JobQueueOptions Options { get; }
 
-    /// <summary>Gets the queue's rate limit, which its workers pass before each attempt; <see langword="null"/> when it has none.</summary>
+    /// <summary>Gets the queue's rate limiter, which its workers pass before each attempt; <see langword="null"/> when it has none.</summary>
     public QueueRateLimiter? RateLimiter { get; }
 
     /// <summary>Gets the settings of the queue's jobs enqueued without options.</summary>

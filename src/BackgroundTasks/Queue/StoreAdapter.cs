@@ -56,6 +56,9 @@ internal abstract class StoreAdapter(IJobStore store)
 
         public override DurableStoreAdapter Durable => this;
 
+        /// <summary>Gets or sets what hears the records that a write of this host changed by the store's decision (continuations it settled), with the write's time.</summary>
+        public Action<IReadOnlyList<JobRecord>, DateTimeOffset>? Decided { get; set; }
+
         /// <summary>Records a new typed job already claimed by this host: its record as claimed (Running at attempt 1), or <see langword="null"/> when the store recorded it Queued instead.</summary>
         public async ValueTask<JobRecord?> AddClaimedAsync(JobId id, JobSettings settings, string arguments, DateTimeOffset now, CancellationToken cancellationToken)
         {
@@ -74,13 +77,26 @@ internal abstract class StoreAdapter(IJobStore store)
 
         protected override ValueTask<bool> WriteAsync(JobId id, object? handle, JobTransition transition)
         {
-            if (!ReferenceEquals(handle, Claimed))
+            var claimed = ReferenceEquals(handle, Claimed);
+            if (!claimed && !transition.Status.IsTerminal())
             {
                 return Store.TransitionAsync(id, transition);
             }
 
             // The claim made the job Running already; its outcome is written only while this host still holds it.
-            return transition.Status == JobStatus.Running ? new ValueTask<bool>(true) : DurableStore.TransitionAsync(id, transition, Owner);
+            return claimed && transition.Status == JobStatus.Running ? new ValueTask<bool>(true) : WriteEndAsync(id, transition, claimed ? Owner : null);
+        }
+
+        /// <summary>Writes an end (or a claimed attempt's outcome), and passes on the continuations the store settled with it.</summary>
+        private async ValueTask<bool> WriteEndAsync(JobId id, JobTransition transition, string? owner)
+        {
+            var result = await DurableStore.TransitionAsync(id, transition, owner).ConfigureAwait(false);
+            if (result.SettledContinuations.Count > 0)
+            {
+                Decided?.Invoke(result.SettledContinuations, transition.Timestamp);
+            }
+
+            return result.IsRecorded;
         }
     }
 

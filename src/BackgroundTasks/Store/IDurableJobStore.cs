@@ -19,7 +19,8 @@ namespace BackgroundTasks;
 /// settles it, because the parent may end on any host or in a recovery, and a crash between the parent's end and the
 /// settling would leave it waiting forever. So, in the same atomic step as every write that makes a job terminal
 /// (<see cref="IJobStore.TransitionAsync"/>, <see cref="TransitionAsync(JobId, JobTransition, string, CancellationToken)"/>,
-/// <see cref="RecoverAsync"/>), the store settles each of that job's continuations that is still Scheduled:</para>
+/// <see cref="RecoverAsync"/>), the store settles each of that job's continuations that is still Scheduled, and the
+/// last two return the continuations they settled:</para>
 /// <list type="bullet">
 /// <item><description>It <em>releases</em> it when its <see cref="JobRecord.ContinueWhen"/> is
 /// <see cref="JobContinuation.Finished"/> or the parent ended <see cref="JobStatus.Succeeded"/>: Status
@@ -117,12 +118,21 @@ public interface IDurableJobStore : IJobStore
     ValueTask<IReadOnlyList<JobId>> RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records the outcome of a claimed attempt (Retrying, Succeeded, Failed or Cancelled), only while the job
-    /// is still Running for <paramref name="owner"/> at the transition's attempt: a host that lost its lease can
-    /// never overwrite a recovery or a newer attempt. Retrying releases a typed job to every host.
+    /// Records a transition and reports the continuations it settled. With an <paramref name="owner"/>, it records the
+    /// outcome of a claimed attempt (Retrying, Succeeded, Failed or Cancelled), only while the job is still Running for
+    /// <paramref name="owner"/> at the transition's attempt: a host that lost its lease can never overwrite a recovery or
+    /// a newer attempt. Retrying releases a typed job to every host. Without one, it records any transition as
+    /// <see cref="IJobStore.TransitionAsync"/> does.
     /// </summary>
-    /// <returns><see langword="true"/> when recorded.</returns>
-    ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken = default);
+    /// <param name="id">The job.</param>
+    /// <param name="transition">The change.</param>
+    /// <param name="owner">The owner that claimed the attempt; <see langword="null"/> for a change by id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>
+    /// Whether the transition was recorded and, when it made the job terminal, the waiting continuations that the same
+    /// step settled (see the remarks on the interface), as they are after it.
+    /// </returns>
+    ValueTask<JobTransitionResult> TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Recovers the jobs of owners whose lease expired before <paramref name="now"/>, and, at once, every job of
@@ -132,6 +142,10 @@ public interface IDurableJobStore : IJobStore
     /// <param name="host">The restarted host's name, or <see langword="null"/> to recover expired leases only.</param>
     /// <param name="currentOwner">The owner that must not be recovered: the caller itself.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>How many jobs were recovered (queued again or failed).</returns>
-    ValueTask<int> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// Every record the step changed, as it is after it: the jobs recovered (queued again for their next attempt, or
+    /// Failed), then the continuations that the end of those that failed settled. The engine that called it tells its
+    /// <see cref="IJobStateObserver"/>s, so each change is heard once, on the host that made it.
+    /// </returns>
+    ValueTask<IReadOnlyList<JobRecord>> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default);
 }

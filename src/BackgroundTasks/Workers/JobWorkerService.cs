@@ -129,12 +129,20 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
         while (await queue.TakeAsync().ConfigureAwait(false) is { } job)
         {
             var claimed = job.IsClaimed;
-            if (limiter is null || await limiter.TryTakeAsync(job, _stopTaking.Token).ConfigureAwait(false))
+            if (limiter is null)
             {
                 await _runner.RunSafelyAsync(job, worker).ConfigureAwait(false);
             }
+            else if (await limiter.AcquireAsync(job, engine.Logger, _stopTaking.Token).ConfigureAwait(false) is { } lease)
+            {
+                // The lease is held for the attempt: a ConcurrencyLimiter plugged in limits running attempts.
+                using (lease)
+                {
+                    await _runner.RunSafelyAsync(job, worker).ConfigureAwait(false);
+                }
+            }
 
-            // Otherwise the job was cancelled while it waited for its turn (and is recorded so), or the workers
+            // Otherwise the job was cancelled while it waited for a permit (and is recorded so), or the workers
             // stop taking jobs: the shutdown sweep ends it (or gives a claimed job back to the durable store).
             if (claimed)
             {

@@ -71,7 +71,7 @@ public sealed class IdleHostTests
         // The other host's attempt failed: the job waits for its retry, released to every host.
         var due = DateTimeOffset.UtcNow.AddSeconds(1.5);
         var failed = new JobTransition(JobStatus.Retrying, 1, DateTimeOffset.UtcNow, due, new JobError("System.InvalidOperationException", "first attempt failed", null));
-        Assert.That(await durable.TransitionAsync(job.Id, failed, "host-a/1", ct), Is.True);
+        Assert.That((await durable.TransitionAsync(job.Id, failed, "host-a/1", ct)).IsRecorded, Is.True);
         await gates.For(gates.Started, "retried").Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
 
         var late = DateTimeOffset.UtcNow - due;

@@ -35,8 +35,8 @@ public sealed class AddClaimedTests
         var now = TestJobs.Start;
         await durable.AddClaimedAsync(job, "host-a/1", now, ct);
 
-        Assert.That(await durable.RecoverAsync(now + s_lease - TimeSpan.FromSeconds(1), host: null, "host-b/1", ct), Is.Zero, "The lease has not expired yet.");
-        Assert.That(await durable.RecoverAsync(now + s_lease + TimeSpan.FromSeconds(1), host: null, "host-b/1", ct), Is.EqualTo(1));
+        Assert.That(await durable.RecoverAsync(now + s_lease - TimeSpan.FromSeconds(1), host: null, "host-b/1", ct), Is.Empty, "The lease has not expired yet.");
+        Assert.That(await durable.RecoverAsync(now + s_lease + TimeSpan.FromSeconds(1), host: null, "host-b/1", ct), Has.Count.EqualTo(1));
         var again = await durable.ClaimAsync("default", "host-b/1", 5, now + s_lease + TimeSpan.FromSeconds(2), ct);
 
         Assert.That(again.Select(static r => (r.Id, r.Attempt)), Is.EqualTo(new[] { (job.Id, 2) }));
@@ -52,8 +52,8 @@ public sealed class AddClaimedTests
         await durable.AddClaimedAsync(job, "host-a/1", TestJobs.Start, ct);
         var done = new JobTransition(JobStatus.Succeeded, 1, TestJobs.Start.AddSeconds(1));
 
-        Assert.That(await durable.TransitionAsync(job.Id, done, "host-b/1", ct), Is.False);
-        Assert.That(await durable.TransitionAsync(job.Id, done, "host-a/1", ct), Is.True);
+        Assert.That((await durable.TransitionAsync(job.Id, done, "host-b/1", ct)).IsRecorded, Is.False);
+        Assert.That((await durable.TransitionAsync(job.Id, done, "host-a/1", ct)).IsRecorded, Is.True);
         Assert.That((await store.GetAsync(job.Id, ct))!.Status, Is.EqualTo(JobStatus.Succeeded));
     }
 

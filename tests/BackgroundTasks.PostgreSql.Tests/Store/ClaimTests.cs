@@ -86,7 +86,7 @@ public sealed class ClaimTests
         var now = TestJobs.Start;
         await store.ClaimAsync("default", "host-a/1", 1, now, ct);
         var error = new JobError("System.IO.IOException", "disk busy", "stack");
-        Assert.That(await durable.TransitionAsync(job.Id, new JobTransition(JobStatus.Retrying, 1, now.AddSeconds(1), now.AddSeconds(10), error), "host-a/1", ct), Is.True);
+        Assert.That((await durable.TransitionAsync(job.Id, new JobTransition(JobStatus.Retrying, 1, now.AddSeconds(1), now.AddSeconds(10), error), "host-a/1", ct)).IsRecorded, Is.True);
 
         Assert.That(await store.ClaimAsync("default", "host-b/1", 1, now.AddSeconds(9), ct), Is.Empty, "Still backing off.");
         var next = (await store.ClaimAsync("default", "host-b/1", 1, now.AddSeconds(10), ct)).Single();

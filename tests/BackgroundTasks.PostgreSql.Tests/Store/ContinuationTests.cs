@@ -134,7 +134,7 @@ public sealed class ContinuationTests
         await durable.AddAsync(next, "host-a/1", ct);
         await store.ClaimAsync("default", "host-a/1", 1, TestJobs.Start, ct);
 
-        Assert.That(await durable.TransitionAsync(parent.Id, new JobTransition(JobStatus.Succeeded, 1, TestJobs.Start.AddSeconds(1)), "host-a/1", ct), Is.True);
+        Assert.That((await durable.TransitionAsync(parent.Id, new JobTransition(JobStatus.Succeeded, 1, TestJobs.Start.AddSeconds(1)), "host-a/1", ct)).IsRecorded, Is.True);
 
         Assert.That((await store.GetAsync(next.Id, ct))!.Status, Is.EqualTo(JobStatus.Queued));
         Assert.That(await store.ClaimAsync("default", "host-b/1", 5, TestJobs.Start.AddSeconds(2), ct), Is.Empty, "Only the host that holds a lambda continuation's code claims it.");

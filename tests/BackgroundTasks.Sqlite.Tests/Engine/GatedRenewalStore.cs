@@ -62,10 +62,10 @@ internal sealed class GatedRenewalStore(SqliteJobStore inner) : IDurableJobStore
     public ValueTask<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default)
         => Inner.ClaimAsync(queue, owner, max, now, cancellationToken);
 
-    public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken = default)
+    public ValueTask<JobTransitionResult> TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken = default)
         => Inner.TransitionAsync(id, transition, owner, cancellationToken);
 
-    public ValueTask<int> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<JobRecord>> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default)
         => Inner.RecoverAsync(now, host, currentOwner, cancellationToken);
 
     public ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default) => Inner.AddAsync(job, cancellationToken);

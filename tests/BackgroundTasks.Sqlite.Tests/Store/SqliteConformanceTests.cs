@@ -26,7 +26,7 @@ public sealed class SqliteConformanceTests
 
         Assert.That(
             report.Failures.Select(c => c.Name),
-            Is.EqualTo(new[] { "ContinuationLinkIsKept", "ContinuationsAreSettledWhenTheirJobEnds", "ContinuationChainsSettleTogether", "ContinuationOfAnEndedJobIsSettledWhenAdded", "ReleasedContinuationsAreClaimed", "RecoveredJobsSettleTheirContinuations" }),
+            Is.EqualTo(new[] { "ContinuationLinkIsKept", "ContinuationsAreSettledWhenTheirJobEnds", "ContinuationChainsSettleTogether", "ContinuationOfAnEndedJobIsSettledWhenAdded", "ReleasedContinuationsAreClaimed", "RecoveredJobsSettleTheirContinuations", "SettledContinuationsAreReported" }),
             report.ToString());
         Assert.That(report.Failures[1].Violations, Has.Some.Contains("is released in the same step").And.Some.Contains("is cancelled in the same step"));
     }
@@ -48,10 +48,10 @@ public sealed class SqliteConformanceTests
         public ValueTask<IReadOnlyList<JobId>> RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken = default)
             => _durable.RenewLeasesAsync(owner, now, cancellationToken);
 
-        public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken = default)
+        public ValueTask<JobTransitionResult> TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken = default)
             => _durable.TransitionAsync(id, transition, owner, cancellationToken);
 
-        public ValueTask<int> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default)
+        public ValueTask<IReadOnlyList<JobRecord>> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default)
             => _durable.RecoverAsync(now, host, currentOwner, cancellationToken);
 
         public ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, CancellationToken cancellationToken = default) => inner.TransitionAsync(id, transition, cancellationToken);

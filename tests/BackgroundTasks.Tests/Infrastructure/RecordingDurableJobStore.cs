@@ -89,18 +89,18 @@ public sealed class RecordingDurableJobStore(IDurableJobStore inner) : Recording
     public ValueTask<IReadOnlyList<JobId>> RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken = default)
         => inner.RenewLeasesAsync(owner, now, cancellationToken);
 
-    public async ValueTask<bool> TransitionAsync(JobId id, JobTransition transition, string owner, CancellationToken cancellationToken = default)
+    public async ValueTask<JobTransitionResult> TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken = default)
     {
-        var applied = await inner.TransitionAsync(id, transition, owner, cancellationToken);
-        if (applied)
+        var result = await inner.TransitionAsync(id, transition, owner, cancellationToken);
+        if (result.IsRecorded)
         {
             Applied(id, transition.Status);
         }
 
-        return applied;
+        return result;
     }
 
-    public ValueTask<int> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<JobRecord>> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default)
         => inner.RecoverAsync(now, host, currentOwner, cancellationToken);
 
     public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
