@@ -129,7 +129,7 @@ internal sealed partial class JobEngine
         Metrics.Finished(job.Settings.Queue, status);
         _alive.Remove(job.Id, job);
         job.SignalFinished();
-        ReleaseContinuations(job.Id, status);
+        ReleaseContinuations(job.Id, status, leftAlive: true);
     }
 
     /// <summary>Records a change that is not terminal; a failing store is logged, never thrown.</summary>
