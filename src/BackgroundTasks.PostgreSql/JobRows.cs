@@ -11,18 +11,21 @@ internal static class JobRows
     /// <summary>The columns every read and every RETURNING selects, in the order <see cref="Read"/> expects.</summary>
     public const string Columns = "id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, started_at, finished_at, "
         + "progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, error_timed_out, "
-        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state, unique_key, continue_after, continue_when";
+        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state, unique_key, continue_after, continue_when, "
+        + "timeout_ticks, backoff_initial_ticks, backoff_max_ticks, backoff_multiplier, backoff_jitter";
 
     /// <summary>How many columns <see cref="Columns"/> lists.</summary>
-    public const int ColumnCount = 29;
+    public const int ColumnCount = 34;
 
     /// <summary>The insert into <paramref name="jobs"/>; it returns a row only when the id was free.</summary>
     public static string InsertSql(string jobs) => $"INSERT INTO {jobs} (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
         + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
-        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state, unique_key, continue_after, continue_when) "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state, unique_key, continue_after, continue_when, "
+        + "timeout_ticks, backoff_initial_ticks, backoff_max_ticks, backoff_multiplier, backoff_jitter) "
         + "VALUES (@id, @name, @queue, @priority, @status, @attempt, @max_attempts, @enqueued_at, @scheduled_at, @due_at, "
         + "@started_at, @finished_at, @progress_percent, @progress_message, @progress_done, @progress_total, @error_type, @error_message, @error_stack, "
-        + "@error_timed_out, @result_kind, @result, @parent_id, @arguments, @cancel_reason, @owner, @lease_until, @trace_parent, @trace_state, @unique_key, @continue_after, @continue_when) "
+        + "@error_timed_out, @result_kind, @result, @parent_id, @arguments, @cancel_reason, @owner, @lease_until, @trace_parent, @trace_state, @unique_key, @continue_after, @continue_when, "
+        + "@timeout_ticks, @backoff_initial_ticks, @backoff_max_ticks, @backoff_multiplier, @backoff_jitter) "
         + "ON CONFLICT (id) DO NOTHING RETURNING 1";
 
     /// <summary>Binds a new job's values to <see cref="InsertSql"/>, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given.</summary>
@@ -55,6 +58,11 @@ internal static class JobRows
         Text(p, "unique_key", job.UniqueKey);
         Text(p, "continue_after", job.ContinueAfter?.ToString());
         p.AddWithValue("continue_when", (int)job.ContinueWhen);
+        Long(p, "timeout_ticks", job.Timeout?.Ticks);
+        Long(p, "backoff_initial_ticks", job.Backoff?.InitialDelay.Ticks);
+        Long(p, "backoff_max_ticks", job.Backoff?.MaxDelay.Ticks);
+        p.Add(new NpgsqlParameter("backoff_multiplier", NpgsqlDbType.Double) { Value = job.Backoff is { } multiplied ? multiplied.Multiplier : DBNull.Value });
+        p.Add(new NpgsqlParameter("backoff_jitter", NpgsqlDbType.Double) { Value = job.Backoff is { } jittered ? jittered.Jitter : DBNull.Value });
     }
 
     public static void BindProgress(NpgsqlParameterCollection p, JobProgress progress)

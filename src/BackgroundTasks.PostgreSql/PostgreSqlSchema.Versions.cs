@@ -92,4 +92,17 @@ internal static partial class PostgreSqlSchema
         CREATE TRIGGER jobs_continuation_added AFTER INSERT ON {0}.jobs
             FOR EACH ROW WHEN (NEW.continue_after IS NOT NULL AND NEW.status = 0) EXECUTE FUNCTION {0}.continuation_added();
         """;
+
+    /// <summary>
+    /// Version 4: the attempt timeout and back-off a job was enqueued with (<see cref="JobRecord.Timeout"/>,
+    /// <see cref="JobRecord.Backoff"/>), so that the host that claims it applies them; NULL for older rows, which take the
+    /// claiming host's queue defaults.
+    /// </summary>
+    private const string AttemptSettingsMigration = """
+        ALTER TABLE {0}.jobs ADD COLUMN timeout_ticks bigint;
+        ALTER TABLE {0}.jobs ADD COLUMN backoff_initial_ticks bigint;
+        ALTER TABLE {0}.jobs ADD COLUMN backoff_max_ticks bigint;
+        ALTER TABLE {0}.jobs ADD COLUMN backoff_multiplier double precision;
+        ALTER TABLE {0}.jobs ADD COLUMN backoff_jitter double precision;
+        """;
 }

@@ -66,6 +66,7 @@ internal static partial class PostgreSqlSchema
         """,
         UniqueKeysMigration,
         ContinuationsMigration,
+        AttemptSettingsMigration,
     ];
 
     /// <summary>Gets the newest schema version this package knows.</summary>

@@ -4,7 +4,7 @@ namespace BackgroundTasks.Sqlite;
 
 /// <summary>
 /// Reads a job record from a row of the job columns, in the order both durable stores select them (id, name,
-/// queue, priority, status, ..., unique key, continued job, continuation rule). The PostgreSQL package links this
+/// queue, priority, status, ..., unique key, continued job, continuation rule, timeout, back-off). The PostgreSQL package links this
 /// file, as it does <see cref="ResultCodec"/>: one reader for both stores' rows.
 /// </summary>
 internal static class JobRecordReader
@@ -39,6 +39,14 @@ internal static class JobRecordReader
         UniqueKey = row.IsDBNull(26) ? null : row.GetString(26),
         ContinueAfter = row.IsDBNull(27) ? null : JobId.Parse(row.GetString(27)),
         ContinueWhen = (JobContinuation)row.GetInt32(28),
+        Timeout = row.IsDBNull(29) ? null : TimeSpan.FromTicks(row.GetInt64(29)),
+        Backoff = row.IsDBNull(30) ? null : new RetryBackoff
+        {
+            InitialDelay = TimeSpan.FromTicks(row.GetInt64(30)),
+            MaxDelay = TimeSpan.FromTicks(row.GetInt64(31)),
+            Multiplier = row.GetDouble(32),
+            Jitter = row.GetDouble(33),
+        },
     };
 
     /// <summary>A stored time: UTC ticks.</summary>

@@ -9,17 +9,20 @@ internal static class JobRows
     /// <summary>The columns every read and every RETURNING selects, in the order <see cref="Read"/> expects.</summary>
     public const string Columns = "id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, started_at, finished_at, "
         + "progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, error_timed_out, "
-        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state, unique_key, continue_after, continue_when";
+        + "result_kind, result, parent_id, arguments, cancel_reason, trace_parent, trace_state, unique_key, continue_after, continue_when, "
+        + "timeout_ticks, backoff_initial_ticks, backoff_max_ticks, backoff_multiplier, backoff_jitter";
 
     /// <summary>How many columns <see cref="Columns"/> lists.</summary>
-    public const int ColumnCount = 29;
+    public const int ColumnCount = 34;
 
     public const string InsertSql = "INSERT INTO bt_jobs (id, name, queue, priority, status, attempt, max_attempts, enqueued_at, scheduled_at, due_at, "
         + "started_at, finished_at, progress_percent, progress_message, progress_done, progress_total, error_type, error_message, error_stack, "
-        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state, unique_key, continue_after, continue_when) "
+        + "error_timed_out, result_kind, result, parent_id, arguments, cancel_reason, owner, lease_until, trace_parent, trace_state, unique_key, continue_after, continue_when, "
+        + "timeout_ticks, backoff_initial_ticks, backoff_max_ticks, backoff_multiplier, backoff_jitter) "
         + "VALUES ($id, $name, $queue, $priority, $status, $attempt, $max_attempts, $enqueued_at, $scheduled_at, $due_at, "
         + "$started_at, $finished_at, $progress_percent, $progress_message, $progress_done, $progress_total, $error_type, $error_message, $error_stack, "
-        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until, $trace_parent, $trace_state, $unique_key, $continue_after, $continue_when) ON CONFLICT (id) DO NOTHING";
+        + "$error_timed_out, $result_kind, $result, $parent_id, $arguments, $cancel_reason, $owner, $lease_until, $trace_parent, $trace_state, $unique_key, $continue_after, $continue_when, "
+        + "$timeout_ticks, $backoff_initial_ticks, $backoff_max_ticks, $backoff_multiplier, $backoff_jitter) ON CONFLICT (id) DO NOTHING";
 
     /// <summary>Inserts a new job, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given; <see langword="false"/> when its id is taken.</summary>
     public static bool Insert(GroupCommitWriter writer, JobRecord job, JsonSerializerOptions? resultOptions, string? owner = null, DateTimeOffset? leaseUntil = null)
@@ -53,6 +56,11 @@ internal static class JobRows
         p.AddWithValue("$unique_key", Db(job.UniqueKey));
         p.AddWithValue("$continue_after", Db(job.ContinueAfter?.ToString()));
         p.AddWithValue("$continue_when", (int)job.ContinueWhen);
+        p.AddWithValue("$timeout_ticks", Db(job.Timeout?.Ticks));
+        p.AddWithValue("$backoff_initial_ticks", Db(job.Backoff?.InitialDelay.Ticks));
+        p.AddWithValue("$backoff_max_ticks", Db(job.Backoff?.MaxDelay.Ticks));
+        p.AddWithValue("$backoff_multiplier", job.Backoff is { } multiplied ? multiplied.Multiplier : DBNull.Value);
+        p.AddWithValue("$backoff_jitter", job.Backoff is { } jittered ? jittered.Jitter : DBNull.Value);
         try
         {
             return command.ExecuteNonQuery() == 1;

@@ -84,6 +84,16 @@ internal static class SqliteSchema
         ALTER TABLE bt_jobs ADD COLUMN continue_when INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX bt_jobs_continuations ON bt_jobs (continue_after) WHERE continue_after IS NOT NULL AND status = 0;
         """,
+
+        // Version 5: the attempt timeout and back-off a job was enqueued with (JobRecord.Timeout, Backoff), so that the host
+        // that claims it applies them; NULL for older rows, which take the claiming host's queue defaults.
+        """
+        ALTER TABLE bt_jobs ADD COLUMN timeout_ticks INTEGER;
+        ALTER TABLE bt_jobs ADD COLUMN backoff_initial_ticks INTEGER;
+        ALTER TABLE bt_jobs ADD COLUMN backoff_max_ticks INTEGER;
+        ALTER TABLE bt_jobs ADD COLUMN backoff_multiplier REAL;
+        ALTER TABLE bt_jobs ADD COLUMN backoff_jitter REAL;
+        """,
     ];
 
     /// <summary>Gets the newest schema version this package knows.</summary>

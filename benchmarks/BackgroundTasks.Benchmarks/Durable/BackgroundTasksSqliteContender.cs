@@ -73,6 +73,12 @@ public sealed class BackgroundTasksSqliteContender(string? hostName = null, Time
     public async ValueTask EnqueueAsync(DurableJob job)
         => await _queue!.EnqueueAsync<NoOpJob, NoOpArgs>(new NoOpArgs(job), job == DurableJob.UntilKilled ? s_recoverable : null);
 
+    /// <summary>Enqueues <paramref name="count"/> no-op jobs in one call; returns once they are committed (one transaction).</summary>
+    /// <param name="count">How many jobs.</param>
+    /// <returns>A task that completes once the jobs are committed.</returns>
+    public async ValueTask EnqueueManyAsync(int count)
+        => await _queue!.EnqueueManyAsync<NoOpJob, NoOpArgs>(Enumerable.Repeat(new NoOpArgs(DurableJob.NoOp), count));
+
     /// <inheritdoc/>
     public async Task StopAsync()
     {

@@ -50,7 +50,10 @@ public static class DurableChild
             var file = Path.Combine(folder, "throughput.db");
             jobsPerSecond = jobs / (await ThroughputAsync(kind, file, jobs, producers)).TotalSeconds;
             bytes = SqliteFiles.CheckpointedSize(file);
-            latency = await LatencyAsync(kind, Path.Combine(folder, "latency.db"), samples, pauseMs);
+            if (kind != DurableContender.BackgroundTasksBulk)
+            {
+                latency = await LatencyAsync(kind, Path.Combine(folder, "latency.db"), samples, pauseMs);
+            }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ResultPrefix} {jobsPerSecond:R} {latency[0]:R} {latency[1]:R} {bytes} {emptyBytes}"));
@@ -87,7 +90,9 @@ public static class DurableChild
         for (var p = 0; p < producers; p++)
         {
             var share = (jobs / producers) + (p < jobs % producers ? 1 : 0);
-            enqueued[p] = Produce(contender, share);
+            enqueued[p] = kind == DurableContender.BackgroundTasksBulk
+                ? ProduceInBatches((BackgroundTasksSqliteContender)contender, share)
+                : Produce(contender, share);
         }
 
         await Task.WhenAll(enqueued);
@@ -127,6 +132,15 @@ public static class DurableChild
         { IsBackground = true, Name = "producer" };
         thread.Start();
         return done.Task;
+    }
+
+    /// <summary>Enqueues <paramref name="jobs"/> no-op jobs in calls of <see cref="CeilingLoop.Batch"/>, one call at a time.</summary>
+    private static async Task ProduceInBatches(BackgroundTasksSqliteContender contender, int jobs)
+    {
+        for (var done = 0; done < jobs; done += CeilingLoop.Batch)
+        {
+            await contender.EnqueueManyAsync(Math.Min(CeilingLoop.Batch, jobs - done));
+        }
     }
 
     /// <summary>Enqueues probes one at a time, each after a pause, and returns p50 and p99 of enqueue-call-to-start in µs.</summary>

@@ -17,4 +17,10 @@ public enum DurableContender
 
     /// <summary>BackgroundTasks with the BackgroundTasks.Sqlite store and a typed job.</summary>
     BackgroundTasks,
+
+    /// <summary>
+    /// The same, its jobs enqueued in batches of <see cref="CeilingLoop.Batch"/> through <c>IJobQueue.EnqueueManyAsync</c>
+    /// (as an import would): the row to compare with the batched ceiling, which also inserts in batches.
+    /// </summary>
+    BackgroundTasksBulk,
 }

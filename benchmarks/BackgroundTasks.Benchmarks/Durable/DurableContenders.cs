@@ -4,7 +4,7 @@ namespace BackgroundTasks.Benchmarks.Durable;
 public static class DurableContenders
 {
     /// <summary>Gets whether <paramref name="kind"/> is a job system (the ceilings are plain loops).</summary>
-    public static bool IsJobSystem(DurableContender kind) => kind is DurableContender.Hangfire or DurableContender.Quartz or DurableContender.BackgroundTasks;
+    public static bool IsJobSystem(DurableContender kind) => kind is DurableContender.Hangfire or DurableContender.Quartz or DurableContender.BackgroundTasks or DurableContender.BackgroundTasksBulk;
 
     /// <summary>Gets whether <paramref name="kind"/> is one of the peers that the ratios compare against.</summary>
     public static bool IsPeer(DurableContender kind) => kind is DurableContender.Hangfire or DurableContender.Quartz;
@@ -17,7 +17,7 @@ public static class DurableContenders
     {
         DurableContender.Hangfire => new HangfireSqliteContender(),
         DurableContender.Quartz => new QuartzSqliteContender(),
-        DurableContender.BackgroundTasks => new BackgroundTasksSqliteContender(host?.HostName, host?.LeaseDuration),
+        DurableContender.BackgroundTasks or DurableContender.BackgroundTasksBulk => new BackgroundTasksSqliteContender(host?.HostName, host?.LeaseDuration),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Only Hangfire, Quartz and BackgroundTasks are job systems; the ceilings are loops (CeilingLoop)."),
     };
 
@@ -27,6 +27,7 @@ public static class DurableContenders
         DurableContender.CeilingBatched => $"Ceiling: plain loop, {CeilingLoop.Batch:N0} writes per transaction",
         DurableContender.CeilingPerWrite => "Ceiling: plain loop, one transaction per write",
         DurableContender.BackgroundTasks => BackgroundTasksSqliteContender.Label,
+        DurableContender.BackgroundTasksBulk => $"{BackgroundTasksSqliteContender.Label}, EnqueueManyAsync of {CeilingLoop.Batch:N0}",
         _ => kind.ToString(),
     };
 
@@ -36,6 +37,7 @@ public static class DurableContenders
         DurableContender.CeilingBatched or DurableContender.CeilingPerWrite => "Microsoft.Data.Sqlite, one thread, prepared statements, WAL, synchronous=NORMAL; insert, claim (one UPDATE … WHERE id = (oldest queued) RETURNING id, partial index of queued rows), complete",
         DurableContender.Hangfire => HangfireSqliteContender.Settings,
         DurableContender.Quartz => QuartzSqliteContender.Settings,
+        DurableContender.BackgroundTasksBulk => $"as BackgroundTasks; each producer enqueues its share in calls of IJobQueue.EnqueueManyAsync with {CeilingLoop.Batch:N0} jobs (one transaction each); latency and kills are the BackgroundTasks row's",
         _ => BackgroundTasksSqliteContender.Settings,
     };
 }

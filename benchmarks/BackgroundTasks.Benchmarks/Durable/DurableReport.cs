@@ -46,7 +46,9 @@ public static class DurableReport
             Console.WriteLine(string.Create(s_invariant, $"| {DurableContenders.Label(r.Kind)} | {r.Jobs:N0} | {Number(r.JobsPerSecond, "N0")} | {RatioOf(r.JobsPerSecond, bestRate)} | {r.Load} |"));
         }
 
-        Console.WriteLine($"\n{Ratio}\n\n## Enqueue-to-start latency, ms\n");
+        Console.WriteLine($"\n{Ratio}");
+        PrintCeilingRatios(results);
+        Console.WriteLine("\n## Enqueue-to-start latency, ms\n");
         Console.WriteLine("| Contender | Samples | p50 | p99 | p50 ratio to faster peer | Load average (1/5/15 min) |\n|---|---:|---:|---:|---:|---|");
         var bestP50 = Best(results, static r => r.P50Microseconds, higherIsBetter: false);
         foreach (var r in results.Where(static r => DurableContenders.IsJobSystem(r.Kind)))
@@ -153,5 +155,18 @@ public static class DurableReport
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT sqlite_version()";
         return (string)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Prints each BackgroundTasks row's jobs/s as a share of each ceiling of the same run.</summary>
+    private static void PrintCeilingRatios(IReadOnlyList<DurableResult> results)
+    {
+        var ceilings = results.Where(static r => !DurableContenders.IsJobSystem(r.Kind)).ToList();
+        foreach (var row in results.Where(static r => r.Kind is DurableContender.BackgroundTasks or DurableContender.BackgroundTasksBulk))
+        {
+            foreach (var ceiling in ceilings)
+            {
+                Console.WriteLine(string.Create(s_invariant, $"- {DurableContenders.Label(row.Kind)} ÷ {DurableContenders.Label(ceiling.Kind)}: {row.JobsPerSecond / ceiling.JobsPerSecond:N2}×"));
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ public static class DurableRun
             }
 
             var kills = new List<KillResult>();
-            foreach (var kind in settings.Kill ? settings.Contenders.Where(DurableContenders.IsJobSystem) : [])
+            foreach (var kind in settings.Kill ? settings.Contenders.Where(static k => DurableContenders.IsJobSystem(k) && k != DurableContender.BackgroundTasksBulk) : [])
             {
                 kills.Add(await KillAsync(kind, shared: false, settings, root));
             }

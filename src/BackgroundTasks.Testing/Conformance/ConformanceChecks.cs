@@ -24,6 +24,7 @@ internal static partial class ConformanceChecks
         new("ProgressIsRefusedOnceTerminal", "ReportProgressAsync on a terminal job returns false and keeps the last progress written before it.", ProgressIsRefusedOnceTerminalAsync),
         new("ImmutableFieldsNeverChange", "Id, Name, Queue, Priority, MaxAttempts, EnqueuedAt and ParentId never change after AddAsync.", ImmutableFieldsNeverChangeAsync),
         new("ArgumentsAreKept", "AddAsync keeps a typed job's Arguments (its serialized JSON) exactly, Queued or Scheduled, and no transition or progress changes them.", ArgumentsAreKeptAsync),
+        new("AttemptSettingsAreKept", "AddAsync keeps a job's Timeout and Backoff exactly (an infinite timeout and a missing one included), and no transition or progress changes them.", AttemptSettingsAreKeptAsync),
         new("TraceContextIsKept", "AddAsync keeps a job's TraceParent and TraceState (the enqueuing code's W3C trace context) exactly, and no transition or progress changes them.", TraceContextIsKeptAsync),
         new("UniqueKeyIsKept", "AddUniqueAsync and AddAsync keep a job's UniqueKey exactly, and no transition or progress changes it.", UniqueKeyIsKeptAsync),
         new("UniqueKeyIsHeldWhileNotTerminal", "AddUniqueAsync of a key that a Scheduled, Queued, Running or Retrying job holds records nothing and returns that job's id; another key is recorded.", UniqueKeyIsHeldWhileNotTerminalAsync),

@@ -31,9 +31,11 @@ internal static class RecordText
         ("UniqueKey", static r => r.UniqueKey),
         ("ContinueAfter", static r => r.ContinueAfter),
         ("ContinueWhen", static r => r.ContinueWhen),
+        ("Timeout", static r => r.Timeout),
+        ("Backoff", static r => r.Backoff),
     ];
 
-    private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId", "TraceParent", "TraceState", "UniqueKey", "ContinueAfter", "ContinueWhen" };
+    private static readonly HashSet<string> s_immutable = new(StringComparer.Ordinal) { "Id", "Name", "Queue", "Priority", "MaxAttempts", "EnqueuedAt", "ParentId", "TraceParent", "TraceState", "UniqueKey", "ContinueAfter", "ContinueWhen", "Timeout", "Backoff" };
 
     /// <summary>Lists the fields that differ, as "Field: expected X, got Y"; empty when the records are equal.</summary>
     public static string Diff(JobRecord expected, JobRecord actual, bool immutableOnly = false)

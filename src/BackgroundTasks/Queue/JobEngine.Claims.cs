@@ -18,7 +18,7 @@ internal sealed partial class JobEngine
                 return;
             }
 
-            var settings = new JobSettings(queue.Name, registration.Name, record.Priority, record.MaxAttempts, record.ParentId, queue.Options.Timeout, queue.Options.Backoff, record.TraceParent, record.TraceState, record.UniqueKey, record.ContinueAfter, record.ContinueWhen);
+            var settings = new JobSettings(queue.Name, registration.Name, record.Priority, record.MaxAttempts, record.ParentId, record.Timeout ?? queue.Options.Timeout, record.Backoff ?? queue.Options.Backoff, record.TraceParent, record.TraceState, record.UniqueKey, record.ContinueAfter, record.ContinueWhen);
             job = new TypedJob(record.Id, settings, registration, record.Arguments);
             if (!_alive.TryAdd(job.Id, job))
             {

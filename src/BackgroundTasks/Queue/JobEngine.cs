@@ -155,7 +155,7 @@ internal sealed partial class JobEngine : IJobQueue, IDisposable
         }
 
         var enqueuing = JobActivities.Enqueuing();
-        var settings = new JobSettings(queue.Name, registration.Name, record.Priority, record.MaxAttempts, record.ParentId, queue.Options.Timeout, queue.Options.Backoff, enqueuing?.Id, enqueuing?.TraceStateString);
+        var settings = new JobSettings(queue.Name, registration.Name, record.Priority, record.MaxAttempts, record.ParentId, record.Timeout ?? queue.Options.Timeout, record.Backoff ?? queue.Options.Backoff, enqueuing?.Id, enqueuing?.TraceStateString);
         return await AcceptAsync(new TypedJob(JobId.NewId(), settings, registration, record.Arguments), queue, options: null, cancellationToken).ConfigureAwait(false);
     }
 

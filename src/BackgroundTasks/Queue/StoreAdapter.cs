@@ -131,6 +131,8 @@ internal abstract class StoreAdapter(IJobStore store)
                 UniqueKey = settings.UniqueKey,
                 ContinueAfter = settings.ContinueAfter,
                 ContinueWhen = settings.ContinueWhen,
+                Timeout = settings.RecordedTimeout,
+                Backoff = settings.RecordedBackoff,
             };
 
         public override ValueTask<bool> TransitionAsync(JobId id, object? handle, JobTransition transition)

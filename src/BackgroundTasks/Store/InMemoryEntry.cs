@@ -163,6 +163,8 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
                 UniqueKey = Settings.UniqueKey,
                 ContinueAfter = Settings.ContinueAfter,
                 ContinueWhen = Settings.ContinueWhen,
+                Timeout = Settings.RecordedTimeout,
+                Backoff = Settings.RecordedBackoff,
             };
         }
     }

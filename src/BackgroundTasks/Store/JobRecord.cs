@@ -88,4 +88,19 @@ public sealed record JobRecord
     /// <see cref="JobContinuation.Succeeded"/> for a job that is not a continuation. It never changes after the job is recorded.
     /// </summary>
     public JobContinuation ContinueWhen { get; init; }
+
+    /// <summary>
+    /// Gets how long one attempt may run (<see cref="JobOptions.Timeout"/> resolved against the queue's default when the
+    /// job was enqueued), or <see langword="null"/> for the queue's <see cref="JobQueueOptions.Timeout"/> of the host that
+    /// runs it. A durable store keeps it, so that the host that claims the job applies the timeout it was enqueued with.
+    /// It never changes after the job is recorded.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Gets the delay between attempts (<see cref="JobOptions.Backoff"/> resolved against the queue's default when the job
+    /// was enqueued), or <see langword="null"/> for the queue's <see cref="JobQueueOptions.Backoff"/> of the host that runs
+    /// it. A durable store keeps it like <see cref="Timeout"/>. It never changes after the job is recorded.
+    /// </summary>
+    public RetryBackoff? Backoff { get; init; }
 }

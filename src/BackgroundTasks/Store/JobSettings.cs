@@ -3,8 +3,8 @@ namespace BackgroundTasks;
 /// <summary>
 /// What a job keeps from its options, resolved against its queue's defaults when it is enqueued. Jobs
 /// enqueued without options (and without a trace context to carry) share their queue's instance, so a job
-/// carries one reference instead of ten fields. The store keeps all but timeout and back-off, which
-/// matter only to the engine.
+/// carries one reference instead of ten fields. The store keeps all of them, so that a host that claims
+/// the job from a durable store runs it as it was enqueued.
 /// </summary>
 internal sealed class JobSettings(
     string queue,
@@ -49,7 +49,17 @@ internal sealed class JobSettings(
     /// <summary>Gets which ends of <see cref="ContinueAfter"/> let the job run (<see cref="JobRecord.ContinueWhen"/>).</summary>
     public JobContinuation ContinueWhen { get; } = continueWhen;
 
-    /// <summary>Settings for a record that a user added to the store directly.</summary>
+    /// <summary>Gets the timeout to record: <see langword="null"/> when the record a user added had none (its runner's queue decides).</summary>
+    public TimeSpan? RecordedTimeout { get; private init; } = timeout;
+
+    /// <summary>Gets the back-off to record: <see langword="null"/> when the record a user added had none (its runner's queue decides).</summary>
+    public RetryBackoff? RecordedBackoff { get; private init; } = backoff;
+
+    /// <summary>Settings for a record that a user added to the store directly; it reads back as it was added.</summary>
     public static JobSettings Of(JobRecord record)
-        => new(record.Queue, record.Name, record.Priority, record.MaxAttempts, record.ParentId, System.Threading.Timeout.InfiniteTimeSpan, RetryBackoff.Default, record.TraceParent, record.TraceState, record.UniqueKey, record.ContinueAfter, record.ContinueWhen);
+        => new(record.Queue, record.Name, record.Priority, record.MaxAttempts, record.ParentId, record.Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, record.Backoff ?? RetryBackoff.Default, record.TraceParent, record.TraceState, record.UniqueKey, record.ContinueAfter, record.ContinueWhen)
+        {
+            RecordedTimeout = record.Timeout,
+            RecordedBackoff = record.Backoff,
+        };
 }

@@ -23,7 +23,7 @@ public sealed class StartupTests
     }
 
     [Test]
-    public async Task Constructor_VersionOneSchema_AddsUniqueKeysAndContinuationsAndKeepsItsJobs(CancellationToken ct)
+    public async Task Constructor_VersionOneSchema_AddsUniqueKeysContinuationsAndAttemptSettingsAndKeepsItsJobs(CancellationToken ct)
     {
         await using var schema = new TestSchema();
         var old = TestJobs.Typed();
@@ -32,18 +32,19 @@ public sealed class StartupTests
             await store.AddAsync(old, ct);
         }
 
-        // The schema as version 1 left it: no unique keys, no continuations.
+        // The schema as version 1 left it: no unique keys, no continuations, no attempt settings of the job's own.
         await schema.ScalarAsync(
             """
             DROP TRIGGER jobs_ended ON {0}.jobs; DROP TRIGGER jobs_continuation_added ON {0}.jobs;
             DROP FUNCTION {0}.job_ended(); DROP FUNCTION {0}.continuation_added(); DROP FUNCTION {0}.settle_continuations(text, smallint, bigint, bigint, text);
-            ALTER TABLE {0}.jobs DROP COLUMN unique_key, DROP COLUMN continue_after, DROP COLUMN continue_when;
+            ALTER TABLE {0}.jobs DROP COLUMN unique_key, DROP COLUMN continue_after, DROP COLUMN continue_when, DROP COLUMN timeout_ticks,
+                DROP COLUMN backoff_initial_ticks, DROP COLUMN backoff_max_ticks, DROP COLUMN backoff_multiplier, DROP COLUMN backoff_jitter;
             DELETE FROM {0}.schema_version WHERE version > 1;
             """,
             ct);
 
         var unique = TestJobs.Typed() with { UniqueKey = "invoice:42" };
-        var next = TestJobs.Typed() with { Status = JobStatus.Scheduled, ScheduledAt = DateTimeOffset.MaxValue, ContinueAfter = old.Id };
+        var next = TestJobs.Typed() with { Status = JobStatus.Scheduled, ScheduledAt = DateTimeOffset.MaxValue, ContinueAfter = old.Id, Timeout = TimeSpan.FromMinutes(2), Backoff = new RetryBackoff { Multiplier = 4 } };
         await using (var migrated = schema.Open())
         {
             Assert.That(migrated.SchemaVersionFound, Is.EqualTo(1));

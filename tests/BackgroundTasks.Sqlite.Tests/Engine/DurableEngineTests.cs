@@ -160,6 +160,43 @@ public sealed class DurableEngineTests
         await next.StopAsync(ct);
     }
 
+    [Test]
+    public async Task TypedJobClaimedByAnotherHost_RunsWithTheTimeoutAndBackoffItWasEnqueuedWith(CancellationToken ct)
+    {
+        JobId id;
+        using (var first = await StartAsync("host-a", ct))
+        {
+            // Delayed, so that this host stops before it could run it: the next host claims it from the file.
+            id = await first.Services.GetRequiredService<IJobQueue>().EnqueueAsync<UntilCancelledRun, CountArgs>(new CountArgs("timed"), new JobOptions
+            {
+                Delay = TimeSpan.FromMilliseconds(300),
+                Timeout = TimeSpan.FromMilliseconds(250),
+                MaxAttempts = 2,
+                Backoff = new RetryBackoff { InitialDelay = TimeSpan.FromHours(1), MaxDelay = TimeSpan.FromHours(2), Jitter = 0 },
+            }, ct);
+            await first.StopAsync(ct);
+        }
+
+        // The queue's defaults of both hosts: no timeout, a back-off of seconds. Without the job's own settings the attempt
+        // would run until the test's limit.
+        using var next = await StartAsync("host-b", ct);
+        JobRecord? retrying = null;
+        await foreach (var record in next.Services.GetRequiredService<IJobMonitor>().WatchAsync(id, ct))
+        {
+            if (record.Status == JobStatus.Retrying)
+            {
+                retrying = record;
+                break;
+            }
+        }
+
+        Assert.That(retrying, Is.Not.Null, "The job's first attempt timed out and it waits for its second.");
+        Assert.That(retrying!.Error?.TimedOut, Is.True, $"The attempt ended by its own timeout: {retrying.Error}");
+        Assert.That(retrying.ScheduledAt - retrying.FinishedAt.GetValueOrDefault(retrying.StartedAt!.Value), Is.GreaterThan(TimeSpan.FromMinutes(59)), "The retry waits the job's own back-off of an hour.");
+        Assert.That((retrying.Timeout, retrying.Backoff?.InitialDelay), Is.EqualTo(((TimeSpan?)TimeSpan.FromMilliseconds(250), (TimeSpan?)TimeSpan.FromHours(1))));
+        await next.StopAsync(ct);
+    }
+
     private async Task<JobId> AddClaimedAsync(string owner, TimeSpan lease, CancellationToken ct)
     {
         var job = TestJobs.Typed() with { Name = "count", Arguments = """{"key":"recovered"}""", MaxAttempts = 3 };
@@ -195,6 +232,7 @@ public sealed class DurableEngineTests
                 o.DrainTimeout = drain ?? TimeSpan.FromSeconds(10);
             })
             .AddJob<CountRun, CountArgs>("count")
+            .AddJob<UntilCancelledRun, CountArgs>("until-cancelled")
             .UseSqlite(_database.Path, o => o.RetentionInterval = Timeout.InfiniteTimeSpan);
         var host = builder.Build();
         await host.StartAsync(ct);
@@ -232,5 +270,11 @@ public sealed class DurableEngineTests
                 await new TaskCompletionSource().Task.WaitAsync(context.CancellationToken);
             }
         }
+    }
+
+    /// <summary>Runs until its attempt's token fires (its timeout, or the host's stop).</summary>
+    public sealed class UntilCancelledRun : IJob<CountArgs>
+    {
+        public Task RunAsync(CountArgs args, JobContext context) => new TaskCompletionSource().Task.WaitAsync(context.CancellationToken);
     }
 }

@@ -24,7 +24,8 @@ public sealed class DurableWatchTests
             .UseSqlite(database.Path, o => o.RetentionInterval = Timeout.InfiniteTimeSpan);
         using var host = builder.Build();
         await host.StartAsync(ct);
-        var options = new JobOptions { MaxAttempts = 3, Backoff = new RetryBackoff { InitialDelay = TimeSpan.FromMilliseconds(10), Jitter = 0 } };
+        // Long enough a wait between the attempts for the watcher to read the Retrying record (a watcher may skip records).
+        var options = new JobOptions { MaxAttempts = 3, Backoff = new RetryBackoff { InitialDelay = TimeSpan.FromMilliseconds(500), Jitter = 0 } };
         var id = await host.Services.GetRequiredService<IJobQueue>().EnqueueAsync<FailsOnceJob, FailsOnceArgs>(new FailsOnceArgs(5), options, ct);
 
         var seen = new List<(JobStatus Status, int Attempt)>();

@@ -115,8 +115,36 @@ public sealed class StartupTests
         }
 
         await using var reopened = _database.Open();
-        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(4));
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(SqliteSchema.CurrentVersion));
         Assert.That(await reopened.GetAsync(next.Id), Is.EqualTo(next));
+    }
+
+    [Test]
+    public async Task Constructor_VersionFourFile_AddsTheAttemptSettingColumnsAndKeepsItsJobs()
+    {
+        var old = TestJobs.Typed();
+        await using (var store = _database.Open())
+        {
+            await store.AddAsync(old);
+        }
+
+        // The file as version 4 left it: no timeout or back-off of the job's own.
+        using (var connection = Open(_database.Path))
+        {
+            Scalar(connection, DowngradeToVersion4 + "DELETE FROM bt_schema WHERE version > 4");
+        }
+
+        var timed = TestJobs.Typed() with { Timeout = TimeSpan.FromSeconds(30), Backoff = new RetryBackoff { InitialDelay = TimeSpan.FromSeconds(2), Multiplier = 3 } };
+        await using (var migrated = _database.Open())
+        {
+            Assert.That(migrated.SchemaVersionFound, Is.EqualTo(4));
+            Assert.That(await migrated.GetAsync(old.Id), Is.EqualTo(old), "A job written before the migration reads back whole, with the queue's settings.");
+            await migrated.AddAsync(timed);
+        }
+
+        await using var reopened = _database.Open();
+        Assert.That(reopened.SchemaVersionFound, Is.EqualTo(SqliteSchema.CurrentVersion));
+        Assert.That(await reopened.GetAsync(timed.Id), Is.EqualTo(timed));
     }
 
     [Test]
@@ -237,7 +265,11 @@ public sealed class StartupTests
     }
 
     /// <summary>Undoes version 4 (continuations) of a file at the current version.</summary>
-    private const string DowngradeToVersion3 = "DROP INDEX bt_jobs_continuations; ALTER TABLE bt_jobs DROP COLUMN continue_after; ALTER TABLE bt_jobs DROP COLUMN continue_when; ";
+    private const string DowngradeToVersion3 = DowngradeToVersion4 + "DROP INDEX bt_jobs_continuations; ALTER TABLE bt_jobs DROP COLUMN continue_after; ALTER TABLE bt_jobs DROP COLUMN continue_when; ";
+
+    /// <summary>Undoes version 5 (attempt settings) of a file at the current version.</summary>
+    private const string DowngradeToVersion4 = "ALTER TABLE bt_jobs DROP COLUMN timeout_ticks; ALTER TABLE bt_jobs DROP COLUMN backoff_initial_ticks; ALTER TABLE bt_jobs DROP COLUMN backoff_max_ticks; "
+        + "ALTER TABLE bt_jobs DROP COLUMN backoff_multiplier; ALTER TABLE bt_jobs DROP COLUMN backoff_jitter; ";
 
     /// <summary>Undoes versions 4 and 3 (unique keys) of a file at the current version.</summary>
     private const string DowngradeToVersion2 = DowngradeToVersion3 + "DROP INDEX bt_jobs_unique_live; DROP INDEX bt_jobs_unique_finished; ALTER TABLE bt_jobs DROP COLUMN unique_key; ";

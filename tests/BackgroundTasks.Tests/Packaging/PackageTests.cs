@@ -18,7 +18,7 @@ public sealed class PackageTests
     /// </summary>
     private const string? PublicRepositoryUrl = null;
 
-    private static readonly string[] s_packages = ["BackgroundTasks", "BackgroundTasks.Testing", "BackgroundTasks.Dashboard", "BackgroundTasks.Sqlite", "BackgroundTasks.Recurring"];
+    private static readonly string[] s_packages = ["BackgroundTasks", "BackgroundTasks.Testing", "BackgroundTasks.Dashboard", "BackgroundTasks.Sqlite", "BackgroundTasks.PostgreSql", "BackgroundTasks.Recurring"];
     private static readonly string s_repoRoot = DotnetCli.RepoRoot;
     private string _work = null!;
     private string _feed = null!;

@@ -86,13 +86,15 @@ public sealed class ShutdownUnderLoadTests
         await stopProducing.CancelAsync();
         await producer;
 
-        Assert.That(clock.Elapsed, Is.LessThan(shutdownTimeout + TimeSpan.FromSeconds(2)), "Shutdown ends near the host's shutdown timeout even though 50 jobs ignore their tokens.");
+        // The 50 stubborn jobs never end before the assertions: a stop that waited for them would never return. The
+        // bound is generous on purpose (a loaded 2-core machine can take seconds to record 5,000 jobs); it separates
+        // "returns after the shutdown timeout" from "hangs", not fast from slow.
+        Assert.That(clock.Elapsed, Is.LessThan(shutdownTimeout + TimeSpan.FromSeconds(20)), "Shutdown ends after the host's shutdown timeout even though 50 jobs ignore their tokens.");
         Assert.That(refused, Is.EqualTo(1), "Enqueue during the stop fails with a clear message.");
         Assert.That(() => queue.TryEnqueue(_ => Task.CompletedTask, out _), Throws.InvalidOperationException.With.Message.Contains("shut down"));
         var statuses = accepted.Select(id => store.Get(id).Status).ToList();
         Assert.That(statuses, Is.All.Matches<JobStatus>(s => s.IsTerminal()), "Every accepted job is finished, drained or recorded cancelled.");
         Assert.That(accepted.Select(id => store.StatusesOf(id).Count(s => s.IsTerminal())), Is.All.EqualTo(1));
-        Assert.That(accepted.Take(300).Count(id => store.Get(id).Status == JobStatus.Cancelled), Is.GreaterThanOrEqualTo(0));
         TestContext.Out.WriteLine($"{mode}: {accepted.Count} accepted, stopped in {clock.ElapsedMilliseconds} ms: " +
             string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key} {g.Count()}")));
         stubborn.SetResult();

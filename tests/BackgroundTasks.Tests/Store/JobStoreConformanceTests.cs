@@ -79,6 +79,16 @@ public sealed class JobStoreConformanceTests
 
     [Test]
     [CancelAfter(60_000)]
+    public async Task VerifyAsync_StoreDroppingTimeoutAndBackoff_FailsAttemptSettingsAreKeptOnly(CancellationToken cancellationToken)
+    {
+        var report = await JobStoreConformance.VerifyAsync(() => new AttemptSettingsDroppingJobStore(), cancellationToken: cancellationToken);
+
+        Assert.That(report.Failures.Select(c => c.Name), Is.EqualTo(new[] { "AttemptSettingsAreKept" }), report.ToString());
+        Assert.That(report.Failures[0].Violations[0], Does.Contain("GetAsync after AddAsync of a new Queued job").And.Contain("Timeout: expected 00:00:42.5000000, got null").And.Contain("Backoff: expected"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
     public async Task VerifyAsync_StoreAcceptingDuplicateIds_FailsAddDuplicateIdIsRejected(CancellationToken cancellationToken)
     {
         var report = await JobStoreConformance.VerifyAsync(() => new DuplicateSwallowingJobStore(), cancellationToken: cancellationToken);
