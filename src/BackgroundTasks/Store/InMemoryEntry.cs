@@ -7,7 +7,7 @@ namespace BackgroundTasks;
 /// </summary>
 internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? arguments, JobStatus status, long enqueuedAt, long scheduledAt)
 {
-    // Status and cancel reason in a byte each, so that an entry stays within 96 bytes.
+    // Status and cancel reason in a byte each, so that an entry stays within 88 bytes.
     private byte _status = (byte)status;
     private byte _cancelReason;
     private int _attempt;
