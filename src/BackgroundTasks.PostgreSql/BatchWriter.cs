@@ -8,7 +8,9 @@ namespace BackgroundTasks.PostgreSql;
 /// The host's one writer of job changes: it drains every write waiting (inserts, outcomes, progress, lease renewals)
 /// and runs them in one round trip (an <see cref="NpgsqlBatch"/>) inside one transaction, with the notifications
 /// that tell other hosts about them, then answers each caller with its own rows. When a batch fails on a statement,
-/// its writes are run again one by one, so that one bad write fails alone.
+/// its writes are run again one by one, so that one bad write fails alone. When its connection is lost before the commit
+/// (nothing was written), it runs again on a new connection; while the server is away (a restart) it waits for it, up to
+/// the store's lease duration, before its writes fail with the driver's exception.
 /// </summary>
 /// <remarks>Batching took River from ~10k to ~46k jobs/s and Graphile Worker from ~15.6k to ~184k (research/durable-queues.md §A.2).</remarks>
 internal sealed class BatchWriter : IAsyncDisposable
@@ -16,8 +18,11 @@ internal sealed class BatchWriter : IAsyncDisposable
     /// <summary>The most writes one batch carries.</summary>
     public const int MaxBatch = 1000;
 
-    /// <summary>How many times a batch runs when its connection turns out to be dead before its commit.</summary>
-    private const int ConnectionAttempts = 3;
+    /// <summary>How many times a batch runs at once, without waiting, when its connection turns out to be dead before its commit (a pooled connection the server dropped).</summary>
+    private const int ImmediateAttempts = 2;
+
+    private static readonly TimeSpan s_firstWait = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_longestWait = TimeSpan.FromSeconds(1);
 
     // The writes in arrival order; an urgent write is queued apart and announced here by a null.
     private readonly Channel<PendingWrite?> _pending = Channel.CreateUnbounded<PendingWrite?>(new UnboundedChannelOptions { SingleReader = true });
@@ -27,6 +32,8 @@ internal sealed class BatchWriter : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly Notifier _notifier;
     private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _waitForServer;
     private readonly Task _loop;
     private long _batches;
 
@@ -34,11 +41,18 @@ internal sealed class BatchWriter : IAsyncDisposable
     private bool _commitSent;
     private long _writes;
 
-    public BatchWriter(NpgsqlDataSource dataSource, Notifier notifier, ILogger logger)
+    /// <param name="dataSource">The database.</param>
+    /// <param name="notifier">Adds the notifications of each batch.</param>
+    /// <param name="logger">Where lost connections are reported.</param>
+    /// <param name="clock">The clock of the waits for a server that is away.</param>
+    /// <param name="waitForServer">How long a batch waits for a server that is away before its writes fail: the lease duration, past which other hosts may recover this host's jobs anyway.</param>
+    public BatchWriter(NpgsqlDataSource dataSource, Notifier notifier, ILogger logger, TimeProvider clock, TimeSpan waitForServer)
     {
         _dataSource = dataSource;
         _notifier = notifier;
         _logger = logger;
+        _clock = clock;
+        _waitForServer = waitForServer;
         _loop = Task.Run(RunAsync);
     }
 
@@ -114,6 +128,8 @@ internal sealed class BatchWriter : IAsyncDisposable
 #pragma warning disable CA1031 // Whatever a batch throws goes to its callers; the writer goes on with the next batch.
     private async Task RunBatchAsync(List<PendingWrite> batch)
     {
+        var started = _clock.GetTimestamp();
+        var wait = s_firstWait;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -121,12 +137,19 @@ internal sealed class BatchWriter : IAsyncDisposable
                 await ExecuteAsync(batch).ConfigureAwait(false);
                 return;
             }
-            catch (Exception exception) when (attempt < ConnectionAttempts && IsBrokenConnection(exception) && !_commitSent)
+            catch (Exception exception) when (IsBrokenConnection(exception) && !_commitSent
+                && (attempt < ImmediateAttempts || _clock.GetElapsedTime(started) < _waitForServer))
             {
                 // A pooled connection died (the server restarted, or an administrator ended it) before the commit was
-                // sent, so nothing was written: drop the pool's other dead connections and run the batch again.
+                // sent, so nothing was written: drop the pool's other dead connections and run the batch again, at once
+                // and then, while the server is away, after waits that double up to a second.
                 _logger.WriterReconnecting(attempt, exception);
                 _dataSource.Clear();
+                if (attempt >= ImmediateAttempts)
+                {
+                    await Task.Delay(wait, _clock).ConfigureAwait(false);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, s_longestWait.Ticks));
+                }
             }
             catch (PostgresException exception) when (batch.Count > 1 && !IsConnectionLevel(exception))
             {

@@ -8,7 +8,8 @@ namespace BackgroundTasks.PostgreSql;
 /// What hosts sharing a schema tell each other, through <c>NOTIFY</c> on one channel per schema: jobs became ready in
 /// a queue (<c>r</c>), or jobs changed (<c>c</c>, their ids). Payloads carry the sending store's instance, so a store
 /// ignores its own. Each store keeps one <c>LISTEN</c> connection (none in poll-only mode), opened again, with a logged
-/// warning, when it is lost; notifications missed meanwhile are caught up by the hosts' polls.
+/// warning, when it is lost; while it is lost the hosts poll every <c>PollInterval</c>, and when it listens again every
+/// queue this store claimed from is told to look again, for the notifications missed meanwhile.
 /// </summary>
 internal sealed class Notifier : IAsyncDisposable
 {
@@ -23,7 +24,9 @@ internal sealed class Notifier : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _queues = new(StringComparer.Ordinal);
     private long _received;
+    private int _isListening;
 
     public Notifier(NpgsqlDataSource dataSource, string schema, bool listen, TimeProvider clock, ILogger logger)
     {
@@ -38,11 +41,19 @@ internal sealed class Notifier : IAsyncDisposable
 
     public event Action<JobId>? JobChanged;
 
+    public event Action<string, DateTimeOffset>? JobsDue;
+
+    /// <summary>Gets a value indicating whether the <c>LISTEN</c> connection listens now.</summary>
+    public bool IsListening => Volatile.Read(ref _isListening) == 1;
+
     /// <summary>Gets the channel hosts of this schema notify and listen on.</summary>
     public string Channel { get; }
 
     /// <summary>Gets this store's mark in its payloads: 8 hexadecimal digits of its own.</summary>
     public string Instance { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Gets the start of this store's "jobs ready" payloads, to which a statement that notifies by itself appends the queue.</summary>
+    public string ReadyPrefix => "r" + Instance + ":";
 
     /// <summary>Gets a task that completes when the <c>LISTEN</c> connection first listens (never, in poll-only mode).</summary>
     public Task Listening => _listening.Task;
@@ -87,6 +98,18 @@ internal sealed class Notifier : IAsyncDisposable
 
     /// <summary>Makes the statement that tells other hosts these jobs changed (at most 200 ids).</summary>
     public NpgsqlBatchCommand Changed(IEnumerable<JobId> ids) => Notify('c', string.Join(',', ids));
+
+    /// <summary>Remembers a queue this store claims from, to be told to look again when listening starts or stops.</summary>
+    public void Watch(string queue) => _queues.TryAdd(queue, true);
+
+    /// <summary>Tells this process's claim loop of <paramref name="queue"/> when its next job falls due.</summary>
+    public void RaiseDue(string queue, DateTimeOffset dueAt)
+    {
+        if (JobsDue is { } handlers)
+        {
+            Raise<DateTimeOffset>(due => handlers(queue, due), dueAt);
+        }
+    }
 
     /// <summary>Wakes this process's own waiters for the jobs that committed writes changed and that another host may run.</summary>
     public void RaiseLocal(IReadOnlyList<PendingWrite> writes)
@@ -141,6 +164,7 @@ internal sealed class Notifier : IAsyncDisposable
 
                     lost = false;
                     retry = TimeSpan.FromMilliseconds(100);
+                    SetListening(true);
                     _listening.TrySetResult();
                     try
                     {
@@ -152,6 +176,7 @@ internal sealed class Notifier : IAsyncDisposable
                     catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                     {
                         // The connection goes back to the pool, which may skip its reset: it must not go on listening.
+                        SetListening(false);
                         await UnlistenAsync(connection).ConfigureAwait(false);
                         return;
                     }
@@ -165,6 +190,7 @@ internal sealed class Notifier : IAsyncDisposable
             {
                 _logger.ListenLost(Channel, retry, exception);
                 lost = true;
+                SetListening(false);
             }
 
             try
@@ -218,6 +244,18 @@ internal sealed class Notifier : IAsyncDisposable
                 {
                     Raise(JobChanged, id);
                 }
+            }
+        }
+    }
+
+    /// <summary>Records whether the connection listens; on a change, the claim loops look again now (and poll at their new pace).</summary>
+    private void SetListening(bool listening)
+    {
+        if (Interlocked.Exchange(ref _isListening, listening ? 1 : 0) != (listening ? 1 : 0))
+        {
+            foreach (var queue in _queues.Keys)
+            {
+                Raise(JobsReady, queue);
             }
         }
     }

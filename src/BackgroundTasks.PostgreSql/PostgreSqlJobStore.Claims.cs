@@ -8,6 +8,13 @@ namespace BackgroundTasks.PostgreSql;
 /// </summary>
 public sealed partial class PostgreSqlJobStore
 {
+    // The earliest lease the last heartbeat read, and when.
+    private LeaseReading? _leases;
+    private long _claims;
+
+    /// <summary>Gets how many claims this store sent (for tests of what an idle host costs).</summary>
+    internal long ClaimCount => Interlocked.Read(ref _claims);
+
     /// <inheritdoc/>
     TimeSpan IDurableJobStore.LeaseDuration => LeaseDuration;
 
@@ -55,8 +62,19 @@ public sealed partial class PostgreSqlJobStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Without a <paramref name="host"/>, it sends no query while the last heartbeat's reading says that no lease can have
+    /// expired by <paramref name="now"/>: an idle host's heartbeat is then its only transaction.
+    /// </remarks>
     async ValueTask<int> IDurableJobStore.RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken)
-        => (await RecoverAsync(now, host, currentOwner, cancellationToken).ConfigureAwait(false)).Count;
+        => host is null && NoLeaseExpiredBy(now) ? 0 : (await RecoverAsync(now, host, currentOwner, cancellationToken).ConfigureAwait(false)).Count;
+
+    /// <summary>
+    /// Whether the last heartbeat's reading proves that no lease expired by <paramref name="now"/>: its earliest lease is
+    /// later, and a lease written since that reading runs for <see cref="LeaseDuration"/> from then at least.
+    /// </summary>
+    internal bool NoLeaseExpiredBy(DateTimeOffset now)
+        => Volatile.Read(ref _leases) is { } leases && now.UtcTicks < Math.Min(leases.Earliest, leases.ReadAt + LeaseDuration.Ticks);
 
     /// <summary>
     /// Claims up to <paramref name="max"/> due jobs of a queue for <paramref name="owner"/> in one statement: Queued jobs,
@@ -65,34 +83,60 @@ public sealed partial class PostgreSqlJobStore
     /// and <see cref="JobRecord.StartedAt"/> = <paramref name="now"/>. Rows another claimer has locked are skipped.
     /// </summary>
     /// <returns>The claimed records (arguments included), in claim order; empty when nothing is due.</returns>
+    /// <remarks>
+    /// In the same round trip (and the same implicit transaction) it reads when the queue's next job that is not due yet
+    /// falls due, and raises <see cref="IJobStoreNotifications.JobsDue"/> with it: the claimer wakes then without polling.
+    /// </remarks>
     internal async Task<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        _notifier.Watch(queue);
+        Interlocked.Increment(ref _claims);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var command = new NpgsqlCommand(_claimSql, connection);
-            await using (command.ConfigureAwait(false))
+            var batch = new NpgsqlBatch(connection);
+            await using (batch.ConfigureAwait(false))
             {
-                command.Parameters.AddWithValue("queue", queue);
-                command.Parameters.AddWithValue("owner", owner);
-                command.Parameters.AddWithValue("max", max);
-                command.Parameters.AddWithValue("now", now.UtcTicks);
-                command.Parameters.AddWithValue("lease_until", (now + LeaseDuration).UtcTicks);
+                var claim = new NpgsqlBatchCommand(_claimSql);
+                claim.Parameters.AddWithValue("queue", queue);
+                claim.Parameters.AddWithValue("owner", owner);
+                claim.Parameters.AddWithValue("max", max);
+                claim.Parameters.AddWithValue("now", now.UtcTicks);
+                claim.Parameters.AddWithValue("lease_until", (now + LeaseDuration).UtcTicks);
+                batch.BatchCommands.Add(claim);
+                var next = new NpgsqlBatchCommand(_nextDueSql);
+                next.Parameters.AddWithValue("queue", queue);
+                next.Parameters.AddWithValue("owner", owner);
+                next.Parameters.AddWithValue("now", now.UtcTicks);
+                next.Parameters.AddWithValue("never", DateTimeOffset.MaxValue.UtcTicks);
+                batch.BatchCommands.Add(next);
 
                 // A caller that gave up (a host that stops) claims nothing from here on; but once sent, a claim is not
                 // cancelled: one that committed while its caller gave up would leave its jobs held and unknown.
                 cancellationToken.ThrowIfCancellationRequested();
                 var claimed = new List<(JobRecord Record, long Due)>();
-                var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+                long? nextDue = null;
+                var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                     {
                         claimed.Add((JobRows.Read(reader), reader.GetInt64(JobRows.ColumnCount)));
                     }
+
+                    await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
+                    if (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false) && !reader.IsDBNull(0))
+                    {
+                        nextDue = reader.GetInt64(0);
+                    }
+                }
+
+                if (nextDue is { } ticks)
+                {
+                    _notifier.RaiseDue(queue, new DateTimeOffset(ticks, TimeSpan.Zero));
                 }
 
                 // RETURNING has no order of its own: hand the jobs out in the order they were picked.
@@ -104,7 +148,7 @@ public sealed partial class PostgreSqlJobStore
 
     /// <summary>
     /// Extends the lease of every job <paramref name="owner"/> holds to <paramref name="now"/> + <see cref="LeaseDuration"/>, and
-    /// records the owner's heartbeat in the hosts table, in the writer's next batch.
+    /// records the owner's heartbeat in the hosts table (forgetting hosts silent for ten leases), in the writer's next batch.
     /// </summary>
     /// <returns>The ids of the jobs whose lease was renewed; a running job missing here was recovered by another host (or cancelled) and should stop.</returns>
     internal async Task<IReadOnlyList<JobId>> RenewLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -130,18 +174,23 @@ public sealed partial class PostgreSqlJobStore
             },
             cancellationToken);
         var slash = owner.IndexOf('/', StringComparison.Ordinal);
-        var heartbeat = new PendingWrite<bool>(
+        var heartbeat = new PendingWrite<long>(
             _heartbeatSql,
             p =>
             {
                 p.AddWithValue("owner", owner);
                 p.AddWithValue("host", slash < 0 ? owner : owner[..slash]);
                 p.AddWithValue("now", now.UtcTicks);
+                p.AddWithValue("stale", (now - (LeaseDuration * 10)).UtcTicks);
             },
-            Applied,
+            static reader => reader.Read() && !reader.IsDBNull(0) ? reader.GetInt64(0) : long.MaxValue,
             cancellationToken);
         var renewed = _writer.WriteAsync(renew, urgent: true);
-        await _writer.WriteAsync(heartbeat, urgent: true).ConfigureAwait(false);
+        var earliest = await _writer.WriteAsync(heartbeat, urgent: true).ConfigureAwait(false);
+        Volatile.Write(ref _leases, new LeaseReading(now.UtcTicks, earliest));
         return await renewed.ConfigureAwait(false);
     }
+
+    /// <summary>What a heartbeat read: at <paramref name="ReadAt"/>, no lease ended before <paramref name="Earliest"/> (ticks; <see cref="long.MaxValue"/> for none).</summary>
+    private sealed record LeaseReading(long ReadAt, long Earliest);
 }

@@ -6,6 +6,7 @@ public sealed partial class PostgreSqlJobStore
     private string _insertSql = null!;
     private string _progressSql = null!;
     private string _claimSql = null!;
+    private string _nextDueSql = null!;
     private string _renewSql = null!;
     private string _heartbeatSql = null!;
     private string _getSql = null!;
@@ -14,6 +15,9 @@ public sealed partial class PostgreSqlJobStore
 
     /// <summary>Gets the claim statement (for tests that look at its plan).</summary>
     internal string ClaimSql => _claimSql;
+
+    /// <summary>Gets the statement that reads a queue's next due time (for tests that look at its plan).</summary>
+    internal string NextDueSql => _nextDueSql;
 
     private void BuildStatements()
     {
@@ -28,9 +32,19 @@ public sealed partial class PostgreSqlJobStore
             + "AND (owner IS NULL OR owner = @owner) ORDER BY priority DESC, due_at, id LIMIT @max FOR UPDATE SKIP LOCKED) "
             + $"UPDATE {_jobs} AS j SET status = 2, attempt = j.attempt + 1, owner = @owner, lease_until = @lease_until, started_at = @now, scheduled_at = NULL "
             + $"FROM picked WHERE j.id = picked.id RETURNING {Prefixed("j.")}, j.due_at";
+
+        // When the queue's next job that is not due yet falls due: per priority, the first row of jobs_live after @now (a
+        // few index probes, however long the queue), skipping continuations that wait for their parent (due at @never).
+        _nextDueSql = $"SELECT min(n.due_at) FROM unnest(ARRAY[{(int)JobPriority.High}, {(int)JobPriority.Normal}, {(int)JobPriority.Low}]) AS p(priority) "
+            + $"CROSS JOIN LATERAL (SELECT due_at FROM {_jobs} WHERE queue = @queue AND priority = p.priority AND status IN (0, 1, 3) "
+            + "AND due_at > @now AND due_at < @never AND (owner IS NULL OR owner = @owner) ORDER BY due_at LIMIT 1) AS n";
         _renewSql = $"UPDATE {_jobs} SET lease_until = @until WHERE owner = @owner RETURNING id";
-        _heartbeatSql = $"INSERT INTO {_hosts} (owner, host, started_at, heartbeat_at) VALUES (@owner, @host, @now, @now) "
-            + "ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at RETURNING 1";
+
+        // The heartbeat forgets hosts silent for ten leases, and reads the earliest lease (after this host's renewal, which
+        // runs before it in the batch): until then no lease can expire, and recovery needs no query.
+        _heartbeatSql = $"WITH forgotten AS (DELETE FROM {_hosts} WHERE heartbeat_at < @stale AND owner <> @owner) "
+            + $"INSERT INTO {_hosts} (owner, host, started_at, heartbeat_at) VALUES (@owner, @host, @now, @now) "
+            + $"ON CONFLICT (owner) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at RETURNING (SELECT min(lease_until) FROM {_jobs} WHERE owner IS NOT NULL)";
         _getSql = $"SELECT {JobRows.Columns} FROM {_jobs} WHERE id = @id";
         _countSql = $"SELECT queue, status, count(*) FROM {_jobs} GROUP BY queue, status";
         _deleteSql = $"DELETE FROM {_jobs} WHERE id = @id AND status >= 4 RETURNING 1";

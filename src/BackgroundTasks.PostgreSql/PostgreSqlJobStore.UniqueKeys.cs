@@ -119,9 +119,8 @@ public sealed partial class PostgreSqlJobStore
             JobRows.BindInsert(insert.Parameters, job, _resultOptions, owner, owner is null ? null : _clock.GetUtcNow() + LeaseDuration);
             batch.BatchCommands.Add(insert);
 
-            // A job that only its owner may claim wakes no other host. When the insert gives way the transaction still commits, and the
-            // claimers it wakes find nothing new: harmless.
-            if (owner is null && job.Status == JobStatus.Queued)
+            // When the insert gives way the transaction still commits, and the claimers it wakes find nothing new: harmless.
+            if (WakesOtherHosts(job, owner))
             {
                 batch.BatchCommands.Add(_notifier.Ready(job.Queue));
             }

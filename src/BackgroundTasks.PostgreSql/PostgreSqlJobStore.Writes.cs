@@ -47,8 +47,7 @@ public sealed partial class PostgreSqlJobStore
             Applied,
             cancellationToken)
         {
-            // A job that only its owner may claim wakes no other host.
-            ReadyQueue = owner is null && job.Status == JobStatus.Queued ? job.Queue : null,
+            ReadyQueue = WakesOtherHosts(job, owner) ? job.Queue : null,
         };
         bool added;
         try
@@ -65,6 +64,13 @@ public sealed partial class PostgreSqlJobStore
             throw DuplicateId(job.Id, nameof(job));
         }
     }
+
+    /// <summary>
+    /// Whether adding <paramref name="job"/> wakes other hosts' claim loops: not for a job that only its owner may claim, nor
+    /// for a continuation that waits for its parent. A delayed job wakes them too: their claim learns when it falls due.
+    /// </summary>
+    private static bool WakesOtherHosts(JobRecord job, string? owner)
+        => owner is null && (job.Status == JobStatus.Queued || (job.Status == JobStatus.Scheduled && job.ContinueAfter is null));
 
     private Task<bool> TransitionCoreAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken)
     {
@@ -93,6 +99,12 @@ public sealed partial class PostgreSqlJobStore
                 if (owner is not null)
                 {
                     p.AddWithValue("owner", owner);
+                }
+
+                if (TransitionSql.NotifiesReady(transition.Status))
+                {
+                    p.AddWithValue("channel", _notifier.Channel);
+                    p.AddWithValue("ready", _notifier.ReadyPrefix);
                 }
             },
             Applied,

@@ -20,6 +20,10 @@ namespace BackgroundTasks.PostgreSql;
 /// writes waiting in one round trip and one transaction, with the <c>NOTIFY</c> that tells other hosts; a write's task
 /// completes once it is committed. Claims are one statement each (<c>FOR UPDATE SKIP LOCKED</c>); reads use pooled
 /// connections and never wait for the writer.</para>
+/// <para><b>Outages.</b> While the server is away (a restart), claims fail and the engine logs an error at each poll; writes
+/// (enqueues, outcomes, progress, lease renewals) wait for it, up to <see cref="PostgreSqlJobStoreOptions.LeaseDuration"/>,
+/// and commit once it is back; after that they fail with the driver's <see cref="NpgsqlException"/>, which names the
+/// server. Writes are never run twice: one whose connection was lost after its commit was sent fails with that exception.</para>
 /// <para><b>Results.</b> Strings, numbers, <see cref="bool"/>, <see cref="Guid"/>, dates, times and
 /// <see cref="JsonElement"/> come back as the same type. Other results are kept as JSON when
 /// <see cref="PostgreSqlJobStoreOptions.ResultSerializerOptions"/> knows their type (read back as a
@@ -87,7 +91,7 @@ public sealed partial class PostgreSqlJobStore : IDurableJobStore, IJobStoreNoti
         }
 
         _notifier = new Notifier(dataSource, Schema, listen: !options.PollOnly, _clock, _logger);
-        _writer = new BatchWriter(dataSource, _notifier, _logger);
+        _writer = new BatchWriter(dataSource, _notifier, _logger, _clock, LeaseDuration);
         StartRetention(options);
     }
 
@@ -104,6 +108,17 @@ public sealed partial class PostgreSqlJobStore : IDurableJobStore, IJobStoreNoti
         add => _notifier.JobChanged += value;
         remove => _notifier.JobChanged -= value;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Raised after each claim with the queue's next due time, if any, that no other owner holds.</remarks>
+    event Action<string, DateTimeOffset>? IJobStoreNotifications.JobsDue
+    {
+        add => _notifier.JobsDue += value;
+        remove => _notifier.JobsDue -= value;
+    }
+
+    /// <inheritdoc/>
+    bool IJobStoreNotifications.IsListening => _notifier.IsListening;
 
     /// <summary>Gets the schema that holds the store's tables.</summary>
     public string Schema { get; }

@@ -14,7 +14,8 @@ public sealed partial class PostgreSqlJobStoreOptions
     /// <value>
     /// Defaults to 6 seconds. Must be positive. A host renews its leases every third of this time, and looks for other
     /// hosts' expired leases as often: a dead host's jobs run again within about <c>LeaseDuration</c> + a third of it +
-    /// <c>BackgroundJobsOptions.PollInterval</c> (9 seconds by default).
+    /// <c>BackgroundJobsOptions.PollInterval</c> (9 seconds by default). It is also how long the store's writes (enqueues,
+    /// outcomes) wait for a server that is away, a restart for example, before they fail.
     /// </value>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(6);
 

@@ -7,8 +7,14 @@ namespace BackgroundTasks.PostgreSql.Tests;
 internal sealed class TestSchema : IAsyncDisposable
 {
     public TestSchema()
+        : this(PostgresServer.ConnectionString)
     {
-        ConnectionString = PostgresServer.ConnectionString;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="TestSchema"/> class on another server than the tests' own.</summary>
+    public TestSchema(string connectionString)
+    {
+        ConnectionString = connectionString;
         Name = "bt_test_" + Guid.NewGuid().ToString("N")[..12];
         DataSource = NpgsqlDataSource.Create(ConnectionString);
     }

@@ -42,7 +42,11 @@ public sealed class BackgroundJobsOptions
     /// <value>Defaults to the machine name and the entry assembly's name, such as <c>web-01:Reports.Worker</c>.</value>
     public string HostName { get; set; } = $"{Environment.MachineName}:{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? "app"}";
 
-    /// <summary>Gets or sets how often a host looks for due jobs in a durable store when nothing woke it (a job enqueued by another process, for example).</summary>
+    /// <summary>
+    /// Gets or sets how often a host looks for due jobs in a durable store when nothing woke it (a job enqueued by another
+    /// process, for example). While the store's notifications arrive (<see cref="IJobStoreNotifications.IsListening"/>),
+    /// the look is a safety net only and backs off, doubling after each one that found nothing, up to 30 seconds.
+    /// </summary>
     /// <value>Defaults to 1 second. Must be positive.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

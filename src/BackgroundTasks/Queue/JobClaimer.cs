@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace BackgroundTasks;
@@ -6,12 +5,16 @@ namespace BackgroundTasks;
 /// <summary>
 /// Feeds the queues' lanes from a durable store (<see cref="IDurableJobStore"/>), which is then the queues'
 /// source of truth: for each queue, one loop claims as many due jobs as the queue has free workers, and waits
-/// until a local enqueue, a finished job, a local due time or the poll interval wakes it. A heartbeat renews
+/// until a local enqueue, a finished job, a due time (local, or reported by the store) or the poll wakes it; the poll
+/// backs off while the store says its notifications arrive (<see cref="IJobStoreNotifications.IsListening"/>). A heartbeat renews
 /// the leases of the jobs this host holds and recovers the jobs of hosts whose leases expired; at start-up
 /// this host's earlier instance's jobs are recovered at once.
 /// </summary>
 internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdapter durable)
 {
+    /// <summary>The longest safety poll while the store's notifications arrive (unless <see cref="BackgroundJobsOptions.PollInterval"/> is longer).</summary>
+    internal static readonly TimeSpan MaxListeningPoll = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<string, QueueClaims> _queues = engine.Queues.ToDictionary(static q => q.Name, static q => new QueueClaims(q), StringComparer.Ordinal);
 
     private readonly IJobStoreNotifications? _notifications = durable.DurableStore as IJobStoreNotifications;
@@ -33,6 +36,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
         {
             _notifications.JobsReady += OnJobsReady;
             _notifications.JobChanged += OnJobChanged;
+            _notifications.JobsDue += OnJobsDue;
         }
 
         try
@@ -52,6 +56,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
             {
                 _notifications.JobsReady -= OnJobsReady;
                 _notifications.JobChanged -= OnJobChanged;
+                _notifications.JobsDue -= OnJobsDue;
             }
         }
     }
@@ -93,6 +98,15 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
         }
     }
 
+    /// <summary>The store says a job of a queue falls due at <paramref name="dueAt"/>: its claim loop claims then, at the latest.</summary>
+    private void OnJobsDue(string queue, DateTimeOffset dueAt)
+    {
+        if (_queues.TryGetValue(queue, out var claims))
+        {
+            claims.Expect(dueAt.UtcTicks);
+        }
+    }
+
     /// <summary>The store says another host changed a job: its waiters here look again, and a claim of it that this host runs is checked.</summary>
     private void OnJobChanged(JobId id)
     {
@@ -115,6 +129,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     private async Task ClaimLoopAsync(QueueClaims claims, CancellationToken stopping)
     {
         var queue = claims.Queue;
+        var emptyClaims = 0;
         while (!stopping.IsCancellationRequested && !engine.IsClosed)
         {
             var free = queue.Options.Workers - Volatile.Read(ref claims.Held);
@@ -125,6 +140,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                 try
                 {
                     var records = await durable.DurableStore.ClaimAsync(queue.Name, Owner, free, engine.Time.GetUtcNow(), stopping).ConfigureAwait(false);
+                    emptyClaims = records.Count == 0 ? emptyClaims + 1 : 0;
                     Interlocked.Add(ref claims.Held, records.Count);
                     foreach (var record in records)
                     {
@@ -152,11 +168,33 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                     // The database is away or refused the claim: say so, and try again after the poll interval.
                     engine.Logger.ClaimFailed(ex, queue.Name);
                     Volatile.Write(ref claims.Backlog, 1);
+                    emptyClaims = 0;
                 }
             }
 
-            await claims.WaitAsync(engine.Options.PollInterval, engine.Time, stopping).ConfigureAwait(false);
+            await claims.WaitAsync(PollWait(emptyClaims), engine.Time, stopping).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// How long a claim loop waits when nothing wakes it: the poll interval; or, while the store's notifications arrive
+    /// (they wake it for other hosts' jobs, and claims report due times), twice as long after each claim that found
+    /// nothing, up to <see cref="MaxListeningPoll"/>.
+    /// </summary>
+    private TimeSpan PollWait(int emptyClaims)
+        => _notifications is { IsListening: true } ? ListeningPollWait(engine.Options.PollInterval, emptyClaims) : engine.Options.PollInterval;
+
+    /// <summary>The safety poll while notifications arrive: <paramref name="poll"/>, doubled after each empty claim but the first, up to <see cref="MaxListeningPoll"/> (or <paramref name="poll"/> if longer).</summary>
+    internal static TimeSpan ListeningPollWait(TimeSpan poll, int emptyClaims)
+    {
+        if (emptyClaims <= 1)
+        {
+            return poll;
+        }
+
+        var cap = Math.Max(poll.Ticks, MaxListeningPoll.Ticks);
+        var doublings = Math.Min(emptyClaims - 1, 30);
+        return TimeSpan.FromTicks(poll.Ticks > cap >> doublings ? cap : poll.Ticks << doublings);
     }
 
     private async Task HeartbeatAsync(CancellationToken stopping)
@@ -199,77 +237,17 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
             if (recovered > 0)
             {
                 engine.Logger.JobsRecovered(recovered, host ?? "(expired leases)");
+
+                // The store tells other hosts; this one claims its share now too, rather than at its next poll.
+                foreach (var claims in _queues.Values)
+                {
+                    claims.Wake();
+                }
             }
         }
         catch (Exception ex)
         {
             engine.Logger.ClaimFailed(ex, "(recovery)");
-        }
-    }
-
-    /// <summary>One queue's claim state: how many claimed jobs its workers hold, and what wakes its loop.</summary>
-    private sealed class QueueClaims(NamedQueue queue)
-    {
-        private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        private long _nextDue = long.MaxValue;
-
-        /// <summary>Claimed jobs not yet ended here.</summary>
-        public int Held;
-
-        /// <summary>1 when jobs may wait in the store for a worker of this queue to end (a job went to the store, or the last claim took as many as it asked for).</summary>
-        public int Backlog = 1;
-
-        public NamedQueue Queue { get; } = queue;
-
-        /// <summary>Wakes the loop for a job that went to the store.</summary>
-        public void Wake()
-        {
-            Volatile.Write(ref Backlog, 1);
-            Ring();
-        }
-
-        /// <summary>Wakes the loop.</summary>
-        public void Ring() => _doorbell.Writer.TryWrite(true);
-
-        public void WakeAt(long dueTicks)
-        {
-            var current = Volatile.Read(ref _nextDue);
-            while (dueTicks < current)
-            {
-                var seen = Interlocked.CompareExchange(ref _nextDue, dueTicks, current);
-                if (seen == current)
-                {
-                    Wake();
-                    return;
-                }
-
-                current = seen;
-            }
-        }
-
-        /// <summary>Waits for a wake-up, the earliest local due time, or the poll interval, whichever comes first.</summary>
-        public async Task WaitAsync(TimeSpan poll, TimeProvider time, CancellationToken stopping)
-        {
-            var due = Volatile.Read(ref _nextDue);
-            var wait = due == long.MaxValue ? poll : TimeSpan.FromTicks(Math.Clamp(due - time.GetUtcNow().UtcTicks, 0, poll.Ticks));
-            using var timed = new CancellationTokenSource(wait, time);
-            using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, timed.Token);
-            try
-            {
-                await _doorbell.Reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
-                _doorbell.Reader.TryRead(out _);
-            }
-            catch (OperationCanceledException)
-            {
-                // The wait ended: time to look again (or to stop). Another host may have enqueued meanwhile, or a due time came.
-                Volatile.Write(ref Backlog, 1);
-            }
-
-            if (due != long.MaxValue && time.GetUtcNow().UtcTicks >= due)
-            {
-                // That due time has come: the claim that follows finds its job.
-                Interlocked.CompareExchange(ref _nextDue, long.MaxValue, due);
-            }
         }
     }
 }

@@ -34,6 +34,49 @@ public sealed class ClaimPlanTests
         Assert.That(plan, Does.Not.Contain("Seq Scan"), "The claim never scans the table.");
     }
 
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task NextDueSql_LongBacklogOfQueuedJobs_ProbesTheLiveIndexOncePerPriority(CancellationToken ct)
+    {
+        await using var schema = new TestSchema();
+        await using var store = schema.Open();
+        var now = TestJobs.Start.AddMinutes(1);
+        await store.AddAsync(TestJobs.Scheduled(now.AddMinutes(5), priority: JobPriority.High), ct);
+        await store.AddAsync(TestJobs.Scheduled(now.AddMinutes(3), priority: JobPriority.Low), ct);
+        await schema.ScalarAsync(
+            "INSERT INTO {0}.jobs (id, queue, priority, status, attempt, max_attempts, enqueued_at, due_at, progress_percent, cancel_reason) "
+            + "SELECT lpad(to_hex(g), 32, '0'), 'default', 0, 1, 0, 1, g, g, 0, 0 FROM generate_series(1, 100000) AS g",
+            ct);
+        await schema.ScalarAsync("ANALYZE {0}.jobs", ct);
+
+        await using var command = schema.DataSource.CreateCommand("EXPLAIN (ANALYZE, BUFFERS, COSTS) " + store.NextDueSql);
+        command.Parameters.AddWithValue("queue", "default");
+        command.Parameters.AddWithValue("owner", "host-a/1");
+        command.Parameters.AddWithValue("now", now.UtcTicks);
+        command.Parameters.AddWithValue("never", DateTimeOffset.MaxValue.UtcTicks);
+        var lines = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+
+        var plan = string.Join(Environment.NewLine, lines);
+        TestContext.Out.WriteLine("Next due time with 100,000 queued jobs and 2 delayed:");
+        TestContext.Out.WriteLine(plan);
+        Assert.That(plan, Does.Contain("jobs_live").And.Not.Contain("Seq Scan"));
+        var buffers = int.Parse(System.Text.RegularExpressions.Regex.Match(plan, @"Buffers: shared hit=(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(buffers, Is.LessThan(50), "The look-up read the backlog rather than a few index pages per priority.");
+        await using var value = schema.DataSource.CreateCommand(store.NextDueSql);
+        value.Parameters.AddWithValue("queue", "default");
+        value.Parameters.AddWithValue("owner", "host-a/1");
+        value.Parameters.AddWithValue("now", now.UtcTicks);
+        value.Parameters.AddWithValue("never", DateTimeOffset.MaxValue.UtcTicks);
+        Assert.That(await value.ExecuteScalarAsync(ct), Is.EqualTo(now.AddMinutes(3).UtcTicks), "The earliest due time of any priority.");
+    }
+
     private static async Task<string> ExplainClaimAsync(TestSchema schema, PostgreSqlJobStore store, CancellationToken ct)
     {
         await using var connection = await schema.DataSource.OpenConnectionAsync(ct);

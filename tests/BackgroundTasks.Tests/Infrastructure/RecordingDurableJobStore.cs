@@ -21,6 +21,15 @@ public sealed class RecordingDurableJobStore(IDurableJobStore inner) : Recording
         remove => (inner as IJobStoreNotifications)?.JobChanged -= value;
     }
 
+    /// <summary>Passes on the inner store's notifications, when it has them (PostgreSQL).</summary>
+    public event Action<string, DateTimeOffset>? JobsDue
+    {
+        add => (inner as IJobStoreNotifications)?.JobsDue += value;
+        remove => (inner as IJobStoreNotifications)?.JobsDue -= value;
+    }
+
+    public bool IsListening => inner is IJobStoreNotifications { IsListening: true };
+
     public TimeSpan LeaseDuration => inner.LeaseDuration;
 
     public async ValueTask AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken = default)
