@@ -60,7 +60,8 @@ internal sealed class JobMetrics : IDisposable
         }
     }
 
-    public void Ended(string queue, TimeSpan elapsed, string outcome)
+    /// <summary>Counts an attempt's end; the clock is read for its duration only while someone listens to the histogram.</summary>
+    public void Ended(string queue, DateTimeOffset startedAt, TimeProvider time, string outcome)
     {
         if (_running.Enabled)
         {
@@ -69,7 +70,7 @@ internal sealed class JobMetrics : IDisposable
 
         if (_duration.Enabled)
         {
-            _duration.Record(elapsed.TotalSeconds, new("backgroundtasks.queue", queue), new("backgroundtasks.job.status", outcome));
+            _duration.Record((time.GetUtcNow() - startedAt).TotalSeconds, new("backgroundtasks.queue", queue), new("backgroundtasks.job.status", outcome));
         }
     }
 

@@ -146,6 +146,19 @@ internal abstract partial class LiveJob(JobId id, JobSettings settings)
         }
     }
 
+    /// <summary>Ends a successful attempt's hold on its token source and claims the right to record the job's terminal status, in one step.</summary>
+    /// <param name="finished">Whether the caller now records the terminal status (see <see cref="TryFinish"/>).</param>
+    /// <returns>Whether the source may be reset and reused (see <see cref="EndAttempt"/>).</returns>
+    public bool EndAttemptAndFinish(out bool finished)
+    {
+        lock (this)
+        {
+            _cts = null;
+            finished = FinishLocked();
+            return !_cancelling;
+        }
+    }
+
     /// <summary>Fires the running attempt's token. The first reason given is kept.</summary>
     /// <returns><see langword="true"/> when the job is running (its token fires, or fired already).</returns>
     public bool CancelRunning(JobCancelReason reason)
@@ -229,15 +242,20 @@ internal abstract partial class LiveJob(JobId id, JobSettings settings)
     {
         lock (this)
         {
-            if (_state == Finished)
-            {
-                return false;
-            }
-
-            _state = Finished;
-            _extras?.Timer?.Dispose();
-            return true;
+            return FinishLocked();
         }
+    }
+
+    private bool FinishLocked()
+    {
+        if (_state == Finished)
+        {
+            return false;
+        }
+
+        _state = Finished;
+        _extras?.Timer?.Dispose();
+        return true;
     }
 
     /// <summary>Drops the job's code and what it captured, once the job can never run again.</summary>

@@ -19,7 +19,7 @@ internal sealed partial class JobEngine
         }
 
         var dueAt = DueAt(options);
-        if (dueAt is null && job.Arguments is not null && Claimer is not null && WorkersRunning && !cancellationToken.IsCancellationRequested && Claimer.TryTakeWorker(queue))
+        if (Claimer is not null && dueAt is null && job.Arguments is not null && WorkersRunning && !cancellationToken.IsCancellationRequested && Claimer.TryTakeWorker(queue))
         {
             return AcceptClaimedAsync(job, queue, cancellationToken);
         }

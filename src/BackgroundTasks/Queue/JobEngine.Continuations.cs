@@ -95,10 +95,20 @@ internal sealed partial class JobEngine
     }
 
     /// <summary>Queues or cancels the continuations of a job whose end is recorded.</summary>
-    private void ReleaseContinuations(JobId parentId, JobStatus status)
+    /// <param name="parentId">The job that ended.</param>
+    /// <param name="status">How it ended.</param>
+    /// <param name="leftAlive">
+    /// Whether the caller has just removed the job from the live jobs, which is a full fence already (an interlocked
+    /// exchange on its store entry, or the table lock that a registration's lookup takes too).
+    /// </param>
+    private void ReleaseContinuations(JobId parentId, JobStatus status, bool leftAlive = false)
     {
         // Pairs with the increment before a registration looks for the job continued (see ContinueAsync).
-        Interlocked.MemoryBarrier();
+        if (!leftAlive)
+        {
+            Interlocked.MemoryBarrier();
+        }
+
         if (Volatile.Read(ref _continuationCount) == 0)
         {
             return;

@@ -58,44 +58,78 @@ internal sealed partial class JobEngine
     }
 
     /// <summary>Records a job's terminal status, forgets it, and wakes whoever waits for it. The caller must have finished the job (<see cref="LiveJob.TryFinish"/>).</summary>
-    public async ValueTask RecordTerminalAsync(LiveJob job, JobStatus status, JobError? error, object? result, JobCancelReason reason = JobCancelReason.None)
+    public ValueTask RecordTerminalAsync(LiveJob job, JobStatus status, JobError? error, object? result, JobCancelReason reason = JobCancelReason.None)
     {
         // On a durable store a job cancelled while it waited may be claimed meanwhile: its handle and attempt
         // are read together, or the owner check would refuse the claim's handle paired with the attempt before.
         var (handle, attempt) = Claimer is null ? (job.StoreHandle, job.Attempt) : job.StoreState();
         var change = new JobTransition(status, attempt, Time.GetUtcNow(), Error: error, Result: result, CancelReason: reason);
+        ValueTask<bool> write;
+        try
+        {
+            write = Records.TransitionAsync(job.Id, handle, change);
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), job.Id);
+            EndRecorded(job, change, applied: true);
+            return default;
+        }
+
+        // A store that answers at once (the in-memory one) ends the job without an async state machine.
+        if (write.IsCompletedSuccessfully)
+        {
+            EndRecorded(job, change, write.Result);
+            return default;
+        }
+
+        return EndWhenRecordedAsync(write, job, change);
+    }
+
+    private async ValueTask EndWhenRecordedAsync(ValueTask<bool> write, LiveJob job, JobTransition change)
+    {
         var applied = true;
         try
         {
-            if (!await Records.TransitionAsync(job.Id, handle, change).ConfigureAwait(false))
-            {
-                applied = false;
-                Logger.TransitionRefused(job.Id, status);
-            }
+            applied = await write.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), job.Id);
         }
-        finally
+
+        EndRecorded(job, change, applied);
+    }
+
+    /// <summary>Ends a job once its terminal status is written (or the store failed, which is logged): observers hear of it, then the job is forgotten.</summary>
+    private void EndRecorded(LiveJob job, in JobTransition change, bool applied)
+    {
+        try
         {
             if (applied)
             {
                 // Before the waiters wake: whoever waits for the job finds what the observers did.
                 Observe(job, change);
             }
-
-            Forget(job, status);
+            else
+            {
+                Logger.TransitionRefused(job.Id, change.Status);
+            }
+        }
+        finally
+        {
+            Forget(job, change.Status);
         }
     }
 
     /// <summary>Ends a job whose terminal status is recorded (or was written by someone else): no longer alive, waiters wake.</summary>
     public void Forget(LiveJob job, JobStatus status)
     {
-        _alive.Remove(job.Id, job);
+        // Counted before the job leaves the live jobs: whoever then finds it gone and reads its record finds it counted.
         Metrics.Finished(job.Settings.Queue, status);
+        _alive.Remove(job.Id, job);
         job.SignalFinished();
-        ReleaseContinuations(job.Id, status);
+        ReleaseContinuations(job.Id, status, leftAlive: true);
     }
 
     /// <summary>Records a change that is not terminal; a failing store is logged, never thrown.</summary>
@@ -103,16 +137,29 @@ internal sealed partial class JobEngine
     public ValueTask<bool> RecordAsync(LiveJob job, JobTransition change) => RecordAsync(job, job.StoreHandle, change);
 
     /// <summary>The same, with the store handle the change belongs to.</summary>
-    private async ValueTask<bool> RecordAsync(LiveJob job, object? handle, JobTransition change)
+    private ValueTask<bool> RecordAsync(LiveJob job, object? handle, JobTransition change)
     {
-        var applied = false;
+        ValueTask<bool> write;
         try
         {
-            applied = await Records.TransitionAsync(job.Id, handle, change).ConfigureAwait(false);
-            if (!applied)
-            {
-                Logger.TransitionRefused(job.Id, change.Status);
-            }
+            write = Records.TransitionAsync(job.Id, handle, change);
+        }
+        catch (Exception ex)
+        {
+            Logger.StoreFailed(ex, nameof(IJobStore.TransitionAsync), job.Id);
+            return new ValueTask<bool>(Recorded(job, change, applied: true));
+        }
+
+        // A store that answers at once (the in-memory one) records the change without an async state machine.
+        return write.IsCompletedSuccessfully ? new ValueTask<bool>(Recorded(job, change, write.Result)) : RecordedWhenWrittenAsync(write, job, change);
+    }
+
+    private async ValueTask<bool> RecordedWhenWrittenAsync(ValueTask<bool> write, LiveJob job, JobTransition change)
+    {
+        bool applied;
+        try
+        {
+            applied = await write.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -120,9 +167,19 @@ internal sealed partial class JobEngine
             applied = true;
         }
 
+        return Recorded(job, change, applied);
+    }
+
+    /// <summary>Follows a written change: observers hear of it, watchers wake. A failed write counts as applied (it was logged).</summary>
+    private bool Recorded(LiveJob job, in JobTransition change, bool applied)
+    {
         if (applied)
         {
             Observe(job, change);
+        }
+        else
+        {
+            Logger.TransitionRefused(job.Id, change.Status);
         }
 
         job.SignalChanged();

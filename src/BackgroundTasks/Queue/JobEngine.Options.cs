@@ -41,13 +41,11 @@ internal sealed partial class JobEngine
         return dueAt > now ? dueAt : null;
     }
 
-    private NamedQueue Resolve(JobOptions? options)
-    {
-        if (options is null)
-        {
-            return _defaultQueue;
-        }
+    /// <summary>Gets the queue a job's options name; jobs enqueued without options (small enough to inline) go to the default queue.</summary>
+    private NamedQueue Resolve(JobOptions? options) => options is null ? _defaultQueue : ResolveChecked(options);
 
+    private NamedQueue ResolveChecked(JobOptions options)
+    {
         if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentException($"JobOptions.Timeout is {timeout}: it must be positive, or Timeout.InfiniteTimeSpan for none.", nameof(options));

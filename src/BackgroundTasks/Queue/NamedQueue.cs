@@ -213,10 +213,12 @@ internal sealed class NamedQueue : IDisposable
                 }
             }
 
+            // Count, not TryPeek: an unbounded channel's TryPeek issues a full memory barrier and keeps the lane's
+            // current segment from being reused.
             _passedOver[lane] = 0;
             for (var lower = lane + 1; lower < 3; lower++)
             {
-                _passedOver[lower] = _lanes[lower].Reader.TryPeek(out _) ? _passedOver[lower] + 1 : 0;
+                _passedOver[lower] = _lanes[lower].Reader.Count > 0 ? _passedOver[lower] + 1 : 0;
             }
         }
 

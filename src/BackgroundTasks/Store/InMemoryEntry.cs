@@ -7,7 +7,7 @@ namespace BackgroundTasks;
 /// </summary>
 internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? arguments, JobStatus status, long enqueuedAt, long scheduledAt)
 {
-    // Status and cancel reason in a byte each, so that an entry stays within 104 bytes.
+    // Status and cancel reason in a byte each, so that an entry stays within 88 bytes.
     private byte _status = (byte)status;
     private byte _cancelReason;
     private int _attempt;
@@ -32,29 +32,6 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
 
     /// <summary>Clears <see cref="Live"/> if it still holds <paramref name="live"/>.</summary>
     public bool TryClearLive(object live) => ReferenceEquals(Interlocked.CompareExchange(ref _live, null, live), live);
-
-    /// <summary>Gets or sets the next finished entry in the store's retention list (guarded by the store).</summary>
-    public InMemoryEntry? NextFinished { get; set; }
-
-    /// <summary>
-    /// Gets or sets when the store's clock saw the job finish (UTC ticks): retention ages it from then. It is
-    /// the job's finish time, kept apart only when the store's clock differs from the engine's.
-    /// </summary>
-    public long RetainedSince
-    {
-        // Written and read after the entry is terminal, so its finish time no longer changes.
-        get => Volatile.Read(ref _details) is { RetainedSince: > 0 } details ? details.RetainedSince : Volatile.Read(ref _finishedAt);
-        set
-        {
-            if (value != Volatile.Read(ref _finishedAt))
-            {
-                lock (this)
-                {
-                    DetailsLocked().RetainedSince = value;
-                }
-            }
-        }
-    }
 
     /// <summary>Applies a transition if <see cref="JobTransition.IsAllowed"/> lets it move the job forward.</summary>
     public bool TryApply(in JobTransition change)
@@ -198,7 +175,6 @@ internal sealed class InMemoryEntry(JobId id, JobSettings settings, string? argu
 
     private sealed class Details
     {
-        public long RetainedSince;
         public string? Arguments;
         public long ScheduledAt;
         public JobProgress Progress;

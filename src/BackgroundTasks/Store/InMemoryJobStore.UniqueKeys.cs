@@ -7,6 +7,9 @@ public sealed partial class InMemoryJobStore
     private readonly Dictionary<string, InMemoryEntry> _holders = new(StringComparer.Ordinal);
     private readonly Lock _holdersGate = new();
 
+    // Set by the first job added with a key: until then, forgetting a job need not read its entry for a key.
+    private volatile bool _keysUsed;
+
     /// <inheritdoc/>
     /// <remarks>The check and the add happen under one lock, so racing adds of a key have one winner.</remarks>
     public ValueTask<JobId> AddUniqueAsync(JobRecord job, DateTimeOffset? finishedSince, CancellationToken cancellationToken = default)
@@ -40,6 +43,7 @@ public sealed partial class InMemoryJobStore
                 return (null, holder.Id);
             }
 
+            _keysUsed = true;
             if (!_jobs.TryAdd(entry.Id, entry))
             {
                 throw DuplicateId(entry.Id, paramName);
@@ -53,7 +57,7 @@ public sealed partial class InMemoryJobStore
     /// <summary>Lets go of the key of an entry the store no longer keeps.</summary>
     private void ForgetKey(InMemoryEntry entry)
     {
-        if (entry.Settings.UniqueKey is not { } key)
+        if (!_keysUsed || entry.Settings.UniqueKey is not { } key)
         {
             return;
         }

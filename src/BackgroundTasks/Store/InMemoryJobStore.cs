@@ -8,7 +8,8 @@ namespace BackgroundTasks;
 /// <remarks>
 /// Records are built only when read: the store keeps one small mutable entry per job. Finished jobs age by
 /// the store's clock from the moment they finished, and are forgotten oldest first when a job finishes or a
-/// query runs.
+/// query runs. The retention list holds each finished job's id and finish time beside its entry, so that
+/// forgetting the oldest job reads the list's head, not an entry that has long left the processor's caches.
 /// </remarks>
 public sealed partial class InMemoryJobStore : IJobStore
 {
@@ -20,11 +21,9 @@ public sealed partial class InMemoryJobStore : IJobStore
     private readonly long _retention;
     private readonly int _maxFinished;
 
-    // Finished entries, oldest first, linked through InMemoryEntry.NextFinished.
+    // Finished entries, oldest first.
     private readonly Lock _finishedGate = new();
-    private InMemoryEntry? _oldest;
-    private InMemoryEntry? _newest;
-    private int _finishedCount;
+    private readonly Queue<Retained> _finished = new();
 
     /// <summary>Initializes a new instance of the <see cref="InMemoryJobStore"/> class with default retention and the system clock.</summary>
     public InMemoryJobStore()
@@ -199,41 +198,54 @@ public sealed partial class InMemoryJobStore : IJobStore
             : null;
 
     /// <summary>Appends a job that reached its terminal status to the retention list, and forgets what retention lets go.</summary>
+    /// <param name="entry">The job's entry.</param>
+    /// <param name="now">When the store's clock saw the job finish (UTC ticks): retention ages it from then.</param>
     private void Retire(InMemoryEntry entry, long now)
     {
+        Retained expired;
         lock (_finishedGate)
         {
-            entry.RetainedSince = now;
-            if (_newest is null)
+            _finished.Enqueue(new Retained(entry.Id, entry, now));
+            if (!TryTakeExpired(now, out expired))
             {
-                _oldest = entry;
-            }
-            else
-            {
-                _newest.NextFinished = entry;
+                return;
             }
 
-            _newest = entry;
-            _finishedCount++;
-
+            // Rarely more than one at a time (jobs that aged out together): the others go here.
             PruneLocked(now);
         }
+
+        // The common case once the store is full: one job over the limit, forgotten outside the lock that other
+        // workers retiring their jobs wait for.
+        Forget(expired);
     }
 
     private void PruneLocked(long now)
     {
-        while (_oldest is { } oldest && (_finishedCount > _maxFinished || now - oldest.RetainedSince >= _retention))
+        while (TryTakeExpired(now, out var expired))
         {
-            _oldest = oldest.NextFinished;
-            oldest.NextFinished = null;
-            if (_oldest is null)
-            {
-                _newest = null;
-            }
-
-            _finishedCount--;
-            _jobs.Remove(oldest.Id, oldest);
-            ForgetKey(oldest);
+            Forget(expired);
         }
     }
+
+    /// <summary>Takes the oldest finished job off the retention list if retention lets it go (guarded by <see cref="_finishedGate"/>).</summary>
+    private bool TryTakeExpired(long now, out Retained oldest)
+    {
+        if (_finished.TryPeek(out oldest) && (_finished.Count > _maxFinished || now - oldest.Since >= _retention))
+        {
+            _finished.Dequeue();
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Forget(in Retained finished)
+    {
+        _jobs.Remove(finished.Id, finished.Entry);
+        ForgetKey(finished.Entry);
+    }
+
+    /// <summary>A finished job in the retention list: its id and finish time kept beside the entry, so that pruning need not read the entry.</summary>
+    private readonly record struct Retained(JobId Id, InMemoryEntry Entry, long Since);
 }

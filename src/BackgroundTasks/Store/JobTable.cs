@@ -67,7 +67,19 @@ internal sealed class JobTable<T>
         var stripe = StripeOf(id);
         lock (stripe.Gate)
         {
-            return stripe.Items.TryGetValue(id, out var current) && ReferenceEquals(current, value) && stripe.Items.Remove(id);
+            // One lookup: the id almost always maps to the value; when it maps to another, that one goes back.
+            if (!stripe.Items.Remove(id, out var current))
+            {
+                return false;
+            }
+
+            if (ReferenceEquals(current, value))
+            {
+                return true;
+            }
+
+            stripe.Items.Add(id, current);
+            return false;
         }
     }
 

@@ -11,11 +11,25 @@ internal sealed class JobRunner(JobEngine engine)
     /// itself is logged and leaves the worker with a fresh token source, never an exception that would end
     /// the worker's loop.
     /// </summary>
-    public async ValueTask RunSafelyAsync(LiveJob job, Worker worker)
+    public ValueTask RunSafelyAsync(LiveJob job, Worker worker)
+    {
+        // An attempt that ends without awaiting anything (a job that completes at once, a store that answers at
+        // once) ends here, without a second async state machine.
+        var run = RunAsync(job, worker);
+        if (run.IsCompletedSuccessfully)
+        {
+            run.GetAwaiter().GetResult();
+            return default;
+        }
+
+        return AwaitSafelyAsync(run, job, worker);
+    }
+
+    private async ValueTask AwaitSafelyAsync(ValueTask run, LiveJob job, Worker worker)
     {
         try
         {
-            await RunAsync(job, worker).ConfigureAwait(false);
+            await run.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -76,11 +90,19 @@ internal sealed class JobRunner(JobEngine engine)
             failure = ex;
         }
 
-        await context.CompleteAsync().ConfigureAwait(false);
+        if (!context.IsQuiet)
+        {
+            await context.CompleteAsync().ConfigureAwait(false);
+        }
+
         var tokenFired = cts.IsCancellationRequested;
-        worker.Next(job.EndAttempt());
+
+        // A job that returns has succeeded, even when its cancellation was asked for: it did its work. Its attempt
+        // ends and its right to record the end is claimed at once.
+        var finished = false;
+        worker.Next(failure is null ? job.EndAttemptAndFinish(out finished) : job.EndAttempt());
         var outcome = failure is null ? "succeeded" : job.CancelReason != JobCancelReason.None ? "cancelled" : tokenFired && failure is OperationCanceledException ? "timed_out" : "failed";
-        engine.Metrics.Ended(settings.Queue, engine.Time.GetUtcNow() - startedAt, outcome);
+        engine.Metrics.Ended(settings.Queue, startedAt, engine.Time, outcome);
         if (activity is not null)
         {
             activity.SetTag("backgroundtasks.job.status", outcome);
@@ -94,7 +116,7 @@ internal sealed class JobRunner(JobEngine engine)
             activity.Dispose();
         }
 
-        var recording = RecordOutcomeAsync(job, failure, tokenFired);
+        var recording = failure is null ? RecordSuccessAsync(job, finished) : RecordFailureAsync(job, failure, tokenFired);
         if (claimed && !recording.IsCompleted)
         {
             // A claimed job's outcome goes to the durable store's writer, which commits whatever arrives together:
@@ -107,20 +129,20 @@ internal sealed class JobRunner(JobEngine engine)
         await recording.ConfigureAwait(false);
     }
 
-    private async ValueTask RecordOutcomeAsync(LiveJob job, Exception? failure, bool tokenFired)
+    private ValueTask RecordSuccessAsync(LiveJob job, bool finished)
     {
-        if (failure is null)
+        if (!finished)
         {
-            // A job that returns has succeeded, even when its cancellation was asked for: it did its work.
-            if (job.TryFinish())
-            {
-                engine.Logger.JobSucceeded(job.Id, job.Attempt);
-                await engine.RecordTerminalAsync(job, JobStatus.Succeeded, error: null, job.Result).ConfigureAwait(false);
-            }
-
-            return;
+            // Finished by someone else meanwhile, who records it.
+            return default;
         }
 
+        engine.Logger.JobSucceeded(job.Id, job.Attempt);
+        return engine.RecordTerminalAsync(job, JobStatus.Succeeded, error: null, job.Result);
+    }
+
+    private async ValueTask RecordFailureAsync(LiveJob job, Exception failure, bool tokenFired)
+    {
         if (job.CancelReason is var reason and not JobCancelReason.None)
         {
             if (reason == JobCancelReason.Shutdown
