@@ -74,6 +74,11 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     public bool TryTakeWorker(NamedQueue queue)
     {
         var claims = _queues[queue.Name];
+        if (!MayClaim(claims))
+        {
+            return false;
+        }
+
         var held = Volatile.Read(ref claims.Held);
         while (held < queue.Options.Workers)
         {
@@ -126,6 +131,30 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
         }
     }
 
+    /// <summary>
+    /// A claimed job's outcome is on its way to the store (the worker went on with its next job): until it is
+    /// committed, a crash would run that job again, so no more than a worker's worth of such outcomes may wait.
+    /// </summary>
+    public void OutcomePending(string queue) => Interlocked.Increment(ref _queues[queue].Unwritten);
+
+    /// <summary>The store committed (or refused) an outcome counted by <see cref="OutcomePending"/>.</summary>
+    public void OutcomeWritten(string queue)
+    {
+        var claims = _queues[queue];
+        Interlocked.Decrement(ref claims.Unwritten);
+        if (Volatile.Read(ref claims.Backlog) != 0)
+        {
+            claims.Ring();
+        }
+    }
+
+    /// <summary>
+    /// Whether the queue may claim more: not while as many outcomes wait for the store as the queue has workers. A
+    /// store that commits slower than the workers run (a loaded server) would otherwise let claimed jobs whose outcome is
+    /// not written pile up, and a crash would run every one of them again.
+    /// </summary>
+    private static bool MayClaim(QueueClaims claims) => Volatile.Read(ref claims.Unwritten) < claims.Queue.Options.Workers;
+
     private async Task ClaimLoopAsync(QueueClaims claims, CancellationToken stopping)
     {
         var queue = claims.Queue;
@@ -133,6 +162,13 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
         while (!stopping.IsCancellationRequested && !engine.IsClosed)
         {
             var free = queue.Options.Workers - Volatile.Read(ref claims.Held);
+            if (free > 0 && !MayClaim(claims))
+            {
+                // Claimed later, when the store has caught up with the outcomes (OutcomeWritten rings then).
+                Volatile.Write(ref claims.Backlog, 1);
+                free = 0;
+            }
+
             if (free > 0)
             {
                 // Cleared before the claim: an enqueue committed after this line sets it again.

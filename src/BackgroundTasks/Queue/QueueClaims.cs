@@ -16,6 +16,9 @@ internal sealed class QueueClaims(NamedQueue queue)
     /// <summary>Claimed jobs not yet ended here.</summary>
     public int Held;
 
+    /// <summary>Claimed jobs that ended here but whose outcome the store has not committed yet.</summary>
+    public int Unwritten;
+
     /// <summary>1 when jobs may wait in the store for a worker of this queue to end (a job went to the store, or the last claim took as many as it asked for).</summary>
     public int Backlog = 1;
 

@@ -122,11 +122,26 @@ internal sealed class JobRunner(JobEngine engine)
             // A claimed job's outcome goes to the durable store's writer, which commits whatever arrives together:
             // the worker takes its next job meanwhile, so that outcomes share commits. A crash before the commit
             // runs the attempt again, as any crash does (at least once).
-            engine.TrackOutcome(recording.AsTask());
+            var claimer = engine.Claimer!;
+            var queue = job.Settings.Queue;
+            claimer.OutcomePending(queue);
+            engine.TrackOutcome(EndOutcomeAsync(recording, claimer, queue));
             return;
         }
 
         await recording.ConfigureAwait(false);
+    }
+
+    private static async Task EndOutcomeAsync(ValueTask recording, JobClaimer claimer, string queue)
+    {
+        try
+        {
+            await recording.ConfigureAwait(false);
+        }
+        finally
+        {
+            claimer.OutcomeWritten(queue);
+        }
     }
 
     private ValueTask RecordSuccessAsync(LiveJob job, bool finished)

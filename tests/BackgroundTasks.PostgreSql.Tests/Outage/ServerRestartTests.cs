@@ -41,7 +41,7 @@ public sealed class ServerRestartTests
         var returnedWhileDown = flow.Returned.Count;
         await Poll.UntilAsync(() => Task.FromResult(ClaimErrors(host).Count() >= 3), s_limit, "Claim errors were not logged at each poll while the server was down", ct);
         Assert.That(flow.Returned, Has.Count.EqualTo(returnedWhileDown), "An enqueue returned while the server was down.");
-        Assert.That(flow.Failures, Is.Empty, "An enqueue failed, rather than waiting for the server.");
+        AssertOnlyAnInFlightCommitFailed(flow);
 
         // Up again: enqueues return again and the host claims by itself.
         await cluster.RestartAsync(ct);
@@ -67,9 +67,20 @@ public sealed class ServerRestartTests
             TestContext.Out.WriteLine($"{record.Level}: {record.Message} ({record.Exception?.GetType().Name}: {record.Exception?.Message})");
         }
 
-        Assert.That(flow.Failures, Is.Empty, "No enqueue failed.");
+        AssertOnlyAnInFlightCommitFailed(flow);
         Assert.That(ClaimErrors(host).First().Exception, Is.InstanceOf<NpgsqlException>(), "The claim error carries the driver's exception.");
-        Assert.That(gates.Runs.Keys, Is.SupersetOf(Enumerable.Range(0, flow.Returned.Count).Select(i => $"job-{i}")), "Every job whose enqueue returned ran.");
+        Assert.That(gates.Runs.Keys, Is.SupersetOf(flow.ReturnedNames), "Every job whose enqueue returned ran.");
+    }
+
+    /// <summary>
+    /// An enqueue waits for a server that is away, except one whose commit was on its way when the server stopped: the
+    /// server ends that session (57P01), and whether the commit happened is unknown, so the store cannot retry it and the
+    /// enqueue fails with the server's error. The flow enqueues one job at a time, so at most one is caught so.
+    /// </summary>
+    private static void AssertOnlyAnInFlightCommitFailed(JobFlow flow)
+    {
+        Assert.That(flow.Failures, Has.Count.LessThanOrEqualTo(1), $"Enqueues failed rather than waiting for the server: {string.Join("; ", flow.Failures.Select(f => f.Message))}");
+        Assert.That(flow.Failures, Is.All.Matches<Exception>(f => f is PostgresException { SqlState: "57P01" }), "Only an enqueue whose commit was in flight when the server stopped may fail.");
     }
 
     [Test]
@@ -105,6 +116,8 @@ public sealed class ServerRestartTests
 
         public ConcurrentQueue<JobId> Returned { get; } = new();
 
+        public ConcurrentQueue<string> ReturnedNames { get; } = new();
+
         public ConcurrentQueue<Exception> Failures { get; } = new();
 
         public async Task RunAsync(CancellationToken ct)
@@ -117,7 +130,9 @@ public sealed class ServerRestartTests
                 {
                     try
                     {
-                        Returned.Enqueue(await host.Queue.EnqueueAsync<GateJob, GateArgs>(new GateArgs($"job-{_next++}"), cancellationToken: both.Token));
+                        var name = $"job-{_next++}";
+                        Returned.Enqueue(await host.Queue.EnqueueAsync<GateJob, GateArgs>(new GateArgs(name), cancellationToken: both.Token));
+                        ReturnedNames.Enqueue(name);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {

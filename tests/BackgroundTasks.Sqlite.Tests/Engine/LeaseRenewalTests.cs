@@ -13,7 +13,7 @@ public sealed class LeaseRenewalTests
     {
         using var database = new TempDatabase();
         await using var sqlite = database.Open(o => o.LeaseDuration = TimeSpan.FromMilliseconds(300));
-        var store = new GatedRenewalStore(sqlite);
+        var store = new GatedSqliteStore(sqlite);
         var gate = new JobGate();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();

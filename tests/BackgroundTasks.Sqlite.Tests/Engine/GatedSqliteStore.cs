@@ -3,15 +3,29 @@ namespace BackgroundTasks.Sqlite.Tests.Engine;
 /// <summary>
 /// A SQLite store whose next lease renewal, once armed, is written and then held back from the engine until the
 /// test lets it go: what a renewal whose answer comes late (a busy machine, a group commit) looks like to the heartbeat.
+/// Outcomes can be held back the same way (<see cref="HoldOutcomes"/>): a store that commits slower than jobs run.
 /// </summary>
-internal sealed class GatedRenewalStore(SqliteJobStore inner) : IDurableJobStore
+internal sealed class GatedSqliteStore(SqliteJobStore inner) : IDurableJobStore
 {
     private readonly Lock _gate = new();
     private TaskCompletionSource? _written;
     private TaskCompletionSource? _release;
     private TaskCompletionSource? _nextStarted;
 
+    private Task? _outcomesReleased;
+    private int _heldOutcomes;
+    private int _renewals;
+
     private IDurableJobStore Inner => inner;
+
+    /// <summary>Gets how many owner-checked terminal writes wait for the release given to <see cref="HoldOutcomes"/>.</summary>
+    public int HeldOutcomes => Volatile.Read(ref _heldOutcomes);
+
+    /// <summary>Gets how many lease renewals were written.</summary>
+    public int Renewals => Volatile.Read(ref _renewals);
+
+    /// <summary>Holds every owner-checked terminal write (a job's outcome) until <paramref name="release"/> completes.</summary>
+    public void HoldOutcomes(Task release) => Volatile.Write(ref _outcomesReleased, release);
 
     public TimeSpan LeaseDuration => Inner.LeaseDuration;
 
@@ -48,6 +62,7 @@ internal sealed class GatedRenewalStore(SqliteJobStore inner) : IDurableJobStore
 
         started?.TrySetResult();
         var held = await Inner.RenewLeasesAsync(owner, now, cancellationToken);
+        Interlocked.Increment(ref _renewals);
         if (written is not null)
         {
             written.TrySetResult();
@@ -62,8 +77,17 @@ internal sealed class GatedRenewalStore(SqliteJobStore inner) : IDurableJobStore
     public ValueTask<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default)
         => Inner.ClaimAsync(queue, owner, max, now, cancellationToken);
 
-    public ValueTask<JobTransitionResult> TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken = default)
-        => Inner.TransitionAsync(id, transition, owner, cancellationToken);
+    public async ValueTask<JobTransitionResult> TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken = default)
+    {
+        if (owner is not null && transition.Status.IsTerminal() && Volatile.Read(ref _outcomesReleased) is { } release)
+        {
+            Interlocked.Increment(ref _heldOutcomes);
+            await release.WaitAsync(cancellationToken);
+            Interlocked.Decrement(ref _heldOutcomes);
+        }
+
+        return await Inner.TransitionAsync(id, transition, owner, cancellationToken);
+    }
 
     public ValueTask<IReadOnlyList<JobRecord>> RecoverAsync(DateTimeOffset now, string? host, string currentOwner, CancellationToken cancellationToken = default)
         => Inner.RecoverAsync(now, host, currentOwner, cancellationToken);
