@@ -1,3 +1,4 @@
+using BackgroundTasks.Sqlite;
 using Npgsql;
 
 namespace BackgroundTasks.PostgreSql;
@@ -21,7 +22,7 @@ public sealed partial class PostgreSqlJobStore
     /// <inheritdoc/>
     ValueTask IDurableJobStore.AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken)
     {
-        ThrowIfNotNew(job, nameof(job));
+        NewJobChecks.ThrowIfNotNew(job, nameof(job));
         return AddCoreAsync(job, owner, cancellationToken);
     }
 
@@ -29,7 +30,7 @@ public sealed partial class PostgreSqlJobStore
     /// <remarks>One insert of the row already Running for <paramref name="owner"/>: no claim round trip, and no notification (no other host may take it).</remarks>
     async ValueTask<bool> IDurableJobStore.AddClaimedAsync(JobRecord job, string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ThrowIfNotNew(job, nameof(job));
+        NewJobChecks.ThrowIfNotNew(job, nameof(job));
         ArgumentException.ThrowIfNullOrEmpty(owner);
         if (job.Status != JobStatus.Queued || job.Attempt != 0 || job.ContinueAfter is not null)
         {
@@ -38,7 +39,7 @@ public sealed partial class PostgreSqlJobStore
 
         var claimed = job with { Status = JobStatus.Running, Attempt = 1, StartedAt = now };
         var write = new PendingWrite<bool>(_insertSql, p => JobRows.BindInsert(p, claimed, _resultOptions, owner, now + LeaseDuration), Applied, cancellationToken);
-        return await _writer.WriteAsync(write).ConfigureAwait(false) ? true : throw DuplicateId(job.Id, nameof(job));
+        return await _writer.WriteAsync(write).ConfigureAwait(false) ? true : throw NewJobChecks.DuplicateId(job.Id, nameof(job));
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using BackgroundTasks.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -39,7 +40,7 @@ public sealed partial class PostgreSqlJobStore
 
     private ValueTask<JobId> AddUniqueCoreAsync(JobRecord job, string? owner, DateTimeOffset? finishedSince, CancellationToken cancellationToken)
     {
-        ThrowIfNotNew(job, nameof(job));
+        NewJobChecks.ThrowIfNotNew(job, nameof(job));
         if (string.IsNullOrEmpty(job.UniqueKey))
         {
             throw new ArgumentException($"Job {job.Id} has no UniqueKey: AddUniqueAsync needs one. Record a job without a key with AddAsync.", nameof(job));
@@ -97,7 +98,7 @@ public sealed partial class PostgreSqlJobStore
                         taken.Parameters.AddWithValue("id", job.Id.ToString());
                         if (await taken.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
                         {
-                            throw DuplicateId(job.Id, nameof(job));
+                            throw NewJobChecks.DuplicateId(job.Id, nameof(job));
                         }
                     }
                 }

@@ -1,3 +1,4 @@
+using BackgroundTasks.Sqlite;
 using Npgsql;
 
 namespace BackgroundTasks.PostgreSql;
@@ -9,7 +10,7 @@ public sealed partial class PostgreSqlJobStore
     /// <remarks>The returned task completes once the job's row is committed, with the notification that wakes other hosts' claimers.</remarks>
     public ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default)
     {
-        ThrowIfNotNew(job, nameof(job));
+        NewJobChecks.ThrowIfNotNew(job, nameof(job));
         return AddCoreAsync(job, owner: null, cancellationToken);
     }
 
@@ -61,7 +62,7 @@ public sealed partial class PostgreSqlJobStore
 
         if (!added)
         {
-            throw DuplicateId(job.Id, nameof(job));
+            throw NewJobChecks.DuplicateId(job.Id, nameof(job));
         }
     }
 

@@ -164,28 +164,6 @@ public sealed partial class PostgreSqlJobStore : IDurableJobStore, IJobStoreNoti
         }
     }
 
-    private static ArgumentException DuplicateId(JobId id, string paramName)
-        => new($"A job with id {id} is already recorded.", paramName);
-
-    private static void ThrowIfNotNew(JobRecord job, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(job, paramName);
-        if (job.Status is not (JobStatus.Queued or JobStatus.Scheduled))
-        {
-            throw new ArgumentException($"A new job must be Queued or Scheduled, not {job.Status} (job {job.Id}).", paramName);
-        }
-
-        if (job.Id.IsEmpty)
-        {
-            throw new ArgumentException("A new job needs an id: set JobRecord.Id to JobId.NewId().", paramName);
-        }
-
-        if (string.IsNullOrEmpty(job.Queue))
-        {
-            throw new ArgumentException($"A new job needs a queue name (job {job.Id}): set JobRecord.Queue.", paramName);
-        }
-    }
-
     /// <summary>Reads whether a statement returned a row (it applied), consuming its rows.</summary>
     private static bool Applied(NpgsqlDataReader reader)
     {

@@ -14,17 +14,17 @@ public sealed partial class SqliteJobStore
             return AddAsync(job, cancellationToken);
         }
 
-        ThrowIfNotNew(job, nameof(job));
+        NewJobChecks.ThrowIfNotNew(job, nameof(job));
         var leaseUntil = _clock.GetUtcNow() + LeaseDuration;
         return new ValueTask(_writer.WriteAsync(
-            writer => InsertJob(writer, job, owner, leaseUntil) ? true : throw DuplicateId(job.Id, nameof(job)),
+            writer => InsertJob(writer, job, owner, leaseUntil) ? true : throw NewJobChecks.DuplicateId(job.Id, nameof(job)),
             cancellationToken));
     }
 
     /// <inheritdoc/>
     ValueTask<bool> IDurableJobStore.AddClaimedAsync(JobRecord job, string owner, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ThrowIfNotNew(job, nameof(job));
+        NewJobChecks.ThrowIfNotNew(job, nameof(job));
         ArgumentException.ThrowIfNullOrEmpty(owner);
         if (job.Status != JobStatus.Queued || job.Attempt != 0)
         {
@@ -33,7 +33,7 @@ public sealed partial class SqliteJobStore
 
         var claimed = job with { Status = JobStatus.Running, Attempt = 1, StartedAt = now };
         return new ValueTask<bool>(_writer.WriteAsync(
-            writer => JobRows.Insert(writer, claimed, _resultOptions, owner, now + LeaseDuration) ? true : throw DuplicateId(job.Id, nameof(job)),
+            writer => JobRows.Insert(writer, claimed, _resultOptions, owner, now + LeaseDuration) ? true : throw NewJobChecks.DuplicateId(job.Id, nameof(job)),
             cancellationToken));
     }
 

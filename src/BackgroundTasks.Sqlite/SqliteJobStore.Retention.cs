@@ -18,9 +18,7 @@ public sealed partial class SqliteJobStore
     private TimeSpan _retentionPeriod;
     private int _maxFinished;
     private int _retentionBatch;
-    private ITimer? _retentionTimer;
-    private Task _retentionRun = Task.CompletedTask;
-    private int _retentionRunning;
+    private RetentionTimer? _retentionTimer;
 
     /// <summary>Deletes the finished jobs the retention rules no longer keep, batch by batch, until none is left to delete.</summary>
     /// <returns>How many were deleted.</returns>
@@ -43,10 +41,7 @@ public sealed partial class SqliteJobStore
         _retentionPeriod = options.RetentionPeriod;
         _maxFinished = options.MaxFinishedJobs;
         _retentionBatch = options.RetentionBatchSize;
-        if (options.RetentionInterval != Timeout.InfiniteTimeSpan)
-        {
-            _retentionTimer = _clock.CreateTimer(static state => ((SqliteJobStore)state!).OnRetentionTimer(), this, options.RetentionInterval, options.RetentionInterval);
-        }
+        _retentionTimer = new RetentionTimer(_clock, options.RetentionInterval, RunScheduledRetentionAsync);
     }
 
     private async Task StopRetentionAsync()
@@ -54,16 +49,6 @@ public sealed partial class SqliteJobStore
         if (_retentionTimer is { } timer)
         {
             await timer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await Volatile.Read(ref _retentionRun).ConfigureAwait(false);
-    }
-
-    private void OnRetentionTimer()
-    {
-        if (Interlocked.CompareExchange(ref _retentionRunning, 1, 0) == 0)
-        {
-            Volatile.Write(ref _retentionRun, RunScheduledRetentionAsync());
         }
     }
 
@@ -85,10 +70,6 @@ public sealed partial class SqliteJobStore
         catch (Exception exception)
         {
             _logger.RetentionFailed(FilePath, exception);
-        }
-        finally
-        {
-            Volatile.Write(ref _retentionRunning, 0);
         }
     }
 #pragma warning restore CA1031

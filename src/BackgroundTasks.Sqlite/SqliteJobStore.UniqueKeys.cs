@@ -22,7 +22,7 @@ public sealed partial class SqliteJobStore
 
     private ValueTask<JobId> AddUniqueCoreAsync(JobRecord job, string? owner, DateTimeOffset? finishedSince, CancellationToken cancellationToken)
     {
-        ThrowIfNotNew(job, nameof(job));
+        NewJobChecks.ThrowIfNotNew(job, nameof(job));
         if (string.IsNullOrEmpty(job.UniqueKey))
         {
             throw new ArgumentException($"Job {job.Id} has no UniqueKey: AddUniqueAsync needs one. Record a job without a key with AddAsync.", nameof(job));
@@ -37,7 +37,7 @@ public sealed partial class SqliteJobStore
                     return holder;
                 }
 
-                return InsertJob(writer, job, owner, leaseUntil) ? job.Id : throw DuplicateId(job.Id, nameof(job));
+                return InsertJob(writer, job, owner, leaseUntil) ? job.Id : throw NewJobChecks.DuplicateId(job.Id, nameof(job));
             },
             cancellationToken));
     }

@@ -10,9 +10,9 @@ public sealed partial class SqliteJobStore
     /// <remarks>The returned task completes once the job's row is committed.</remarks>
     public ValueTask AddAsync(JobRecord job, CancellationToken cancellationToken = default)
     {
-        ThrowIfNotNew(job, nameof(job));
+        NewJobChecks.ThrowIfNotNew(job, nameof(job));
         return new ValueTask(_writer.WriteAsync(
-            writer => InsertJob(writer, job) ? true : throw DuplicateId(job.Id, nameof(job)),
+            writer => InsertJob(writer, job) ? true : throw NewJobChecks.DuplicateId(job.Id, nameof(job)),
             cancellationToken));
     }
 
@@ -29,7 +29,7 @@ public sealed partial class SqliteJobStore
         var ids = new HashSet<JobId>(jobs.Count);
         foreach (var job in jobs)
         {
-            ThrowIfNotNew(job, nameof(jobs));
+            NewJobChecks.ThrowIfNotNew(job, nameof(jobs));
             if (!ids.Add(job.Id))
             {
                 throw new ArgumentException($"Job {job.Id} appears twice in the list; each job needs its own id.", nameof(jobs));
@@ -48,7 +48,7 @@ public sealed partial class SqliteJobStore
                 {
                     if (!InsertJob(writer, job))
                     {
-                        throw DuplicateId(job.Id, nameof(jobs)); // the writer rolls back this call's inserts
+                        throw NewJobChecks.DuplicateId(job.Id, nameof(jobs)); // the writer rolls back this call's inserts
                     }
                 }
 
