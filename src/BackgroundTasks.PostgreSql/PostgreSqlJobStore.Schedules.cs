@@ -24,7 +24,7 @@ public sealed partial class PostgreSqlJobStore : IRecurringJobStore
     /// <inheritdoc/>
     public async ValueTask SaveRecurringJobAsync(RecurringJobRecord recurringJob, CancellationToken cancellationToken = default)
     {
-        RecurringJobReader.ThrowIfInvalid(recurringJob);
+        RecurringJobRecords.ThrowIfInvalid(recurringJob);
         var schema = PostgreSqlSchema.Quote(Schema);
         var command = _dataSource.CreateCommand($"""
             WITH saved AS (

@@ -31,7 +31,7 @@ public sealed partial class SqliteJobStore : IRecurringJobStore
     /// <inheritdoc/>
     public ValueTask SaveRecurringJobAsync(RecurringJobRecord recurringJob, CancellationToken cancellationToken = default)
     {
-        RecurringJobReader.ThrowIfInvalid(recurringJob);
+        RecurringJobRecords.ThrowIfInvalid(recurringJob);
         return new(_writer.WriteAsync(
             writer =>
             {

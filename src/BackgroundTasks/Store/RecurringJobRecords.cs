@@ -1,6 +1,6 @@
 namespace BackgroundTasks;
 
-/// <summary>Checks shared by the stores that keep recurring jobs.</summary>
+/// <summary>Checks shared by the stores that keep recurring jobs (the SQLite and PostgreSQL packages link this file).</summary>
 internal static class RecurringJobRecords
 {
     /// <summary>Checks that a recurring job can be saved: a name, a job name, a cron expression, a time zone id and arguments.</summary>
