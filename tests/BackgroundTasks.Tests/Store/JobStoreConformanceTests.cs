@@ -38,7 +38,7 @@ public sealed class JobStoreConformanceTests
         var report = await JobStoreConformance.VerifyAsync(() => new CheckThenAddJobStore(), cancellationToken: cancellationToken);
 
         Assert.That(report.Failures.Select(c => c.Name), Is.EqualTo(new[] { "RacingUniqueAddsHaveOneWinner" }), report.ToString());
-        Assert.That(report.Failures[0].Violations[0], Does.Contain("concurrent AddUniqueAsync calls with key 'race:0'").And.Contain("exactly one of the jobs is recorded").And.Contain("recorded 8"));
+        Assert.That(report.Failures[0].Violations[0], Does.Contain("concurrent AddUniqueAsync calls with key 'race:").And.Contain("exactly one of the jobs is recorded").And.Match(@"Store: recorded [2-8]\."), "How many of the racing adds get in depends on how they interleave; more than one always does here.");
     }
 
     [Test]

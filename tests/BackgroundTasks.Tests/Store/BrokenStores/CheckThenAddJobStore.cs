@@ -1,6 +1,6 @@
 namespace BackgroundTasks.Tests.Store;
 
-/// <summary>Broken on purpose: AddUniqueAsync looks the key up, then adds in a separate step, so racing adds of one key all get in.</summary>
+/// <summary>Broken on purpose: AddUniqueAsync looks the key up, then adds in a separate step, so racing adds of one key get in together (how many depends on how they interleave).</summary>
 internal sealed class CheckThenAddJobStore : IJobStore
 {
     private readonly DictionaryJobStore _inner = new();
