@@ -60,12 +60,14 @@ public sealed class HostsPanelTests
             var hostName = app.App.Services.GetRequiredService<IOptions<BackgroundJobsOptions>>().Value.HostName;
 
             // The first heartbeat is written a third of the lease after the start.
+            // Nothing signals the write, so the hosts table is read at each tick of a bounded poll.
             IReadOnlyList<JobHostInfo> listed = [];
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
             while (listed.Count == 0)
             {
                 try
                 {
-                    await Task.Delay(50, ct);
+                    await tick.WaitForNextTickAsync(ct);
                 }
                 catch (OperationCanceledException)
                 {

@@ -26,11 +26,14 @@ public static class RecurringApps
     public static async Task<RecurringJobInfo> FirstRunThenPauseAsync(DashboardApp app, CancellationToken cancellationToken)
     {
         var recurring = app.Recurring();
+
+        // The scheduler runs on the real clock here; its last run is read at each tick of a bounded poll.
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         while ((await ScheduleAsync(app, EverySecond)).LastRunJobId is null)
         {
             try
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+                await tick.WaitForNextTickAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
