@@ -6,22 +6,26 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using BackgroundTasks.PostgreSql;
 using Microsoft.Extensions.Logging;
 
 namespace BackgroundTasks.Dashboard.Tests;
 
 /// <summary>
-/// An ASP.NET Core app with background jobs (in memory or in a temporary SQLite file), the test jobs, and the
+/// An ASP.NET Core app with background jobs (in memory, in a temporary SQLite file or in a schema of its own on the test
+/// PostgreSQL server, dropped at the end), the test jobs, and the
 /// dashboard at /jobs, on a test server or on real Kestrel at 127.0.0.1.
 /// </summary>
 public sealed class DashboardApp : IAsyncDisposable
 {
     private readonly DirectoryInfo? _directory;
+    private readonly string? _schema;
 
-    private DashboardApp(WebApplication app, DirectoryInfo? directory, Uri address)
+    private DashboardApp(WebApplication app, DirectoryInfo? directory, string? schema, Uri address)
     {
         App = app;
         _directory = directory;
+        _schema = schema;
         Address = address;
     }
 
@@ -68,6 +72,13 @@ public sealed class DashboardApp : IAsyncDisposable
             jobs.UseSqlite(Path.Combine(directory.FullName, "jobs.db"));
         }
 
+        string? schema = null;
+        if (options.Store == StoreKind.PostgreSql)
+        {
+            schema = "bt_dash_" + Guid.NewGuid().ToString("N")[..12];
+            jobs.UseNpgsql(PostgresServer.ConnectionString, p => p.Schema = schema);
+        }
+
         options.Jobs?.Invoke(jobs);
         builder.Services.AddBackgroundJobsDashboard(options.Dashboard);
         options.Services?.Invoke(builder.Services);
@@ -89,7 +100,7 @@ public sealed class DashboardApp : IAsyncDisposable
         var address = options.Kestrel
             ? new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single())
             : new Uri("http://localhost");
-        return new DashboardApp(app, directory, address);
+        return new DashboardApp(app, directory, schema, address);
     }
 
     /// <summary>A client of the test server (cookies are not kept: tests carry the antiforgery cookie themselves).</summary>
@@ -115,6 +126,13 @@ public sealed class DashboardApp : IAsyncDisposable
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             _directory.Delete(recursive: true);
+        }
+
+        if (_schema is not null)
+        {
+            await using var dataSource = Npgsql.NpgsqlDataSource.Create(PostgresServer.ConnectionString);
+            await using var drop = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE");
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
 }

@@ -4,4 +4,5 @@ public enum StoreKind
 {
     InMemory,
     Sqlite,
+    PostgreSql,
 }
