@@ -76,7 +76,8 @@ internal sealed partial class JobEngine
     /// <summary>
     /// Gives back the jobs that the store says this host holds Running but that no live job here knows, when they were
     /// unknown at the heartbeat before too (a claim that had just been made is known by then): a claim whose answer never
-    /// arrived (the connection dropped after the store committed it) would otherwise be renewed forever and never run.
+    /// arrived (the connection dropped after the store committed it), or an attempt whose outcome could not be written
+    /// (the store was away longer than the writes wait), would otherwise be renewed forever.
     /// A typed job with attempts left is released for its next attempt; any other is failed, saying why.
     /// </summary>
     /// <returns>The ids held but unknown now, for the next heartbeat.</returns>
@@ -92,7 +93,7 @@ internal sealed partial class JobEngine
             }
 
             var now = Time.GetUtcNow();
-            var why = $"Host '{Options.HostName}' held attempt {record.Attempt} without running it: the answer to its claim was lost (the connection to the store dropped).";
+            var why = $"Host '{Options.HostName}' held attempt {record.Attempt} but no longer knew of it: the answer to its claim, or the write of the attempt's outcome, was lost (the connection to the store dropped).";
             var change = record.Arguments is not null && record.Attempt < record.MaxAttempts
                 ? new JobTransition(JobStatus.Retrying, record.Attempt, now, ScheduledAt: now, Error: new JobError(typeof(OperationCanceledException).FullName!, why + " The job is due again at once.", null))
                 : new JobTransition(JobStatus.Failed, record.Attempt, now, Error: new JobError(typeof(InvalidOperationException).FullName!, why + (record.Arguments is null ? " A lambda job cannot run without its code." : " No attempt is left."), null));
