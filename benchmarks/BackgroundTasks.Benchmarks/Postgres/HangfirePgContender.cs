@@ -59,6 +59,7 @@ public sealed class HangfirePgContender : IPgContender
         {
             PgJob.Probe => _client!.Enqueue(() => HangfirePgJobs.Probe()),
             PgJob.UntilKilled => _client!.Enqueue(() => HangfirePgJobs.UntilKilled(CancellationToken.None)),
+            _ when PgJobBodies.WorkMilliseconds > 0 => _client!.Enqueue(() => HangfirePgJobs.Work()),
             _ => _client!.Enqueue(() => HangfirePgJobs.NoOp()),
         };
         return ValueTask.CompletedTask;

@@ -46,6 +46,14 @@ public static class PgContenders
         _ => "not in this build",
     };
 
+    /// <summary>Gets how <paramref name="kind"/>'s end-to-end jobs wait when <c>work-ms</c> is set, as the report lists it.</summary>
+    public static string WorkWait(PgContender kind) => kind switch
+    {
+        PgContender.Hangfire => "a Task-returning job method (HangfirePgJobs.Work) that returns the Task.Delay; Hangfire's worker, a thread of its own, blocks until that task completes, so the slot is held without using CPU",
+        PgContender.Quartz => "IJob.Execute (a ValueTask) awaits Task.Delay",
+        _ => "IJob<TArgs>.RunAsync awaits Task.Delay",
+    };
+
     /// <summary>Gets what decides <paramref name="kind"/>'s time from a kill to the job running on another host.</summary>
     public static string KillDecider(PgContender kind) => kind switch
     {

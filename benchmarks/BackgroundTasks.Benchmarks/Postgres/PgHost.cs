@@ -4,7 +4,7 @@ using System.Globalization;
 namespace BackgroundTasks.Benchmarks.Postgres;
 
 /// <summary>
-/// A host process of the PostgreSQL benchmarks (<c>--postgres-host kind connection-string [host=NAME] [producers=N]</c>):
+/// A host process of the PostgreSQL benchmarks (<c>--postgres-host kind connection-string [host=NAME] [producers=N] [work-ms=N]</c>):
 /// it starts the contender on the database, writes <see cref="ReadyLine"/>, and then does what the parent writes to
 /// its standard input, one command per line (<see cref="PgHostCommand"/>). Meanwhile it writes
 /// <c>ran COUNT TIMESTAMP</c> whenever the number of no-op jobs it has run changed, so that the parent can add up
@@ -34,6 +34,7 @@ public static class PgHost
     {
         var kind = Enum.Parse<PgContender>(args[1]);
         var settings = PgHostSettings.Parse(args.Skip(3));
+        PgJobBodies.WorkMilliseconds = settings.WorkMilliseconds;
         await using var contender = PgContenders.Create(kind, settings.HostName);
         await contender.StartAsync(args[2]);
         using var stop = new CancellationTokenSource();

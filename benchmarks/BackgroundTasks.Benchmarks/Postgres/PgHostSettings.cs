@@ -4,8 +4,9 @@ namespace BackgroundTasks.Benchmarks.Postgres;
 
 /// <summary>
 /// The options of a <see cref="PgHost"/> after its contender and connection string: <c>host=NAME</c>
-/// (BackgroundTasks' <see cref="BackgroundJobsOptions.HostName"/>; the peers name their hosts themselves) and
-/// <c>producers=N</c> (threads that enqueue a <c>run</c> command's jobs).
+/// (BackgroundTasks' <see cref="BackgroundJobsOptions.HostName"/>; the peers name their hosts themselves),
+/// <c>producers=N</c> (threads that enqueue a <c>run</c> command's jobs) and <c>work-ms=N</c> (each no-op job's wait,
+/// <see cref="PgJobBodies.WorkMilliseconds"/>; default 0).
 /// </summary>
 public sealed record PgHostSettings
 {
@@ -14,6 +15,9 @@ public sealed record PgHostSettings
 
     /// <summary>Gets the threads that enqueue a <c>run</c> command's jobs.</summary>
     public int Producers { get; init; } = 1;
+
+    /// <summary>Gets how long each no-op job waits before it counts itself; 0 for no wait.</summary>
+    public int WorkMilliseconds { get; init; }
 
     /// <summary>Parses the arguments that <see cref="ToArgs"/> wrote.</summary>
     /// <exception cref="ArgumentException">An argument is not one of the options.</exception>
@@ -27,7 +31,9 @@ public sealed record PgHostSettings
                 ["host", var name] when name.Length > 0 => settings with { HostName = name },
                 ["producers", var n] when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
                     => settings with { Producers = value },
-                _ => throw new ArgumentException($"Unknown {PgHost.Flag} argument '{arg}': use host=NAME or producers=N.", nameof(args)),
+                ["work-ms", var n] when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                    => settings with { WorkMilliseconds = value },
+                _ => throw new ArgumentException($"Unknown {PgHost.Flag} argument '{arg}': use host=NAME, producers=N or work-ms=N.", nameof(args)),
             };
         }
 
@@ -43,5 +49,9 @@ public sealed record PgHostSettings
         }
 
         yield return string.Create(CultureInfo.InvariantCulture, $"producers={Producers}");
+        if (WorkMilliseconds > 0)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"work-ms={WorkMilliseconds}");
+        }
     }
 }

@@ -5,7 +5,9 @@ namespace BackgroundTasks.Benchmarks.Postgres;
 /// <summary>
 /// What every contender's job runs, so that all of them are timed the same way. The no-op job only counts itself:
 /// with several host processes on one database a job runs in whichever process claims it, so each process counts
-/// the jobs it ran and when the last one finished, and the parent adds the counts up.
+/// the jobs it ran and when the last one finished, and the parent adds the counts up. With
+/// <see cref="WorkMilliseconds"/> set, it first waits that long without using CPU (an awaited
+/// <see cref="Task.Delay(int)"/>), as a job that calls another service would.
 /// </summary>
 public static class PgJobBodies
 {
@@ -15,6 +17,12 @@ public static class PgJobBodies
     private static long s_ran;
     private static long s_lastRanAt;
     private static TaskCompletionSource<long>? s_probe;
+
+    /// <summary>
+    /// Gets or sets how long each no-op job waits (an awaited <see cref="Task.Delay(int)"/>) before it counts itself;
+    /// 0, the default, for no wait. Set once, before the contender starts.
+    /// </summary>
+    public static int WorkMilliseconds { get; set; }
 
     /// <summary>Gets how many no-op jobs this process has run.</summary>
     public static long Ran => Volatile.Read(ref s_ran);
@@ -44,6 +52,11 @@ public static class PgJobBodies
             case PgJob.UntilKilled:
                 return UntilKilledAsync(cancellationToken);
             default:
+                if (WorkMilliseconds > 0)
+                {
+                    return WorkThenCountAsync(WorkMilliseconds, cancellationToken);
+                }
+
                 Count();
                 return Task.CompletedTask;
         }
@@ -69,6 +82,12 @@ public static class PgJobBodies
         }
 
         Interlocked.Increment(ref s_ran);
+    }
+
+    private static async Task WorkThenCountAsync(int milliseconds, CancellationToken cancellationToken)
+    {
+        await Task.Delay(milliseconds, cancellationToken);
+        Count();
     }
 
     private static async Task UntilKilledAsync(CancellationToken cancellationToken)

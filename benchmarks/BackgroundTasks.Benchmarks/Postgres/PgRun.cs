@@ -75,7 +75,8 @@ public static class PgRun
     /// <summary>
     /// Starts <paramref name="hosts"/> hosts one after the other (schemas are created by the first), warms each up with
     /// its own jobs, then has each enqueue its share of <paramref name="jobs"/> from its producer threads, and times
-    /// from the commands to the last job any host ran.
+    /// from the commands to the last job any host ran. Only these hosts get <see cref="PgSettings.WorkMilliseconds"/>:
+    /// the latency, idle and kill hosts run their jobs without the wait.
     /// </summary>
     private static async Task<(double, double)> EndToEndAsync(PgContender kind, string connectionString, int hosts, int jobs, PgSettings settings)
     {
@@ -86,7 +87,7 @@ public static class PgRun
             for (var i = 0; i < hosts; i++)
             {
                 var name = string.Create(CultureInfo.InvariantCulture, $"bench-{i + 1}");
-                started.Add(await PgHostProcess.StartAsync(kind, connectionString, new PgHostSettings { HostName = name, Producers = settings.Producers }, progress));
+                started.Add(await PgHostProcess.StartAsync(kind, connectionString, new PgHostSettings { HostName = name, Producers = settings.Producers, WorkMilliseconds = settings.WorkMilliseconds }, progress));
             }
 
             var warm = Math.Max(1, Math.Min(200, jobs / 10));
