@@ -29,7 +29,7 @@ internal static class JobRows
         + "ON CONFLICT (id) DO NOTHING RETURNING 1";
 
     /// <summary>Binds a new job's values to <see cref="InsertSql"/>, held by <paramref name="owner"/> until <paramref name="leaseUntil"/> when one is given.</summary>
-    public static void BindInsert(NpgsqlParameterCollection p, JobRecord job, JsonSerializerOptions? resultOptions, string? owner, DateTimeOffset? leaseUntil)
+    public static void BindInsert(StatementParameters p, JobRecord job, JsonSerializerOptions? resultOptions, string? owner, DateTimeOffset? leaseUntil)
     {
         p.AddWithValue("id", job.Id.ToString());
         Text(p, "name", job.Name);
@@ -61,11 +61,11 @@ internal static class JobRows
         Long(p, "timeout_ticks", job.Timeout?.Ticks);
         Long(p, "backoff_initial_ticks", job.Backoff?.InitialDelay.Ticks);
         Long(p, "backoff_max_ticks", job.Backoff?.MaxDelay.Ticks);
-        p.Add(new NpgsqlParameter("backoff_multiplier", NpgsqlDbType.Double) { Value = job.Backoff is { } multiplied ? multiplied.Multiplier : DBNull.Value });
-        p.Add(new NpgsqlParameter("backoff_jitter", NpgsqlDbType.Double) { Value = job.Backoff is { } jittered ? jittered.Jitter : DBNull.Value });
+        p.Add("backoff_multiplier", NpgsqlDbType.Double, job.Backoff?.Multiplier);
+        p.Add("backoff_jitter", NpgsqlDbType.Double, job.Backoff?.Jitter);
     }
 
-    public static void BindProgress(NpgsqlParameterCollection p, JobProgress progress)
+    public static void BindProgress(StatementParameters p, JobProgress progress)
     {
         p.AddWithValue("progress_percent", progress.Percent);
         Text(p, "progress_message", progress.Message);
@@ -73,21 +73,19 @@ internal static class JobRows
         Long(p, "progress_total", progress.ItemsTotal);
     }
 
-    public static void BindError(NpgsqlParameterCollection p, JobError? error)
+    public static void BindError(StatementParameters p, JobError? error)
     {
         Text(p, "error_type", error?.Type);
         Text(p, "error_message", error?.Message);
         Text(p, "error_stack", error?.StackTrace);
-        p.Add(new NpgsqlParameter("error_timed_out", NpgsqlDbType.Boolean) { Value = error is null ? DBNull.Value : error.TimedOut });
+        p.Add("error_timed_out", NpgsqlDbType.Boolean, error?.TimedOut);
     }
 
-    public static void Text(NpgsqlParameterCollection p, string name, string? value)
-        => p.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = value is null ? DBNull.Value : value });
+    public static void Text(StatementParameters p, string name, string? value) => p.Add(name, NpgsqlDbType.Text, value);
 
-    public static void Long(NpgsqlParameterCollection p, string name, long? value)
-        => p.Add(new NpgsqlParameter(name, NpgsqlDbType.Bigint) { Value = value is { } number ? number : DBNull.Value });
+    public static void Long(StatementParameters p, string name, long? value) => p.Add(name, NpgsqlDbType.Bigint, value);
 
-    public static void Ticks(NpgsqlParameterCollection p, string name, DateTimeOffset? value) => Long(p, name, value?.UtcTicks);
+    public static void Ticks(StatementParameters p, string name, DateTimeOffset? value) => Long(p, name, value?.UtcTicks);
 
     /// <summary>Reads every row of a command's current result (a SELECT or a RETURNING of <see cref="Columns"/>).</summary>
     public static List<JobRecord> ReadAll(NpgsqlDataReader reader)

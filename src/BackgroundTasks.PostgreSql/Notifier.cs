@@ -138,9 +138,10 @@ internal sealed class Notifier : IAsyncDisposable
 
     private NpgsqlBatchCommand Notify(char kind, string data)
     {
-        var command = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @payload)");
-        command.Parameters.AddWithValue("channel", Channel);
-        command.Parameters.AddWithValue("payload", string.Create(CultureInfo.InvariantCulture, $"{kind}{Instance}:{data}"));
+        // Positional parameters: Npgsql sends the statement as it is.
+        var command = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = Channel });
+        command.Parameters.Add(new NpgsqlParameter { Value = string.Create(CultureInfo.InvariantCulture, $"{kind}{Instance}:{data}") });
         return command;
     }
 

@@ -6,10 +6,10 @@ namespace BackgroundTasks.PostgreSql;
 /// One write waiting for the <see cref="BatchWriter"/>: a single statement that returns rows (its answer), and what
 /// other hosts should hear when it commits. Its task completes only after the batch that carried it committed.
 /// </summary>
-/// <param name="sql">The statement; it returns rows, so that its answer is read from its own result.</param>
+/// <param name="statement">The statement; it returns rows, so that its answer is read from its own result.</param>
 /// <param name="bind">Binds its parameters.</param>
 /// <param name="cancellationToken">Cancels the write while it waits for its batch.</param>
-internal abstract class PendingWrite(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
+internal abstract class PendingWrite(PositionalStatement statement, Action<StatementParameters> bind, CancellationToken cancellationToken)
 {
     public CancellationToken CancellationToken { get; } = cancellationToken;
 
@@ -23,12 +23,7 @@ internal abstract class PendingWrite(string sql, Action<NpgsqlParameterCollectio
     public bool RaiseLocally { get; init; }
 
     /// <summary>Makes the write's statement for a batch (again, when a failed batch is retried write by write).</summary>
-    public NpgsqlBatchCommand CreateCommand()
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        bind(command.Parameters);
-        return command;
-    }
+    public NpgsqlBatchCommand CreateCommand() => statement.CreateCommand(bind);
 
     /// <summary>Reads this write's rows (its statement's result) and keeps its answer until the commit.</summary>
     public abstract void Read(NpgsqlDataReader reader);

@@ -4,12 +4,12 @@ namespace BackgroundTasks.PostgreSql;
 
 /// <summary>A <see cref="PendingWrite"/> whose caller awaits a <typeparamref name="T"/> read from its rows.</summary>
 /// <typeparam name="T">The answer.</typeparam>
-/// <param name="sql">The statement.</param>
+/// <param name="statement">The statement.</param>
 /// <param name="bind">Binds its parameters.</param>
 /// <param name="read">Reads the answer from the statement's rows.</param>
 /// <param name="cancellationToken">Cancels the write while it waits for its batch.</param>
-internal sealed class PendingWrite<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
-    : PendingWrite(sql, bind, cancellationToken)
+internal sealed class PendingWrite<T>(PositionalStatement statement, Action<StatementParameters> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    : PendingWrite(statement, bind, cancellationToken)
 {
     private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T? _answer;

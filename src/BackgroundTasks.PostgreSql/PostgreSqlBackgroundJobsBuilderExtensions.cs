@@ -17,7 +17,11 @@ public static class PostgreSqlBackgroundJobsBuilderExtensions
     /// start-up with an exception that names the server and the fix.
     /// </summary>
     /// <param name="builder">The builder from <c>AddBackgroundJobs</c>.</param>
-    /// <param name="connectionString">An Npgsql connection string, such as <c>Host=db;Database=app;Username=app;Password=…</c>.</param>
+    /// <param name="connectionString">
+    /// An Npgsql connection string, such as <c>Host=db;Database=app;Username=app;Password=…</c>. Unless it sets
+    /// <c>Max Auto Prepare</c>, the store's connections prepare its statements (<c>Max Auto Prepare=64</c>); behind a pooler
+    /// in transaction mode that does not keep prepared statements (PgBouncer before 1.21), add <c>Max Auto Prepare=0</c>.
+    /// </param>
     /// <param name="configure">Sets the schema, lease, poll-only mode and retention; <see langword="null"/> for the defaults.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
@@ -30,9 +34,7 @@ public static class PostgreSqlBackgroundJobsBuilderExtensions
         NpgsqlConnectionStringBuilder connection;
         try
         {
-            // The store's own pool keeps no session state between uses, so it skips the reset (DISCARD ALL) that
-            // would double the statements an idle host sends.
-            connection = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+            connection = StoreConnectionString.Create(connectionString);
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException or KeyNotFoundException)
         {

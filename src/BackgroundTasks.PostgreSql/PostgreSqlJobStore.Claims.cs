@@ -38,7 +38,7 @@ public sealed partial class PostgreSqlJobStore
         }
 
         var claimed = job with { Status = JobStatus.Running, Attempt = 1, StartedAt = now };
-        var write = new PendingWrite<bool>(_insertSql, p => JobRows.BindInsert(p, claimed, _resultOptions, owner, now + LeaseDuration), Applied, cancellationToken);
+        var write = new PendingWrite<bool>(_insert, p => JobRows.BindInsert(p, claimed, _resultOptions, owner, now + LeaseDuration), Applied, cancellationToken);
         return await _writer.WriteAsync(write).ConfigureAwait(false) ? true : throw NewJobChecks.DuplicateId(job.Id, nameof(job));
     }
 
@@ -105,19 +105,21 @@ public sealed partial class PostgreSqlJobStore
             var batch = new NpgsqlBatch(connection);
             await using (batch.ConfigureAwait(false))
             {
-                var claim = new NpgsqlBatchCommand(_claimSql);
-                claim.Parameters.AddWithValue("queue", queue);
-                claim.Parameters.AddWithValue("owner", owner);
-                claim.Parameters.AddWithValue("max", max);
-                claim.Parameters.AddWithValue("now", now.UtcTicks);
-                claim.Parameters.AddWithValue("lease_until", (now + LeaseDuration).UtcTicks);
-                batch.BatchCommands.Add(claim);
-                var next = new NpgsqlBatchCommand(_nextDueSql);
-                next.Parameters.AddWithValue("queue", queue);
-                next.Parameters.AddWithValue("owner", owner);
-                next.Parameters.AddWithValue("now", now.UtcTicks);
-                next.Parameters.AddWithValue("never", DateTimeOffset.MaxValue.UtcTicks);
-                batch.BatchCommands.Add(next);
+                batch.BatchCommands.Add(_claim.CreateCommand(p =>
+                {
+                    p.AddWithValue("queue", queue);
+                    p.AddWithValue("owner", owner);
+                    p.AddWithValue("max", max);
+                    p.AddWithValue("now", now.UtcTicks);
+                    p.AddWithValue("lease_until", (now + LeaseDuration).UtcTicks);
+                }));
+                batch.BatchCommands.Add(_nextDue.CreateCommand(p =>
+                {
+                    p.AddWithValue("queue", queue);
+                    p.AddWithValue("owner", owner);
+                    p.AddWithValue("now", now.UtcTicks);
+                    p.AddWithValue("never", DateTimeOffset.MaxValue.UtcTicks);
+                }));
 
                 // A caller that gave up (a host that stops) claims nothing from here on; but once sent, a claim is not
                 // cancelled: one that committed while its caller gave up would leave its jobs held and unknown.
@@ -161,7 +163,7 @@ public sealed partial class PostgreSqlJobStore
         ArgumentException.ThrowIfNullOrEmpty(owner);
         var until = (now + LeaseDuration).UtcTicks;
         var renew = new PendingWrite<IReadOnlyList<JobId>>(
-            _renewSql,
+            _renew,
             p =>
             {
                 p.AddWithValue("owner", owner);
@@ -180,7 +182,7 @@ public sealed partial class PostgreSqlJobStore
             cancellationToken);
         var slash = owner.IndexOf('/', StringComparison.Ordinal);
         var heartbeat = new PendingWrite<long>(
-            _heartbeatSql,
+            _heartbeat,
             p =>
             {
                 p.AddWithValue("owner", owner);

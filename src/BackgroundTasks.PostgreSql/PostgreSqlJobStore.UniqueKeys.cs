@@ -15,7 +15,7 @@ public sealed partial class PostgreSqlJobStore
     private const int UniqueAttempts = 5;
 
     private string? _holderSql;
-    private string? _uniqueInsertSql;
+    private PositionalStatement? _uniqueInsert;
     private string? _idTakenSql;
     private string? _keyLockSql;
 
@@ -56,7 +56,7 @@ public sealed partial class PostgreSqlJobStore
             + $"(SELECT id FROM {_jobs} WHERE @since::bigint IS NOT NULL AND unique_key = @key AND status >= 4 AND finished_at >= @since::bigint ORDER BY finished_at DESC LIMIT 1) LIMIT 1";
 
         // Without a conflict target, the insert gives way to the unique index on the key as well as to the primary key.
-        _uniqueInsertSql ??= JobRows.InsertSql(_jobs).Replace(" ON CONFLICT (id) DO NOTHING", " ON CONFLICT DO NOTHING", StringComparison.Ordinal);
+        _uniqueInsert ??= new(JobRows.InsertSql(_jobs).Replace(" ON CONFLICT (id) DO NOTHING", " ON CONFLICT DO NOTHING", StringComparison.Ordinal));
         _idTakenSql ??= $"SELECT 1 FROM {_jobs} WHERE id = @id";
 
         // Adds of one key take turns: without it, a job of the key could be added, run and finished between this
@@ -128,9 +128,8 @@ public sealed partial class PostgreSqlJobStore
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
         {
-            var insert = new NpgsqlBatchCommand(_uniqueInsertSql!);
-            JobRows.BindInsert(insert.Parameters, job, _resultOptions, owner, owner is null ? null : _clock.GetUtcNow() + LeaseDuration);
-            batch.BatchCommands.Add(insert);
+            var leaseUntil = owner is null ? (DateTimeOffset?)null : _clock.GetUtcNow() + LeaseDuration;
+            batch.BatchCommands.Add(_uniqueInsert!.CreateCommand(p => JobRows.BindInsert(p, job, _resultOptions, owner, leaseUntil)));
 
             // When the insert gives way the transaction still commits, and the claimers it wakes find nothing new: harmless.
             if (WakesOtherHosts(job, owner))

@@ -25,7 +25,7 @@ public sealed partial class PostgreSqlJobStore
     {
         var key = id.ToString();
         var write = new PendingWrite<bool>(
-            _progressSql,
+            _progress,
             p =>
             {
                 p.AddWithValue("id", key);
@@ -43,7 +43,7 @@ public sealed partial class PostgreSqlJobStore
     {
         var leaseUntil = owner is null ? (DateTimeOffset?)null : _clock.GetUtcNow() + LeaseDuration;
         var write = new PendingWrite<bool>(
-            _insertSql,
+            _insert,
             p => JobRows.BindInsert(p, job, _resultOptions, owner, leaseUntil),
             Applied,
             cancellationToken)
@@ -75,13 +75,13 @@ public sealed partial class PostgreSqlJobStore
 
     private Task<bool> TransitionCoreAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken)
     {
-        if (_transitions.For(transition.Status, transition.Error is not null, owner is not null) is not { } sql)
+        if (_transitions.For(transition.Status, transition.Error is not null, owner is not null) is not { } statement)
         {
             // No job may move to this status (Scheduled), so the answer needs no write.
             return Task.FromResult(false);
         }
 
-        var write = new PendingWrite<bool>(sql, BindTransition(id, transition, owner), Applied, cancellationToken)
+        var write = new PendingWrite<bool>(statement, BindTransition(id, transition, owner), Applied, cancellationToken)
         {
             Changed = id,
 
@@ -102,10 +102,10 @@ public sealed partial class PostgreSqlJobStore
             return await TransitionCoreAsync(id, transition, owner, cancellationToken).ConfigureAwait(false) ? JobTransitionResult.Recorded : JobTransitionResult.Refused;
         }
 
-        var sql = _transitions.For(transition.Status, transition.Error is not null, owner is not null)!;
+        var statement = _transitions.For(transition.Status, transition.Error is not null, owner is not null)!;
         string[]? waiting = null;
         var write = new PendingWrite<JobTransitionResult>(
-            sql,
+            statement,
             BindTransition(id, transition, owner),
             reader =>
             {
@@ -130,12 +130,11 @@ public sealed partial class PostgreSqlJobStore
 
     /// <summary>The query that reads back which of <paramref name="ids"/> the end of a job at <paramref name="at"/> settled.</summary>
     private NpgsqlBatchCommand SettledQuery(string[] ids, DateTimeOffset at)
-    {
-        var query = new NpgsqlBatchCommand(_transitions.SettledSql);
-        query.Parameters.AddWithValue("ids", ids);
-        query.Parameters.AddWithValue("at", at.UtcTicks);
-        return query;
-    }
+        => _transitions.Settled.CreateCommand(p =>
+        {
+            p.AddWithValue("ids", ids);
+            p.AddWithValue("at", at.UtcTicks);
+        });
 
     private static List<JobRecord> ReadRecords(NpgsqlDataReader reader)
     {
@@ -148,7 +147,7 @@ public sealed partial class PostgreSqlJobStore
         return records;
     }
 
-    private Action<NpgsqlParameterCollection> BindTransition(JobId id, JobTransition transition, string? owner)
+    private Action<StatementParameters> BindTransition(JobId id, JobTransition transition, string? owner)
     {
         var key = id.ToString();
         var (resultKind, result) = transition.Status == JobStatus.Succeeded ? Sqlite.ResultCodec.Encode(transition.Result, _resultOptions) : default;

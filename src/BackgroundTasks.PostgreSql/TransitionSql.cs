@@ -11,7 +11,7 @@ namespace BackgroundTasks.PostgreSql;
 /// The owner-checked form (for a host that claimed the job) also requires the job to be Running with that owner and
 /// that attempt, so a host that lost its lease can never overwrite a newer attempt or a recovery. A statement that makes
 /// a job terminal also returns the ids of the continuations waiting on it, down the chain, as they were before it: the
-/// trigger <c>jobs_ended</c> settles some of them in the same transaction, and <see cref="SettledSql"/> reads back which.
+/// trigger <c>jobs_ended</c> settles some of them in the same transaction, and <see cref="Settled"/> reads back which.
 /// </remarks>
 internal sealed class TransitionSql
 {
@@ -25,7 +25,7 @@ internal sealed class TransitionSql
     private const string ReturningAndNotify = " RETURNING queue, CASE WHEN owner IS NULL THEN pg_notify(@channel, @ready || queue) END";
 
     // Indexed by status, then by whether the transition carries an error, then by whether the owner is checked.
-    private readonly string?[,,] _sql;
+    private readonly PositionalStatement?[,,] _sql;
 
     public TransitionSql(string jobs)
     {
@@ -34,8 +34,8 @@ internal sealed class TransitionSql
         // What settle_continuations (schema version 3) did at the end of @parent at @at: released continuations are due at
         // @at, cancelled ones finished at @at with its message. A waiting continuation that another write moved meanwhile
         // matches neither, and one still waiting (a released continuation's own) is left out.
-        SettledSql = $"SELECT {JobRows.Columns} FROM {jobs} WHERE id = ANY(@ids) AND ((status = 1 AND due_at = @at) OR (status = 6 AND cancel_reason = 1 "
-            + "AND finished_at = @at AND error_type = 'System.OperationCanceledException' AND starts_with(error_message, 'Job ' || continue_after || ', which this job continues')))";
+        Settled = new($"SELECT {JobRows.Columns} FROM {jobs} WHERE id = ANY(@ids) AND ((status = 1 AND due_at = @at) OR (status = 6 AND cancel_reason = 1 "
+            + "AND finished_at = @at AND error_type = 'System.OperationCanceledException' AND starts_with(error_message, 'Job ' || continue_after || ', which this job continues')))");
     }
 
     /// <summary>
@@ -46,16 +46,16 @@ internal sealed class TransitionSql
         + $"UNION ALL SELECT c.id FROM {jobs} c JOIN waiting w ON c.continue_after = w.id WHERE c.status = 0) SELECT id FROM waiting)";
 
     /// <summary>Gets the query that reads back the continuations (of <c>@ids</c>) that the end of a job at <c>@at</c> settled.</summary>
-    public string SettledSql { get; }
+    public PositionalStatement Settled { get; }
 
     /// <summary>Whether the statement for <paramref name="status"/> takes <c>@channel</c> and <c>@ready</c> (the payload's prefix) for its notification.</summary>
     public static bool NotifiesReady(JobStatus status) => status is JobStatus.Queued or JobStatus.Retrying;
 
     /// <summary>Gets the statement for a transition, or <see langword="null"/> when no job can ever take it (to Scheduled).</summary>
-    public string? For(JobStatus status, bool hasError, bool ownerChecked)
+    public PositionalStatement? For(JobStatus status, bool hasError, bool ownerChecked)
         => (int)status is >= 0 and <= 6 ? _sql[(int)status, hasError ? 1 : 0, ownerChecked ? 1 : 0] : null;
 
-    private static string?[,,] Build(string jobs)
+    private static PositionalStatement?[,,] Build(string jobs)
     {
         var sql = new string?[7, 2, 2];
         for (var error = 0; error < 2; error++)
@@ -80,6 +80,18 @@ internal sealed class TransitionSql
             }
         }
 
-        return sql;
+        var statements = new PositionalStatement?[7, 2, 2];
+        for (var status = 0; status < 7; status++)
+        {
+            for (var error = 0; error < 2; error++)
+            {
+                for (var owner = 0; owner < 2; owner++)
+                {
+                    statements[status, error, owner] = sql[status, error, owner] is { } text ? new PositionalStatement(text) : null;
+                }
+            }
+        }
+
+        return statements;
     }
 }

@@ -33,9 +33,12 @@ internal sealed class TestSchema : IAsyncDisposable
         return options;
     }
 
-    /// <summary>Opens a store on the schema, with a data source of its own (so each store has its own pool, like a host).</summary>
+    /// <summary>
+    /// Opens a store on the schema, with a data source of its own (so each store has its own pool, like a host) made as
+    /// <c>UseNpgsql(connectionString)</c> makes it: its statements are prepared.
+    /// </summary>
     public PostgreSqlJobStore Open(Action<PostgreSqlJobStoreOptions>? configure = null, TimeProvider? time = null, ILogger? logger = null)
-        => new(NpgsqlDataSource.Create(ConnectionString), ownsDataSource: true, Options(configure), time, logger);
+        => new(NpgsqlDataSource.Create(StoreConnectionString.Create(ConnectionString).ConnectionString), ownsDataSource: true, Options(configure), time, logger);
 
     /// <summary>Runs a statement of the test's own, with the schema's name for <c>{0}</c>.</summary>
     public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken = default)

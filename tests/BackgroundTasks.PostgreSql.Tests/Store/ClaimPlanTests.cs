@@ -36,6 +36,59 @@ public sealed class ClaimPlanTests
 
     [Test]
     [CancelAfter(300_000)]
+    public async Task ClaimSql_PreparedGenericPlanWithManyFinishedJobs_ReadsOnlyTheLiveIndex(CancellationToken ct)
+    {
+        // The store's pool prepares the claim; after five runs PostgreSQL may keep one generic plan, made without the values.
+        await using var schema = new TestSchema();
+        await using var store = schema.Open();
+        for (var i = 0; i < 20; i++)
+        {
+            await store.AddAsync(TestJobs.Typed(), ct);
+        }
+
+        await schema.ScalarAsync(
+            "INSERT INTO {0}.jobs (id, queue, priority, status, attempt, max_attempts, enqueued_at, due_at, progress_percent, cancel_reason, finished_at, retained_since) "
+            + "SELECT lpad(to_hex(g), 32, '0'), 'default', 0, 4, 1, 1, g, g, 100, 0, g, g FROM generate_series(1, 100000) AS g",
+            ct);
+        await schema.ScalarAsync("ANALYZE {0}.jobs", ct);
+
+        var positional = store.ClaimSql.Replace("@queue", "$1", StringComparison.Ordinal).Replace("@owner", "$2", StringComparison.Ordinal)
+            .Replace("@max", "$3", StringComparison.Ordinal).Replace("@now", "$4", StringComparison.Ordinal).Replace("@lease_until", "$5", StringComparison.Ordinal);
+        await using var connection = await schema.DataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var prepare = new NpgsqlCommand($"SET LOCAL plan_cache_mode = force_generic_plan; PREPARE claim (text, text, integer, bigint, bigint) AS {positional}", connection, transaction))
+        {
+            await prepare.ExecuteNonQueryAsync(ct);
+        }
+
+        var lines = new List<string>();
+        var now = TestJobs.Start.AddMinutes(1);
+        await using (var explain = new NpgsqlCommand($"EXPLAIN (ANALYZE, BUFFERS, COSTS) EXECUTE claim ('default', 'host-a/1', 10, {now.UtcTicks}, {now.AddMinutes(1).UtcTicks})", connection, transaction))
+        await using (var reader = await explain.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+
+        // EXPLAIN ANALYZE ran the claim, and PREPARE lives as long as the session: undo both.
+        await transaction.RollbackAsync(ct);
+        await using (var deallocate = new NpgsqlCommand("DEALLOCATE claim", connection))
+        {
+            await deallocate.ExecuteNonQueryAsync(ct);
+        }
+
+        var plan = string.Join(Environment.NewLine, lines);
+        TestContext.Out.WriteLine("Generic plan of a claim of 10 jobs with 100,000 finished rows and 20 queued:");
+        TestContext.Out.WriteLine(plan);
+        Assert.That(plan, Does.Contain("jobs_live"), "The generic plan reads the partial index of live jobs.");
+        Assert.That(plan, Does.Not.Contain("Seq Scan"), "The generic plan never scans the table.");
+        Assert.That(plan, Does.Contain("rows=10 loops=1"), "It claimed the ten jobs asked for.");
+    }
+
+    [Test]
+    [CancelAfter(300_000)]
     public async Task NextDueSql_LongBacklogOfQueuedJobs_ProbesTheLiveIndexOncePerPriority(CancellationToken ct)
     {
         await using var schema = new TestSchema();
