@@ -6,8 +6,8 @@ namespace BackgroundTasks.Sqlite;
 /// <summary>
 /// The store's only writer: one connection, fed by a channel. Each turn takes every write that is waiting
 /// (up to <see cref="MaxBatch"/>) and runs them in ONE <c>BEGIN IMMEDIATE</c> transaction (group commit),
-/// then completes each caller with its own result. Each write runs inside a savepoint, so a write that
-/// throws (a duplicate id) is rolled back alone and the rest of the batch still commits.
+/// then completes each caller with its own result. A write that throws (a duplicate id) is rolled back alone
+/// and the rest of the batch still commits: the batch then runs again with a savepoint around each write.
 /// </summary>
 /// <remarks>
 /// One writer means this process never competes with itself for SQLite's write lock, so "database is
@@ -111,41 +111,18 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 #pragma warning disable CA1031 // A failed batch fails its callers; the writer itself must keep running.
     private void CommitBatch()
     {
-        try
+        // A savepoint around each write costs two statements per write, about a quarter of the writer's time with small
+        // jobs. So a batch first runs without them; only when one of its writes throws is the transaction rolled back and
+        // the batch run again with a savepoint around each write, which undoes the failing write alone. A write reads and
+        // changes the database and nothing else, so running it again after the rollback is safe.
+        var outcome = RunBatch(savepoints: false);
+        if (outcome == BatchOutcome.WriteFailed)
         {
-            Execute("BEGIN IMMEDIATE");
-        }
-        catch (Exception exception)
-        {
-            FailBatch(exception);
-            return;
+            outcome = RunBatch(savepoints: true);
         }
 
-        try
+        if (outcome != BatchOutcome.Committed)
         {
-            foreach (var operation in _batch)
-            {
-                Execute("SAVEPOINT bt_write");
-                try
-                {
-                    operation.Execute(this);
-                }
-                catch (Exception)
-                {
-                    // The write's own exception goes to its caller; its changes, and only its, are undone.
-                    Execute("ROLLBACK TO bt_write");
-                }
-
-                Execute("RELEASE bt_write");
-            }
-
-            Execute("COMMIT");
-        }
-        catch (Exception exception)
-        {
-            // The transaction itself failed (I/O, disk full, a lost lock): nothing of the batch is committed.
-            TryRollback();
-            FailBatch(exception);
             return;
         }
 
@@ -154,6 +131,60 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         foreach (var operation in _batch)
         {
             operation.Publish();
+        }
+    }
+
+    private BatchOutcome RunBatch(bool savepoints)
+    {
+        try
+        {
+            Execute("BEGIN IMMEDIATE");
+        }
+        catch (Exception exception)
+        {
+            FailBatch(exception);
+            return BatchOutcome.Failed;
+        }
+
+        try
+        {
+            foreach (var operation in _batch)
+            {
+                if (savepoints)
+                {
+                    Execute("SAVEPOINT bt_write");
+                }
+
+                try
+                {
+                    operation.Execute(this);
+                }
+                catch (Exception) when (!savepoints)
+                {
+                    Execute("ROLLBACK");
+                    return BatchOutcome.WriteFailed;
+                }
+                catch (Exception)
+                {
+                    // The write's own exception goes to its caller; its changes, and only its, are undone.
+                    Execute("ROLLBACK TO bt_write");
+                }
+
+                if (savepoints)
+                {
+                    Execute("RELEASE bt_write");
+                }
+            }
+
+            Execute("COMMIT");
+            return BatchOutcome.Committed;
+        }
+        catch (Exception exception)
+        {
+            // The transaction itself failed (I/O, disk full, a lost lock): nothing of the batch is committed.
+            TryRollback();
+            FailBatch(exception);
+            return BatchOutcome.Failed;
         }
     }
 
@@ -184,4 +215,16 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     private void Execute(string sql) => Command(sql).ExecuteNonQuery();
+
+    private enum BatchOutcome
+    {
+        /// <summary>Committed: every write has its result or its own exception.</summary>
+        Committed,
+
+        /// <summary>Run without savepoints, a write threw: the transaction was rolled back, to be run again with them.</summary>
+        WriteFailed,
+
+        /// <summary>The transaction failed: its callers were failed with its exception.</summary>
+        Failed,
+    }
 }

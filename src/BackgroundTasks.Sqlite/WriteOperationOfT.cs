@@ -20,6 +20,8 @@ internal sealed class WriteOperation<T> : WriteOperation
 
     public override void Execute(GroupCommitWriter writer)
     {
+        // A batch whose write threw runs again, each write in a savepoint: what the first run kept is forgotten.
+        _error = null;
         try
         {
             _result = _work(writer);

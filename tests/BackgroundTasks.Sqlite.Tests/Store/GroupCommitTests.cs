@@ -117,6 +117,54 @@ public sealed class GroupCommitTests
     }
 
     [Test]
+    [CancelAfter(30_000)]
+    public async Task Writer_WriteThatThrowsAfterChangingRows_IsUndoneAloneAndTheOthersCommitOnce(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection($"Data Source={_database.Path}");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE t (x INTEGER NOT NULL)";
+            create.ExecuteNonQuery();
+        }
+
+        var writer = new GroupCommitWriter(connection, _database.Path);
+        await using (writer)
+        {
+            // The first write holds the writer, so that the next three wait together and form one batch.
+            var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var release = new ManualResetEventSlim();
+            var first = writer.WriteAsync(w => { holding.SetResult(); release.Wait(cancellationToken); return Insert(w, 0); }, cancellationToken);
+            await holding.Task;
+            var before = writer.TransactionCount;
+            var a = writer.WriteAsync(w => Insert(w, 1), cancellationToken);
+            var failing = writer.WriteAsync<int>(w => { Insert(w, 2); Insert(w, 3); throw new InvalidOperationException("the write's own failure"); }, cancellationToken);
+            var c = writer.WriteAsync(w => Insert(w, 4), cancellationToken);
+            release.Set();
+
+            Assert.That(await first, Is.EqualTo(1));
+            Assert.That(await a, Is.EqualTo(1));
+            Assert.That(await c, Is.EqualTo(1));
+            Assert.That(async () => await failing, Throws.InvalidOperationException.With.Message.EqualTo("the write's own failure"));
+            Assert.That(writer.TransactionCount - before, Is.EqualTo(2), "The holding write committed, then the three waiting writes together, once.");
+        }
+
+        // The writer closed its connection when it was disposed.
+        using var reader = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
+        reader.Open();
+        using var read = reader.CreateCommand();
+        read.CommandText = "SELECT group_concat(x, ',') FROM (SELECT x FROM t ORDER BY x)";
+        Assert.That(read.ExecuteScalar(), Is.EqualTo("0,1,4"), "Each good write's row once; none of the failing write's rows.");
+
+        static int Insert(GroupCommitWriter w, int x)
+        {
+            var command = w.Command("INSERT INTO t (x) VALUES ($x)");
+            command.Parameters.AddWithValue("$x", x);
+            return command.ExecuteNonQuery();
+        }
+    }
+
+    [Test]
     public async Task AddManyAsync_ThousandJobs_CommitsThemInOneTransaction()
     {
         await using var store = _database.Open();
