@@ -42,7 +42,7 @@ public sealed class BackgroundTasksSqliteContender(string? hostName = null, Time
     public static string Label => EngineClaimsFromStore ? "BackgroundTasks" : "BackgroundTasks (not yet durable end to end)";
 
     /// <summary>Gets the settings, as the tables print them.</summary>
-    public static string Settings => $"BackgroundTasks.Sqlite defaults (WAL, synchronous=NORMAL, group commit, LeaseDuration 15 s), {Environment.ProcessorCount} workers claiming from the store, typed job; the recovery job has MaxAttempts = {RecoverableAttempts}"
+    public static string Settings => $"BackgroundTasks.Sqlite defaults (WAL, synchronous=NORMAL, group commit, LeaseDuration {new BackgroundTasks.Sqlite.SqliteJobStoreOptions().LeaseDuration.TotalSeconds:N0} s), {Environment.ProcessorCount} workers claiming from the store, typed job; the recovery job has MaxAttempts = {RecoverableAttempts}"
         + (EngineClaimsFromStore ? string.Empty : "; the engine runs jobs from memory and records them in the file: enqueue commits the row, but workers do not claim from the store");
 
     /// <inheritdoc/>

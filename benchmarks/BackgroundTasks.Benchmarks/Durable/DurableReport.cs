@@ -87,7 +87,7 @@ public static class DurableReport
         {
             Console.WriteLine("\n## Time from killing a host to another host on the same file running its job\n");
             Console.WriteLine("| Contender | What decides it | Lease | Job running on the other host | Load average (1/5/15 min) |\n|---|---|---:|---:|---|");
-            var lease = settings.Lease is { } l ? string.Create(s_invariant, $"{l.TotalSeconds:N1} s") : "15 s (default)";
+            var lease = settings.Lease is { } l ? string.Create(s_invariant, $"{l.TotalSeconds:N1} s") : string.Create(s_invariant, $"{new BackgroundTasks.Sqlite.SqliteJobStoreOptions().LeaseDuration.TotalSeconds:N0} s (default)");
             foreach (var (kind, _, outcome, load) in shared)
             {
                 Console.WriteLine($"| {DurableContenders.Label(kind)} | the killed host's lease expires; the other host's heartbeat (every lease ÷ 3) recovers the job, its next claim (poll interval, 1 s) runs it | {lease} | {outcome.Failure ?? Seconds(outcome.Running)} | {load} |");
