@@ -18,6 +18,7 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
     private readonly CancellationTokenSource _stopTaking = new();
     private Task _workers = Task.CompletedTask;
     private Task _claimer = Task.CompletedTask;
+    private Task? _stopped;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,7 +26,32 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stops the pool once: a host may stop its services again (WebApplicationFactory stops its host, disposes it and
+    /// stops it once more), and a later call waits for the first stop; after <see cref="Dispose"/> there is nothing to stop.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _stopped, stopping.Task, null) is { } earlier)
+        {
+            await earlier.ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await StopPoolAsync(cancellationToken).ConfigureAwait(false);
+            stopping.SetResult();
+        }
+        catch (Exception ex)
+        {
+            stopping.SetException(ex);
+            throw;
+        }
+    }
+
+    private async Task StopPoolAsync(CancellationToken cancellationToken)
     {
         var options = engine.Options;
         engine.Logger.Stopping(engine.RunningCount, engine.Queues.Sum(static q => q.Count), options.ShutdownMode);
@@ -88,6 +114,8 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
 
     public override void Dispose()
     {
+        Interlocked.CompareExchange(ref _stopped, Task.CompletedTask, null);
+
         _stopTaking.Dispose();
         base.Dispose();
     }

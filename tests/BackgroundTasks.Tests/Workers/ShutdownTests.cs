@@ -10,6 +10,19 @@ namespace BackgroundTasks.Tests.Workers;
 public sealed class ShutdownTests(bool sqlite, bool postgres)
 {
     [Test]
+    public async Task StopAsync_AgainOnceTheHostIsDisposed_ReturnsWithoutThrowing(CancellationToken ct)
+    {
+        // WebApplicationFactory stops its host, disposes it, and may stop it once more.
+        await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres);
+        var id = await host.Queue.EnqueueAsync(_ => Task.CompletedTask, cancellationToken: ct);
+        Assert.That((await host.Monitor.WaitAsync(id, ct)).Status, Is.EqualTo(JobStatus.Succeeded));
+        await host.Host.StopAsync(ct);
+        host.Host.Dispose();
+
+        Assert.That(async () => await host.Host.StopAsync(ct), Throws.Nothing);
+    }
+
+    [Test]
     public async Task StopAsync_DrainMode_RunsQueuedJobsBeforeStopping(CancellationToken ct)
     {
         await using var host = await JobsHost.StartAsync(sqlite: sqlite, postgres: postgres, configure: o =>
