@@ -15,16 +15,7 @@ public sealed class ClaimPlanTests
         var finished = int.TryParse(Environment.GetEnvironmentVariable(RowsVariable), out var rows) ? rows : 100_000;
         await using var schema = new TestSchema();
         await using var store = schema.Open();
-        for (var i = 0; i < 20; i++)
-        {
-            await store.AddAsync(TestJobs.Typed(), ct);
-        }
-
-        await schema.ScalarAsync(
-            "INSERT INTO {0}.jobs (id, queue, priority, status, attempt, max_attempts, enqueued_at, due_at, progress_percent, cancel_reason, finished_at, retained_since) "
-            + $"SELECT lpad(to_hex(g), 32, '0'), 'default', 0, 4, 1, 1, g, g, 100, 0, g, g FROM generate_series(1, {finished}) AS g",
-            ct);
-        await schema.ScalarAsync("ANALYZE {0}.jobs", ct);
+        await FillAsync(schema, store, finished, ct);
 
         var plan = await ExplainClaimAsync(schema, store, ct);
 
@@ -41,16 +32,7 @@ public sealed class ClaimPlanTests
         // The store's pool prepares the claim; after five runs PostgreSQL may keep one generic plan, made without the values.
         await using var schema = new TestSchema();
         await using var store = schema.Open();
-        for (var i = 0; i < 20; i++)
-        {
-            await store.AddAsync(TestJobs.Typed(), ct);
-        }
-
-        await schema.ScalarAsync(
-            "INSERT INTO {0}.jobs (id, queue, priority, status, attempt, max_attempts, enqueued_at, due_at, progress_percent, cancel_reason, finished_at, retained_since) "
-            + "SELECT lpad(to_hex(g), 32, '0'), 'default', 0, 4, 1, 1, g, g, 100, 0, g, g FROM generate_series(1, 100000) AS g",
-            ct);
-        await schema.ScalarAsync("ANALYZE {0}.jobs", ct);
+        await FillAsync(schema, store, 100_000, ct);
 
         var positional = store.ClaimSql.Replace("@queue", "$1", StringComparison.Ordinal).Replace("@owner", "$2", StringComparison.Ordinal)
             .Replace("@max", "$3", StringComparison.Ordinal).Replace("@now", "$4", StringComparison.Ordinal).Replace("@lease_until", "$5", StringComparison.Ordinal);
@@ -152,5 +134,20 @@ public sealed class ClaimPlanTests
         // EXPLAIN ANALYZE ran the claim: undo it.
         await transaction.RollbackAsync(ct);
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Adds 20 queued jobs through the store and <paramref name="finished"/> succeeded rows straight into the table, then analyzes it.</summary>
+    private static async Task FillAsync(TestSchema schema, PostgreSqlJobStore store, int finished, CancellationToken ct)
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await store.AddAsync(TestJobs.Typed(), ct);
+        }
+
+        await schema.ScalarAsync(
+            "INSERT INTO {0}.jobs (id, queue, priority, status, attempt, max_attempts, enqueued_at, due_at, progress_percent, cancel_reason, finished_at, retained_since) "
+            + $"SELECT lpad(to_hex(g), 32, '0'), 'default', 0, 4, 1, 1, g, g, 100, 0, g, g FROM generate_series(1, {finished}) AS g",
+            ct);
+        await schema.ScalarAsync("ANALYZE {0}.jobs", ct);
     }
 }
