@@ -4,9 +4,9 @@ namespace BackgroundTasks.Tests.Filters;
 
 /// <summary>Jobs recovered from a host that is gone, heard by state observers once, on the host that recovered them (durable stores only: nothing else recovers jobs of another host).</summary>
 [CancelAfter(30_000)]
-[TestFixture(StoreDecidedObserverTests.StoreKind.Sqlite)]
-[TestFixture(StoreDecidedObserverTests.StoreKind.PostgreSql)]
-public sealed class RecoveryObserverTests(StoreDecidedObserverTests.StoreKind storeKind)
+[TestFixture(StoreKind.Sqlite)]
+[TestFixture(StoreKind.PostgreSql)]
+public sealed class RecoveryObserverTests(StoreKind storeKind)
 {
     [Test]
     public async Task OnStateChanged_JobsRecoveredFromAHostThatIsGone_HearsEachOnce(CancellationToken ct)

@@ -11,21 +11,8 @@ namespace BackgroundTasks.Tests.Filters;
 [TestFixture(StoreKind.InMemory)]
 [TestFixture(StoreKind.Sqlite)]
 [TestFixture(StoreKind.PostgreSql)]
-public sealed class StoreDecidedObserverTests(StoreDecidedObserverTests.StoreKind storeKind)
+public sealed class StoreDecidedObserverTests(StoreKind storeKind)
 {
-    /// <summary>The store the tests run on.</summary>
-    public enum StoreKind
-    {
-        /// <summary>The built-in in-memory store: the engine settles continuations, and nothing is recovered.</summary>
-        InMemory,
-
-        /// <summary>The durable SQLite store on a file.</summary>
-        Sqlite,
-
-        /// <summary>The durable PostgreSQL store in a schema of its own.</summary>
-        PostgreSql,
-    }
-
     [Test]
     public async Task OnStateChanged_ContinuationsOfAJobThatFailsOrIsCancelled_HearsEachSettlingOnce([Values] bool cancelledById, CancellationToken ct)
     {

@@ -8,21 +8,8 @@ namespace BackgroundTasks.Tests.Queue;
 [TestFixture(StoreKind.InMemory)]
 [TestFixture(StoreKind.Sqlite)]
 [TestFixture(StoreKind.PostgreSql)]
-public sealed class ContinuationTests(ContinuationTests.StoreKind storeKind)
+public sealed class ContinuationTests(StoreKind storeKind)
 {
-    /// <summary>The store the tests run on.</summary>
-    public enum StoreKind
-    {
-        /// <summary>The built-in in-memory store: the engine settles continuations.</summary>
-        InMemory,
-
-        /// <summary>The durable SQLite store on a file: the store settles continuations, the engine claims from it.</summary>
-        Sqlite,
-
-        /// <summary>The durable PostgreSQL store in a schema of its own: its triggers settle continuations, the engine claims from it.</summary>
-        PostgreSql,
-    }
-
     private bool Sqlite => storeKind == StoreKind.Sqlite;
 
     private bool Postgres => storeKind == StoreKind.PostgreSql;

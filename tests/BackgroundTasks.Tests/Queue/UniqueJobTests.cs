@@ -10,28 +10,6 @@ namespace BackgroundTasks.Tests.Queue;
 [CancelAfter(60_000)]
 public sealed class UniqueJobTests
 {
-    /// <summary>The store the race runs on.</summary>
-    public enum StoreKind
-    {
-        /// <summary>The built-in in-memory store (its own fast path behind the seam).</summary>
-        InMemory,
-
-        /// <summary>A plain user-written store that knows nothing of keys: the default of AddUniqueAsync serialises the adds.</summary>
-        UserWritten,
-
-        /// <summary>The durable SQLite store: its unique index settles the race.</summary>
-        Sqlite,
-
-        /// <summary>Two hosts (two engines) on one SQLite file, four producers each.</summary>
-        SqliteTwoHosts,
-
-        /// <summary>The PostgreSQL store: its unique index over the unfinished rows settles the race.</summary>
-        PostgreSql,
-
-        /// <summary>Two hosts on one PostgreSQL schema, each with its own connection pool, four producers each.</summary>
-        PostgreSqlTwoHosts,
-    }
-
     [Test]
     public async Task EnqueueUniqueAsync_EightProducersSameKeyAtOnce_OneJob([Values] StoreKind storeKind, CancellationToken ct)
     {

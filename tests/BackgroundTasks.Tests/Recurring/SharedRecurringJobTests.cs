@@ -19,12 +19,6 @@ public sealed class SharedRecurringJobTests
     private static readonly DateTimeOffset s_start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset s_one = s_start.AddHours(1);
 
-    public enum StoreKind
-    {
-        Sqlite,
-        PostgreSql,
-    }
-
     [TestCase(StoreKind.Sqlite)]
     [TestCase(StoreKind.PostgreSql)]
     public async Task RecurringJob_AddedPausedUnpausedAndRemovedOnHostA_TakesEffectOnHostBAndOutlivesARestart(StoreKind kind, CancellationToken ct)

@@ -27,25 +27,6 @@ public sealed class ConservationTests
         ReportsProgress,
     }
 
-    /// <summary>The store a run uses: the same workload and checks run on each.</summary>
-    public enum StoreKind
-    {
-        /// <summary>The built-in in-memory store (its own fast path behind the seam).</summary>
-        InMemory,
-
-        /// <summary>A plain user-written store: a lock around a Dictionary.</summary>
-        UserWritten,
-
-        /// <summary>The user-written store throwing on 1 % of its calls and stalling on 0.5 %.</summary>
-        UserWrittenFaulty,
-
-        /// <summary>The durable SQLite store on a real file: the engine claims every job from it.</summary>
-        Sqlite,
-
-        /// <summary>The durable PostgreSQL store in a schema of its own: the engine claims every job from it.</summary>
-        PostgreSql,
-    }
-
     [TestCase(1, 100_000, StoreKind.UserWrittenFaulty)]
     [TestCase(2, 20_000, StoreKind.UserWrittenFaulty)]
     [TestCase(3, 100_000, StoreKind.InMemory)]
