@@ -44,9 +44,9 @@ public sealed class OutcomeBacklogTests
 
         // Every job that ran waits for its outcome to be committed; then three heartbeats pass (about 30 polls of the
         // claim loop, each woken by the enqueues above): without the bound the other jobs would all run meanwhile.
-        await Poll.UntilAsync(() => runs.Value >= Workers && store.HeldOutcomes == runs.Value, "the first jobs' outcomes to wait for the store", ct);
+        await Poll.UntilAsync(() => runs.Value >= Workers && store.HeldOutcomes == runs.Value, TimeSpan.FromSeconds(20), "The first jobs' outcomes never waited for the store", ct);
         var renewals = store.Renewals;
-        await Poll.UntilAsync(() => store.Renewals >= renewals + 3, "three heartbeats", ct);
+        await Poll.UntilAsync(() => store.Renewals >= renewals + 3, TimeSpan.FromSeconds(20), "Three heartbeats never came", ct);
 
         Assert.That(runs.Value, Is.LessThanOrEqualTo(2 * Workers), $"Jobs ran while {store.HeldOutcomes} outcomes waited for the store.");
         release.SetResult();
@@ -77,23 +77,6 @@ public sealed class OutcomeBacklogTests
         {
             runs.Add();
             return Task.CompletedTask;
-        }
-    }
-
-    /// <summary>A bounded poll for conditions nothing signals: checks, yields, and fails with a message when the test's time is up.</summary>
-    private static class Poll
-    {
-        public static async Task UntilAsync(Func<bool> condition, string what, CancellationToken ct)
-        {
-            while (!condition())
-            {
-                if (ct.IsCancellationRequested)
-                {
-                    Assert.Fail($"Timed out waiting for {what}.");
-                }
-
-                await Task.Yield();
-            }
         }
     }
 }
