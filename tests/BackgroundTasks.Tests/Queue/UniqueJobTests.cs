@@ -11,7 +11,7 @@ namespace BackgroundTasks.Tests.Queue;
 public sealed class UniqueJobTests
 {
     [Test]
-    public async Task EnqueueUniqueAsync_EightProducersSameKeyAtOnce_OneJob([Values] StoreKind storeKind, CancellationToken ct)
+    public async Task EnqueueUniqueAsync_EightProducersSameKeyAtOnce_OneJob([Values(StoreKind.InMemory, StoreKind.UserWritten, StoreKind.Sqlite, StoreKind.SqliteTwoHosts, StoreKind.PostgreSql, StoreKind.PostgreSqlTwoHosts)] StoreKind storeKind, CancellationToken ct)
     {
         using var database = storeKind is StoreKind.Sqlite or StoreKind.SqliteTwoHosts ? new TemporaryFile("unique.db") : null;
         using var schema = storeKind is StoreKind.PostgreSql or StoreKind.PostgreSqlTwoHosts ? new TemporaryPostgresSchema() : null;
