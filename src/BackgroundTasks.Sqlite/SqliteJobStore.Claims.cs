@@ -68,6 +68,7 @@ public sealed partial class SqliteJobStore
     /// the next attempt and <see cref="JobRecord.StartedAt"/> = <paramref name="now"/>.
     /// </summary>
     /// <returns>The claimed records (arguments included), in claim order; empty when nothing is due.</returns>
+    /// <remarks>The caller's continuation runs on the writer's thread (an inline write): the engine's claim loop only puts the jobs in their lanes.</remarks>
     internal Task<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
@@ -100,7 +101,8 @@ public sealed partial class SqliteJobStore
                 claimed.Sort(static (a, b) => (b.Record.Priority, a.Due, a.Record.Id).CompareTo((a.Record.Priority, b.Due, b.Record.Id)));
                 return claimed.ConvertAll(static c => c.Record);
             },
-            cancellationToken);
+            cancellationToken,
+            inline: true);
     }
 
     /// <summary>Extends the lease of every job <paramref name="owner"/> runs to <paramref name="until"/>, in one statement.</summary>

@@ -97,6 +97,9 @@ public sealed partial class SqliteJobStore : IDurableJobStore, IAsyncDisposable,
     /// <summary>Gets how many writes the writer committed.</summary>
     internal long WriteCount => _writer.WriteCount;
 
+    /// <summary>Gets the store's one writer (for tests that hold it).</summary>
+    internal GroupCommitWriter Writer => _writer;
+
     /// <summary>Finishes the writes already queued, then closes the file.</summary>
     /// <returns>A task that completes when the file is closed.</returns>
     public async ValueTask DisposeAsync()
@@ -112,5 +115,14 @@ public sealed partial class SqliteJobStore : IDurableJobStore, IAsyncDisposable,
     }
 
     /// <summary>Finishes the writes already queued, then closes the file; for containers and callers that dispose synchronously.</summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    /// <exception cref="InvalidOperationException">Called from code that runs on the store's writer (the continuation of a claim), which would wait for itself.</exception>
+    public void Dispose()
+    {
+        if (_writer.IsWriterThread)
+        {
+            throw new InvalidOperationException($"The job store on '{FilePath}' cannot be disposed synchronously from the continuation of its own claim, which runs on the store's writer and would wait for itself. Use DisposeAsync, or dispose it from another thread.");
+        }
+
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }

@@ -4,13 +4,14 @@ namespace BackgroundTasks.Sqlite;
 internal sealed class WriteOperation<T> : WriteOperation
 {
     private readonly Func<GroupCommitWriter, T> _work;
-    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<T> _completion;
     private T? _result;
     private Exception? _error;
 
-    public WriteOperation(Func<GroupCommitWriter, T> work, CancellationToken cancellationToken)
+    public WriteOperation(Func<GroupCommitWriter, T> work, bool inline, CancellationToken cancellationToken)
     {
         _work = work;
+        _completion = new(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Watch(cancellationToken);
     }
 

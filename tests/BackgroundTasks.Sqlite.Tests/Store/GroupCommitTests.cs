@@ -118,6 +118,48 @@ public sealed class GroupCommitTests
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task Dispose_FromTheContinuationOfAClaim_ThrowsInsteadOfWaitingForTheWriterItRunsOn(CancellationToken cancellationToken)
+    {
+        var store = _database.Open();
+        try
+        {
+            // The claim's answer comes on the writer's thread: hold the writer so that the continuation is attached first.
+            var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var release = new ManualResetEventSlim();
+            var held = store.Writer.WriteAsync(_ => { holding.SetResult(); release.Wait(cancellationToken); return 0; }, cancellationToken);
+            await holding.Task;
+            var claim = store.ClaimAsync("default", "host/1", 1, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(5), cancellationToken);
+            var refused = claim.ContinueWith(
+                _ =>
+                {
+                    try
+                    {
+                        store.Dispose();
+                        return null;
+                    }
+                    catch (InvalidOperationException exception)
+                    {
+                        return exception;
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            release.Set();
+            await held;
+
+            var error = await refused;
+            Assert.That(error?.Message, Does.Contain("DisposeAsync").And.Contain(store.FilePath), "A hang would wait for the writer the continuation runs on.");
+            Assert.That(await claim, Is.Empty);
+        }
+        finally
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task Writer_WriteThatThrowsAfterChangingRows_IsUndoneAloneAndTheOthersCommitOnce(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection($"Data Source={_database.Path}");
