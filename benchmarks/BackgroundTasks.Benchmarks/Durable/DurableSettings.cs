@@ -4,7 +4,7 @@ namespace BackgroundTasks.Benchmarks.Durable;
 
 /// <summary>
 /// The options of <c>--durable</c>: <c>jobs=N</c> (Hangfire and Quartz, default 2,000), <c>fast-jobs=N</c> (the
-/// ceilings and BackgroundTasks, default 20,000), <c>samples=N</c> (latency probes, default 200),
+/// ceilings and BackgroundTasks, default 100,000), <c>samples=N</c> (latency probes, default 200),
 /// <c>pause-ms=N</c> (between probes, default 10), <c>producers=N</c> (threads that enqueue, default 4),
 /// <c>no-kill</c> (skip the kill measurements), <c>lease-ms=N</c> (BackgroundTasks' lease in the kill
 /// measurements; default: the store's), then contender names (default: all).
@@ -18,7 +18,7 @@ public sealed record DurableSettings
     public int Jobs { get; init; } = 2_000;
 
     /// <summary>Gets the jobs the ceilings and BackgroundTasks run end to end.</summary>
-    public int FastJobs { get; init; } = 20_000;
+    public int FastJobs { get; init; } = 100_000;
 
     /// <summary>Gets the latency probes per contender.</summary>
     public int Samples { get; init; } = 200;

@@ -45,9 +45,6 @@ public static class PgHost
             var command = PgHostCommand.Parse(line);
             switch (command.Verb)
             {
-                case PgHostCommand.Warm:
-                    await ProduceAsync(contender, command.Count, 1);
-                    break;
                 case PgHostCommand.Run:
                     await ProduceAsync(contender, command.Count, settings.Producers);
                     break;

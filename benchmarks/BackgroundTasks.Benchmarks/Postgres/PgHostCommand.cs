@@ -3,8 +3,7 @@ using System.Globalization;
 namespace BackgroundTasks.Benchmarks.Postgres;
 
 /// <summary>
-/// A command the parent writes to a <see cref="PgHost"/>: <c>warm N</c> (enqueue N no-op jobs from one thread),
-/// <c>run N</c> (enqueue N no-op jobs from the host's producer threads), <c>probe N PAUSE-MS</c> (measure the
+/// A command the parent writes to a <see cref="PgHost"/>: <c>run N</c> (enqueue N no-op jobs from the host's producer threads), <c>probe N PAUSE-MS</c> (measure the
 /// enqueue-to-start latency of N probes), <c>until-killed</c> (enqueue the job that runs until the process is killed) and
 /// <c>stop</c>.
 /// </summary>
@@ -13,9 +12,6 @@ namespace BackgroundTasks.Benchmarks.Postgres;
 /// <param name="Milliseconds">The pause before each probe.</param>
 public sealed record PgHostCommand(string Verb, int Count, int Milliseconds)
 {
-    /// <summary>Enqueue no-op jobs from one thread.</summary>
-    public const string Warm = "warm";
-
     /// <summary>Enqueue no-op jobs from the producer threads.</summary>
     public const string Run = "run";
 
@@ -35,11 +31,11 @@ public sealed record PgHostCommand(string Verb, int Count, int Milliseconds)
         ArgumentNullException.ThrowIfNull(line);
         return line.Split(' ', StringSplitOptions.RemoveEmptyEntries) switch
         {
-            [var verb and (Warm or Run), var n] => new PgHostCommand(verb, Number(n), 0),
+            [Run, var n] => new PgHostCommand(Run, Number(n), 0),
             [Probe, var n, var ms] => new PgHostCommand(Probe, Number(n), Number(ms)),
             [UntilKilled] => new PgHostCommand(UntilKilled, 0, 0),
             [Stop] => new PgHostCommand(Stop, 0, 0),
-            _ => throw new ArgumentException($"Unknown {PgHost.Flag} command '{line}': use warm N, run N, probe N PAUSE-MS, until-killed or stop.", nameof(line)),
+            _ => throw new ArgumentException($"Unknown {PgHost.Flag} command '{line}': use run N, probe N PAUSE-MS, until-killed or stop.", nameof(line)),
         };
     }
 

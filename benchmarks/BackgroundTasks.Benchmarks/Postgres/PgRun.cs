@@ -74,7 +74,7 @@ public static class PgRun
 
     /// <summary>
     /// Starts <paramref name="hosts"/> hosts one after the other (schemas are created by the first), warms each up with
-    /// its own jobs, then has each enqueue its share of <paramref name="jobs"/> from its producer threads, and times
+    /// a quarter of its share of jobs, then has each enqueue its share of <paramref name="jobs"/> from its producer threads, and times
     /// from the commands to the last job any host ran. Only these hosts get <see cref="PgSettings.WorkMilliseconds"/>:
     /// the latency, idle and kill hosts run their jobs without the wait.
     /// </summary>
@@ -90,10 +90,12 @@ public static class PgRun
                 started.Add(await PgHostProcess.StartAsync(kind, connectionString, new PgHostSettings { HostName = name, Producers = settings.Producers, WorkMilliseconds = settings.WorkMilliseconds }, progress));
             }
 
-            var warm = Math.Max(1, Math.Min(200, jobs / 10));
+            // Each host first runs a quarter of its share the way it runs the measured jobs (from its producer threads):
+            // the measured run then starts on the code the runtime has optimised (tiered compilation), as a long-running host does.
+            var warm = Math.Max(1, jobs / hosts / 4);
             foreach (var host in started)
             {
-                await host.SendAsync(string.Create(CultureInfo.InvariantCulture, $"{PgHostCommand.Warm} {warm}"));
+                await host.SendAsync(string.Create(CultureInfo.InvariantCulture, $"{PgHostCommand.Run} {warm}"));
             }
 
             await WaitForRanAsync(started, (long)warm * hosts, progress, "warm-up jobs");
