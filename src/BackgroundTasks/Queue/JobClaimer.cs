@@ -133,7 +133,7 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
 
     /// <summary>
     /// A claimed job's outcome is on its way to the store (the worker went on with its next job): until it is
-    /// committed, a crash would run that job again, so no more than a worker's worth of such outcomes may wait.
+    /// committed, a crash would run that job again, so no more than two workers' worth of such outcomes may wait.
     /// </summary>
     public void OutcomePending(string queue) => Interlocked.Increment(ref _queues[queue].Unwritten);
 
@@ -149,11 +149,13 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
     }
 
     /// <summary>
-    /// Whether the queue may claim more: not while as many outcomes wait for the store as the queue has workers. A
+    /// Whether the queue may claim more: not while twice as many outcomes wait for the store as the queue has workers. A
     /// store that commits slower than the workers run (a loaded server) would otherwise let claimed jobs whose outcome is
-    /// not written pile up, and a crash would run every one of them again.
+    /// not written pile up, and a crash would run every one of them again. Twice, not once: an outcome usually waits
+    /// one commit, and with one worker's worth the workers that ended together waited for it before their next claim
+    /// (PostgreSQL, three alternated runs: 3,788 against 3,415 jobs/s with one host, 2,605 against 2,397 with three).
     /// </summary>
-    private static bool MayClaim(QueueClaims claims) => Volatile.Read(ref claims.Unwritten) < claims.Queue.Options.Workers;
+    private static bool MayClaim(QueueClaims claims) => Volatile.Read(ref claims.Unwritten) < 2 * claims.Queue.Options.Workers;
 
     private async Task ClaimLoopAsync(QueueClaims claims, CancellationToken stopping)
     {

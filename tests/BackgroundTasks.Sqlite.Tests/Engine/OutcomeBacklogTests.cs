@@ -6,7 +6,8 @@ namespace BackgroundTasks.Sqlite.Tests.Engine;
 
 /// <summary>
 /// A store that commits outcomes slower than jobs run (a loaded database) must not let claimed jobs whose outcome is not
-/// written pile up: a crash runs each of them again, so they are bounded by the workers.
+/// written pile up: a crash runs each of them again, so they are bounded by the workers (twice the workers wait at
+/// most, and the workers' own claims run meanwhile).
 /// </summary>
 [CancelAfter(30_000)]
 public sealed class OutcomeBacklogTests
@@ -48,7 +49,7 @@ public sealed class OutcomeBacklogTests
         var renewals = store.Renewals;
         await Poll.UntilAsync(() => store.Renewals >= renewals + 3, TimeSpan.FromSeconds(20), "Three heartbeats never came", ct);
 
-        Assert.That(runs.Value, Is.LessThanOrEqualTo(2 * Workers), $"Jobs ran while {store.HeldOutcomes} outcomes waited for the store.");
+        Assert.That(runs.Value, Is.LessThanOrEqualTo(3 * Workers), $"Jobs ran while {store.HeldOutcomes} outcomes waited for the store.");
         release.SetResult();
         var monitor = host.Services.GetRequiredService<IJobMonitor>();
         foreach (var id in ids)
