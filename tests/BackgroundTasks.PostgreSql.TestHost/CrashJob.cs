@@ -14,8 +14,9 @@ internal sealed class CrashJob(EffectLog effects) : IJob<CrashArgs>
         {
             if (args.WorkMilliseconds > 0)
             {
-                // Stands in for the job's work (not a wait for something), so that a killed host holds running jobs.
-                await Task.Delay(args.WorkMilliseconds, context.CancellationToken);
+                // The job's work takes this long (a timer paces it; nothing is waited for), so that a killed host holds running jobs.
+                using var work = new PeriodicTimer(TimeSpan.FromMilliseconds(args.WorkMilliseconds));
+                await work.WaitForNextTickAsync(context.CancellationToken);
             }
 
             return;

@@ -251,9 +251,10 @@ public sealed class JobsTestHostTests
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var id = await host.Queue.EnqueueAsync(async ctx =>
         {
-            var delay = Task.Delay(TimeSpan.FromMinutes(1), host.Time, ctx.CancellationToken);
+            using var clock = new PeriodicTimer(TimeSpan.FromMinutes(1), host.Time);
+            var tick = clock.WaitForNextTickAsync(ctx.CancellationToken);
             waiting.SetResult();
-            await delay;
+            await tick;
         }, new JobOptions { Name = "poller" }, ct);
         await waiting.Task.WaitAsync(ct);
 

@@ -128,7 +128,7 @@ public sealed class PluggedRateLimiterTests
             o.DrainTimeout = TimeSpan.Zero;
         });
         var limiter = RateLimiterOf(host);
-        var running = await host.Queue.EnqueueAsync(ctx => Task.Delay(Timeout.InfiniteTimeSpan, ctx.CancellationToken), new JobOptions { Queue = Mail }, ct);
+        var running = await host.Queue.EnqueueAsync(ctx => Until.Cancelled(ctx.CancellationToken), new JobOptions { Queue = Mail }, ct);
         await Poll.UntilAsync(() => permits.GetStatistics()!.CurrentAvailablePermits == 0, "the first job to hold the permit", ct);
         var runs = 0;
         var waiting = new List<JobId>();
