@@ -1,13 +1,31 @@
 using System.Diagnostics;
 
-namespace BackgroundTasks.Sqlite.Tests;
+namespace BackgroundTasks.Tests;
 
 /// <summary>
-/// A bounded poll for what another process, the database or a store's writer does, which no in-process signal reports.
-/// The PostgreSQL tests link this file.
+/// A bounded poll for conditions nothing signals (what another process, the database, a store's writer or a worker
+/// does): it looks, waits a tick of a <see cref="PeriodicTimer"/> (no spinning), and fails with a message that says what
+/// never happened. The SQLite and PostgreSQL tests link this file.
 /// </summary>
 internal static class Poll
 {
+    /// <summary>Looks every 10 ms until <paramref name="condition"/> holds, failing with "Timed out waiting for <paramref name="what"/>" once the test's token fires.</summary>
+    public static async Task UntilAsync(Func<bool> condition, string what, CancellationToken ct)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (!condition())
+        {
+            try
+            {
+                await tick.WaitForNextTickAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Assert.Fail($"Timed out waiting for {what}.");
+            }
+        }
+    }
+
     /// <summary>Looks every 50 ms until <paramref name="found"/> returns a value, failing with <paramref name="failure"/> after <paramref name="limit"/>.</summary>
     public static async Task<T> UntilAsync<T>(Func<Task<T?>> found, TimeSpan limit, string failure, CancellationToken ct)
         where T : class

@@ -24,20 +24,3 @@ public static class Until
         return id;
     }
 }
-
-/// <summary>A bounded poll for conditions nothing signals: checks, yields, and fails with a message when the test's time is up.</summary>
-public static class Poll
-{
-    public static async Task UntilAsync(Func<bool> condition, string what, CancellationToken cancellationToken)
-    {
-        while (!condition())
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out waiting for {what}.");
-            }
-
-            await Task.Yield();
-        }
-    }
-}
