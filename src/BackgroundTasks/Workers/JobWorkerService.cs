@@ -16,6 +16,7 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
 
     private readonly JobRunner _runner = new(engine);
     private readonly CancellationTokenSource _stopTaking = new();
+    private readonly Lock _stopGate = new();
     private Task _workers = Task.CompletedTask;
     private Task _claimer = Task.CompletedTask;
     private Task? _stopped;
@@ -30,24 +31,11 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
     /// Stops the pool once: a host may stop its services again (WebApplicationFactory stops its host, disposes it and
     /// stops it once more), and a later call waits for the first stop; after <see cref="Dispose"/> there is nothing to stop.
     /// </summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public override Task StopAsync(CancellationToken cancellationToken)
     {
-        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (Interlocked.CompareExchange(ref _stopped, stopping.Task, null) is { } earlier)
+        lock (_stopGate)
         {
-            await earlier.ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            await StopPoolAsync(cancellationToken).ConfigureAwait(false);
-            stopping.SetResult();
-        }
-        catch (Exception ex)
-        {
-            stopping.SetException(ex);
-            throw;
+            return _stopped ??= StopPoolAsync(cancellationToken);
         }
     }
 
@@ -114,7 +102,10 @@ internal sealed class JobWorkerService(JobEngine engine) : BackgroundService
 
     public override void Dispose()
     {
-        Interlocked.CompareExchange(ref _stopped, Task.CompletedTask, null);
+        lock (_stopGate)
+        {
+            _stopped ??= Task.CompletedTask;
+        }
 
         _stopTaking.Dispose();
         base.Dispose();
