@@ -101,12 +101,16 @@ internal sealed class ConsoleWorkerProcess : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
+    /// <summary>
+    /// Asks the sample to stop, as Ctrl+C or a service manager does: SIGTERM, which the host's console lifetime handles as
+    /// it handles SIGINT. Not SIGINT itself: a shell starts background commands (<c>nohup dotnet test &amp;</c>) with SIGINT
+    /// ignored, the sample inherits that, and it would never hear the signal.
+    /// </summary>
     public void Interrupt()
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
         kill.WaitForExit();
-        Assert.That(kill.ExitCode, Is.Zero, "kill -INT failed");
+        Assert.That(kill.ExitCode, Is.Zero, "kill -TERM failed");
     }
 
     /// <summary>Kills the process at once (SIGKILL), as a crash or <c>kill -9</c> does, and waits until it is gone.</summary>
