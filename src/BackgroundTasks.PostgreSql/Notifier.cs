@@ -18,6 +18,13 @@ internal sealed class Notifier : IAsyncDisposable
 
     private static readonly TimeSpan s_maxRetry = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest wait for notifications before the loop looks at its token again. Npgsql can lose a wait's cancellation
+    /// (it fires after the wait checked the token, and the read then swaps the cancelled source for a fresh one): without
+    /// a timeout, DisposeAsync then hung for good. A timeout sends nothing to the server.
+    /// </summary>
+    private static readonly TimeSpan s_waitSlice = TimeSpan.FromSeconds(1);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -175,18 +182,19 @@ internal sealed class Notifier : IAsyncDisposable
                     _listening.TrySetResult();
                     try
                     {
-                        while (true)
+                        while (!stopping.IsCancellationRequested)
                         {
-                            await connection.WaitAsync(stopping).ConfigureAwait(false);
+                            await connection.WaitAsync(s_waitSlice, stopping).ConfigureAwait(false);
                         }
                     }
                     catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                     {
-                        // The connection goes back to the pool, which may skip its reset: it must not go on listening.
-                        SetListening(false);
-                        await UnlistenAsync(connection).ConfigureAwait(false);
-                        return;
                     }
+
+                    // The connection goes back to the pool, which may skip its reset: it must not go on listening.
+                    SetListening(false);
+                    await UnlistenAsync(connection).ConfigureAwait(false);
+                    return;
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
