@@ -68,7 +68,10 @@ public sealed partial class SqliteJobStore
     /// the next attempt and <see cref="JobRecord.StartedAt"/> = <paramref name="now"/>.
     /// </summary>
     /// <returns>The claimed records (arguments included), in claim order; empty when nothing is due.</returns>
-    /// <remarks>The caller's continuation runs on the writer's thread (an inline write): the engine's claim loop only puts the jobs in their lanes.</remarks>
+    /// <remarks>
+    /// The caller's continuation runs on the writer's thread (an inline write): the engine's claim loop only puts the jobs
+    /// in their lanes there, and leaves that thread before it ends (JobClaimer.RunAsync).
+    /// </remarks>
     internal Task<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);

@@ -58,6 +58,10 @@ internal sealed class JobClaimer(JobEngine engine, StoreAdapter.DurableStoreAdap
                 _notifications.JobChanged -= OnJobChanged;
                 _notifications.JobsDue -= OnJobsDue;
             }
+
+            // A store may answer a claim on a thread of its own (SQLite: its writer), and the last claim loop to end
+            // ends there: leave it, so that the host's stop and the application's code after it never run on that thread.
+            await Task.Yield();
         }
     }
 

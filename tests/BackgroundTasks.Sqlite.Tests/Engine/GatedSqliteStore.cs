@@ -3,7 +3,8 @@ namespace BackgroundTasks.Sqlite.Tests.Engine;
 /// <summary>
 /// A SQLite store whose next lease renewal, once armed, is written and then held back from the engine until the
 /// test lets it go: what a renewal whose answer comes late (a busy machine, a group commit) looks like to the heartbeat.
-/// Outcomes can be held back the same way (<see cref="HoldOutcomes"/>): a store that commits slower than jobs run.
+/// Outcomes can be held back the same way (<see cref="HoldOutcomes"/>): a store that commits slower than jobs run. A
+/// claim can be held until the host stops (<see cref="HoldNextClaimUntilStopping"/>).
 /// </summary>
 internal sealed class GatedSqliteStore(SqliteJobStore inner) : IDurableJobStore
 {
@@ -11,6 +12,7 @@ internal sealed class GatedSqliteStore(SqliteJobStore inner) : IDurableJobStore
     private TaskCompletionSource? _written;
     private TaskCompletionSource? _release;
     private TaskCompletionSource? _nextStarted;
+    private TaskCompletionSource? _claimHeld;
 
     private Task? _outcomesReleased;
     private int _heldOutcomes;
@@ -74,8 +76,42 @@ internal sealed class GatedSqliteStore(SqliteJobStore inner) : IDurableJobStore
 
     public ValueTask AddAsync(JobRecord job, string? owner, CancellationToken cancellationToken = default) => Inner.AddAsync(job, owner, cancellationToken);
 
-    public ValueTask<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default)
-        => Inner.ClaimAsync(queue, owner, max, now, cancellationToken);
+    /// <summary>
+    /// Holds the next claim until the engine stops claiming (its token fires), and then writes it: the claim's answer
+    /// comes on the writer's thread while the host stops.
+    /// </summary>
+    /// <returns>Completes once that claim waits.</returns>
+    public Task HoldNextClaimUntilStopping()
+    {
+        lock (_gate)
+        {
+            _claimHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _claimHeld.Task;
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<JobRecord>> ClaimAsync(string queue, string owner, int max, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource? held;
+        lock (_gate)
+        {
+            (held, _claimHeld) = (_claimHeld, null);
+        }
+
+        if (held is null)
+        {
+            return await Inner.ClaimAsync(queue, owner, max, now, cancellationToken);
+        }
+
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (cancellationToken.Register(stopping.SetResult))
+        {
+            held.SetResult();
+            await stopping.Task;
+        }
+
+        return await Inner.ClaimAsync(queue, owner, max, now, CancellationToken.None);
+    }
 
     public async ValueTask<JobTransitionResult> TransitionAsync(JobId id, JobTransition transition, string? owner, CancellationToken cancellationToken = default)
     {
