@@ -27,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "Recurring job {Schedule} could not be saved to the store at start-up; this host runs it as added in code")]
     public static partial void SaveFailed(this ILogger logger, Exception exception, string schedule);
+
+    [LoggerMessage(9, LogLevel.Warning, "The job store {Store} keeps jobs durably but not recurring jobs (it does not implement IRecurringJobStore): this host keeps them in its memory, so run-time changes stay on this host and end with it. A store that wraps another implements IRecurringJobStore by passing its calls on")]
+    public static partial void RecurringJobsInMemory(this ILogger logger, string store);
 }

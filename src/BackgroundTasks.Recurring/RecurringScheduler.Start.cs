@@ -27,6 +27,11 @@ internal sealed partial class RecurringScheduler
             ThrowIfNotRegistered(definition);
         }
 
+        if (_engine.Records.Store is IDurableJobStore and not IRecurringJobStore)
+        {
+            _logger.RecurringJobsInMemory(_engine.Records.Store.GetType().FullName!);
+        }
+
         _fromCode = [.. _definitions.Select(d => d.ToRecord(_engine))];
         foreach (var record in _fromCode)
         {

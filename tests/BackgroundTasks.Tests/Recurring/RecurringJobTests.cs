@@ -2,6 +2,7 @@ using BackgroundTasks.Recurring;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace BackgroundTasks.Tests.Recurring;
 
@@ -164,6 +165,29 @@ public sealed class RecurringJobTests
         Assert.That(async () => await host.StartAsync(ct), Throws.InvalidOperationException.With.Message.Contains("'nightly'").And.Message.Contains("AddJob<ReportJob, TArgs>"));
         var recurring = host.Services.GetRequiredService<IRecurringJobs>();
         Assert.That(async () => await recurring.AddOrUpdateAsync<ReportJob, ReportArgs>("hourly", "0 * * * *", new ReportArgs("y"), cancellationToken: ct), Throws.InvalidOperationException.With.Message.Contains("'hourly'"));
+    }
+
+    [Test]
+    public async Task StartAsync_DurableStoreWithoutRecurringJobs_WarnsThatThisHostKeepsThemInMemory(CancellationToken ct)
+    {
+        using var database = new TemporaryFile("wrapped.db");
+        Sqlite.SqliteJobStore Sqlite() => new(new Sqlite.SqliteJobStoreOptions { ConnectionString = $"Data Source={database.Path}" });
+        var warnings = new List<string>();
+        foreach (var store in new IJobStore[] { new RecordingDurableJobStore(Sqlite()), Sqlite(), new RecordingJobStore() })
+        {
+            // The host disposes the store it was given.
+            var logs = new FakeLogCollector();
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders().AddProvider(new FakeLoggerProvider(logs));
+            builder.Services.AddBackgroundJobs().AddJob<ReportJob, ReportArgs>("report").AddRecurringJobs().UseStore(_ => store);
+            using var host = builder.Build();
+            await host.StartAsync(ct);
+            await host.StopAsync(ct);
+            warnings.Add(string.Join(" | ", logs.GetSnapshot().Where(r => r.Id.Id == 9 && r.Level == LogLevel.Warning).Select(r => r.Message)));
+        }
+
+        Assert.That(warnings[0], Does.Contain(typeof(RecordingDurableJobStore).FullName).And.Contain("IRecurringJobStore"), "A durable wrapper that does not keep recurring jobs is named.");
+        Assert.That(warnings.Skip(1), Is.All.Empty, "The SQLite store keeps recurring jobs, and a store that is not durable loses them at a restart anyway.");
     }
 
     /// <summary>One occurrence a day at <paramref name="local"/> time, except on <paramref name="changeDay"/>, when it comes at <paramref name="onChangeDay"/>.</summary>
