@@ -6,7 +6,7 @@ namespace BackgroundTasks.Sqlite.Tests.Engine;
 
 /// <summary>
 /// The SQLite store hands a claim's answer to the engine on its writer's thread. When the host stops while a claim is
-/// written, the claim loop ends there; the host's stop, and the application's code after it, must not go on on that
+/// written, the claim loop ends there; the host's stop, and the application's code after it, must not continue on that
 /// thread: a synchronous dispose of the host there (<c>using var host</c>) would wait for the writer it runs on.
 /// </summary>
 [CancelAfter(30_000)]
@@ -28,6 +28,6 @@ public sealed class InlineClaimTests
 
         await host.StopAsync(ct);
 
-        Assert.That(sqlite.Writer.IsWriterThread, Is.False, "The host's stop went on on the store's writer thread.");
+        Assert.That(sqlite.Writer.IsWriterThread, Is.False, "The host's stop continued on the store's writer thread.");
     }
 }
