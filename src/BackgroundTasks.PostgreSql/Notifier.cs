@@ -11,19 +11,10 @@ namespace BackgroundTasks.PostgreSql;
 /// warning, when it is lost; while it is lost the hosts poll every <c>PollInterval</c>, and when it listens again every
 /// queue this store claimed from is told to look again, for the notifications missed meanwhile.
 /// </summary>
-internal sealed class Notifier : IAsyncDisposable
+internal sealed partial class Notifier : IAsyncDisposable
 {
     /// <summary>How many ids one change notification carries at most (PostgreSQL payloads stay under 8,000 bytes).</summary>
     private const int IdsPerNotification = 200;
-
-    private static readonly TimeSpan s_maxRetry = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// The longest wait for notifications before the loop looks at its token again. Npgsql can lose a wait's cancellation
-    /// (it fires after the wait checked the token, and the read then swaps the cancelled source for a fresh one): without
-    /// a timeout, DisposeAsync then hung for good. A timeout sends nothing to the server.
-    /// </summary>
-    private static readonly TimeSpan s_waitSlice = TimeSpan.FromSeconds(1);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _clock;
@@ -152,91 +143,7 @@ internal sealed class Notifier : IAsyncDisposable
         return command;
     }
 
-#pragma warning disable CA1031 // The listener logs what went wrong and listens again; it never stops while the store is open.
-    private async Task ListenAsync(CancellationToken stopping)
-    {
-        var retry = TimeSpan.FromMilliseconds(100);
-        var lost = false;
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                var connection = await _dataSource.OpenConnectionAsync(stopping).ConfigureAwait(false);
-                await using (connection.ConfigureAwait(false))
-                {
-                    connection.Notification += OnNotification;
-                    var listen = new NpgsqlCommand($"LISTEN \"{Channel}\"", connection);
-                    await using (listen.ConfigureAwait(false))
-                    {
-                        await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
-                    }
-
-                    if (lost)
-                    {
-                        _logger.ListenRestored(Channel);
-                    }
-
-                    lost = false;
-                    retry = TimeSpan.FromMilliseconds(100);
-                    SetListening(true);
-                    _listening.TrySetResult();
-                    try
-                    {
-                        while (!stopping.IsCancellationRequested)
-                        {
-                            await connection.WaitAsync(s_waitSlice, stopping).ConfigureAwait(false);
-                        }
-                    }
-                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-                    {
-                    }
-
-                    // The connection goes back to the pool, which may skip its reset: it must not go on listening.
-                    SetListening(false);
-                    await UnlistenAsync(connection).ConfigureAwait(false);
-                    return;
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                _logger.ListenLost(Channel, retry, exception);
-                lost = true;
-                SetListening(false);
-            }
-
-            try
-            {
-                await Task.Delay(retry, _clock, stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, s_maxRetry.Ticks));
-        }
-    }
-
-    private static async Task UnlistenAsync(NpgsqlConnection connection)
-    {
-        try
-        {
-            var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
-            await using (unlisten.ConfigureAwait(false))
-            {
-                await unlisten.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
-        {
-            // The connection is broken: the pool drops it.
-        }
-    }
-
+#pragma warning disable CA1031 // A handler that throws is logged; the notifications that follow still reach the others.
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
         var payload = e.Payload;
