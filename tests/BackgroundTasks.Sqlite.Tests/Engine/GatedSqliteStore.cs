@@ -103,13 +103,9 @@ internal sealed class GatedSqliteStore(SqliteJobStore inner) : IDurableJobStore
             return await Inner.ClaimAsync(queue, owner, max, now, cancellationToken);
         }
 
-        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (cancellationToken.Register(stopping.SetResult))
-        {
-            held.SetResult();
-            await stopping.Task;
-        }
-
+        var stopping = Until.Cancelled(cancellationToken);
+        held.SetResult();
+        await Task.WhenAny(stopping);
         return await Inner.ClaimAsync(queue, owner, max, now, CancellationToken.None);
     }
 
