@@ -28,7 +28,21 @@ internal static class JobRows
     public static bool Insert(GroupCommitWriter writer, JobRecord job, JsonSerializerOptions? resultOptions, string? owner = null, DateTimeOffset? leaseUntil = null)
     {
         var command = writer.Command(InsertSql);
-        var p = command.Parameters;
+        AddInsertParameters(command.Parameters, job, resultOptions, owner, leaseUntil);
+        try
+        {
+            return command.ExecuteNonQuery() == 1;
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT && job.UniqueKey is not null)
+        {
+            // The id is new (ON CONFLICT (id)), so the refusal is the unique index: a live job holds the key.
+            throw new ArgumentException($"Job {job.Id} has unique key '{job.UniqueKey}', which a job that has not finished holds: add it with AddUniqueAsync to get that job instead.", nameof(job), exception);
+        }
+    }
+
+    /// <summary>Binds every parameter of <see cref="InsertSql"/> to <paramref name="job"/>'s values.</summary>
+    public static void AddInsertParameters(SqliteParameterCollection p, JobRecord job, JsonSerializerOptions? resultOptions, string? owner = null, DateTimeOffset? leaseUntil = null)
+    {
         p.AddWithValue("$id", job.Id.ToString());
         p.AddWithValue("$name", Db(job.Name));
         p.AddWithValue("$queue", job.Queue);
@@ -61,15 +75,6 @@ internal static class JobRows
         p.AddWithValue("$backoff_max_ticks", Db(job.Backoff?.MaxDelay.Ticks));
         p.AddWithValue("$backoff_multiplier", job.Backoff is { } multiplied ? multiplied.Multiplier : DBNull.Value);
         p.AddWithValue("$backoff_jitter", job.Backoff is { } jittered ? jittered.Jitter : DBNull.Value);
-        try
-        {
-            return command.ExecuteNonQuery() == 1;
-        }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT && job.UniqueKey is not null)
-        {
-            // The id is new (ON CONFLICT (id)), so the refusal is the unique index: a live job holds the key.
-            throw new ArgumentException($"Job {job.Id} has unique key '{job.UniqueKey}', which a job that has not finished holds: add it with AddUniqueAsync to get that job instead.", nameof(job), exception);
-        }
     }
 
     public static void AddProgress(SqliteParameterCollection p, JobProgress progress)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 
 namespace BackgroundTasks.Sqlite;
 
@@ -56,6 +57,17 @@ public sealed partial class SqliteJobStore
         return sql;
     }
 
+    /// <summary>Binds the parameters of a claim's two statements, <see cref="PromoteSqlFor"/>'s and <see cref="ClaimSqlFor"/>'s.</summary>
+    internal static void AddClaimParameters(SqliteParameterCollection promote, SqliteParameterCollection claim, string queue, string owner, DateTimeOffset now, TimeSpan lease)
+    {
+        promote.AddWithValue("$queue", queue);
+        promote.AddWithValue("$now", now.UtcTicks);
+        claim.AddWithValue("$queue", queue);
+        claim.AddWithValue("$owner", owner);
+        claim.AddWithValue("$lease_until", (now + lease).UtcTicks);
+        claim.AddWithValue("$now", now.UtcTicks);
+    }
+
     internal const string RenewSql = "UPDATE bt_jobs INDEXED BY bt_jobs_owned SET lease_until = $until WHERE owner = $owner RETURNING id";
 
     /// <summary>The error type recorded for an attempt whose host stopped renewing its lease. Not an exception type: nothing threw.</summary>
@@ -82,15 +94,9 @@ public sealed partial class SqliteJobStore
             writer =>
             {
                 var promote = writer.Command(max <= PromoteBatch ? s_promoteSql : PromoteSqlFor(max));
-                promote.Parameters.AddWithValue("$queue", queue);
-                promote.Parameters.AddWithValue("$now", now.UtcTicks);
-                promote.ExecuteNonQuery();
-
                 var claim = writer.Command(ClaimSqlFor(max));
-                claim.Parameters.AddWithValue("$queue", queue);
-                claim.Parameters.AddWithValue("$owner", owner);
-                claim.Parameters.AddWithValue("$lease_until", (now + lease).UtcTicks);
-                claim.Parameters.AddWithValue("$now", now.UtcTicks);
+                AddClaimParameters(promote.Parameters, claim.Parameters, queue, owner, now, lease);
+                promote.ExecuteNonQuery();
                 var claimed = new List<(JobRecord Record, long Due)>();
                 using (var reader = claim.ExecuteReader())
                 {

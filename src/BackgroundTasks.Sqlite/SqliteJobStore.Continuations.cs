@@ -7,7 +7,7 @@ namespace BackgroundTasks.Sqlite;
 /// </summary>
 public sealed partial class SqliteJobStore
 {
-    private const string WaitingContinuationsSql = "SELECT id, continue_when FROM bt_jobs INDEXED BY bt_jobs_continuations WHERE continue_after = $parent AND status = 0";
+    internal const string WaitingContinuationsSql = "SELECT id, continue_when FROM bt_jobs INDEXED BY bt_jobs_continuations WHERE continue_after = $parent AND status = 0";
 
     private const string ParentStatusSql = "SELECT status FROM bt_jobs WHERE id = $parent";
 

@@ -109,21 +109,7 @@ public sealed partial class SqliteJobStore
     {
         var key = id.ToString();
         var command = writer.Command(sql);
-        var p = command.Parameters;
-        p.AddWithValue("$id", key);
-        p.AddWithValue("$attempt", transition.Attempt);
-        p.AddWithValue("$timestamp", transition.Timestamp.UtcTicks);
-        p.AddWithValue("$scheduled_at", JobRows.Db(transition.ScheduledAt));
-        JobRows.AddError(p, transition.Error);
-        p.AddWithValue("$result_kind", JobRows.Db(result.Kind));
-        p.AddWithValue("$result", JobRows.Db(result.Value));
-        p.AddWithValue("$cancel_reason", (int)transition.CancelReason);
-        p.AddWithValue("$now", _clock.GetUtcNow().UtcTicks);
-        if (owner is not null)
-        {
-            p.AddWithValue("$owner", owner);
-        }
-
+        TransitionSql.AddParameters(command.Parameters, key, transition, result, owner, _clock.GetUtcNow());
         if (command.ExecuteNonQuery() != 1)
         {
             return JobTransitionResult.Refused;

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace BackgroundTasks.Sqlite;
 
 /// <summary>
@@ -23,6 +25,27 @@ internal static class TransitionSql
     /// <summary>Gets the statement for a transition, or <see langword="null"/> when no job can ever take it (to Scheduled).</summary>
     public static string? For(JobStatus status, bool hasError, bool ownerChecked)
         => (int)status is >= 0 and <= 6 ? s_sql[(int)status, hasError ? 1 : 0, ownerChecked ? 1 : 0] : null;
+
+    /// <summary>
+    /// Binds the parameters of <see cref="For"/>'s statements: the job's <paramref name="id"/> (its text), the transition, its encoded
+    /// result, the <paramref name="owner"/> when checked, and <paramref name="now"/>, when a finished job's retention starts.
+    /// </summary>
+    public static void AddParameters(SqliteParameterCollection p, string id, JobTransition transition, (string? Kind, string? Value) result, string? owner, DateTimeOffset now)
+    {
+        p.AddWithValue("$id", id);
+        p.AddWithValue("$attempt", transition.Attempt);
+        p.AddWithValue("$timestamp", transition.Timestamp.UtcTicks);
+        p.AddWithValue("$scheduled_at", JobRows.Db(transition.ScheduledAt));
+        JobRows.AddError(p, transition.Error);
+        p.AddWithValue("$result_kind", JobRows.Db(result.Kind));
+        p.AddWithValue("$result", JobRows.Db(result.Value));
+        p.AddWithValue("$cancel_reason", (int)transition.CancelReason);
+        p.AddWithValue("$now", now.UtcTicks);
+        if (owner is not null)
+        {
+            p.AddWithValue("$owner", owner);
+        }
+    }
 
     private static string?[,,] Build()
     {
