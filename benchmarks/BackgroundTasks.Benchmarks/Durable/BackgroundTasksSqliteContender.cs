@@ -6,19 +6,20 @@ namespace BackgroundTasks.Benchmarks.Durable;
 
 /// <summary>
 /// BackgroundTasks on SQLite through its public API only: <c>AddBackgroundJobs(...).UseSqlite(file)</c> with the
-/// store's defaults (WAL, <c>synchronous = NORMAL</c>, a 15-second lease, finished jobs kept up to 100,000 or a
-/// day), one worker per core on the default queue, and the typed job <see cref="NoOpJob"/> registered as
+/// store's defaults (WAL, <c>synchronous = NORMAL</c>, a 5-second lease, finished jobs kept up to 100,000 or a
+/// day), <paramref name="workers"/> workers on the default queue, and the typed job <see cref="NoOpJob"/> registered as
 /// <c>"noop"</c>, enqueued with <c>IJobQueue.EnqueueAsync&lt;NoOpJob, NoOpArgs&gt;</c>. The engine's workers run
 /// the jobs they claim from the store. The recovery job (<see cref="DurableJob.UntilKilled"/>) is enqueued with
 /// <see cref="RecoverableAttempts"/> attempts, as the peers' recovery jobs are retried or marked for recovery: with
 /// the default of one attempt, a killed attempt is recorded Failed as abandoned instead of running again.
 /// </summary>
+/// <param name="workers">The default queue's <see cref="JobQueueOptions.Workers"/>.</param>
 /// <param name="hostName">
 /// The <see cref="BackgroundJobsOptions.HostName"/>: a host started again under the same name recovers its earlier
 /// instance's jobs at once; <see langword="null"/> keeps the default (machine and entry assembly).
 /// </param>
 /// <param name="leaseDuration">The store's <c>SqliteJobStoreOptions.LeaseDuration</c>; <see langword="null"/> keeps its default.</param>
-public sealed class BackgroundTasksSqliteContender(string? hostName = null, TimeSpan? leaseDuration = null) : IDurableContender
+public sealed class BackgroundTasksSqliteContender(int workers, string? hostName = null, TimeSpan? leaseDuration = null) : IDurableContender
 {
     /// <summary>The attempts of the recovery job: the killed one and the one that recovers it, and one to spare.</summary>
     public const int RecoverableAttempts = 3;
@@ -42,7 +43,8 @@ public sealed class BackgroundTasksSqliteContender(string? hostName = null, Time
     public static string Label => EngineClaimsFromStore ? "BackgroundTasks" : "BackgroundTasks (not yet durable end to end)";
 
     /// <summary>Gets the settings, as the tables print them.</summary>
-    public static string Settings => $"BackgroundTasks.Sqlite defaults (WAL, synchronous=NORMAL, group commit, LeaseDuration {new BackgroundTasks.Sqlite.SqliteJobStoreOptions().LeaseDuration.TotalSeconds:N0} s), {Environment.ProcessorCount} workers claiming from the store, typed job; the recovery job has MaxAttempts = {RecoverableAttempts}"
+    /// <param name="workers">The default queue's workers.</param>
+    public static string Settings(int workers) => $"BackgroundTasks.Sqlite defaults (WAL, synchronous=NORMAL, group commit, LeaseDuration {new BackgroundTasks.Sqlite.SqliteJobStoreOptions().LeaseDuration.TotalSeconds:N0} s), {workers} workers claiming from the store, typed job; the recovery job has MaxAttempts = {RecoverableAttempts}"
         + (EngineClaimsFromStore ? string.Empty : "; the engine runs jobs from memory and records them in the file: enqueue commits the row, but workers do not claim from the store");
 
     /// <inheritdoc/>
@@ -51,7 +53,7 @@ public sealed class BackgroundTasksSqliteContender(string? hostName = null, Time
         _host = PeerHost.Create(services => services
             .AddBackgroundJobs(o =>
             {
-                o.Queues[BackgroundJobsOptions.DefaultQueueName].Workers = Environment.ProcessorCount;
+                o.Queues[BackgroundJobsOptions.DefaultQueueName].Workers = workers;
                 if (hostName is not null)
                 {
                     o.HostName = hostName;

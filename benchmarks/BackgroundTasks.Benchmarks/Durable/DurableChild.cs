@@ -5,7 +5,7 @@ using BackgroundTasks.Benchmarks.Peers;
 namespace BackgroundTasks.Benchmarks.Durable;
 
 /// <summary>
-/// The measuring child process (<c>--durable-child kind jobs samples pause-ms producers folder</c>): one contender,
+/// The measuring child process (<c>--durable-child kind jobs samples pause-ms producers workers folder</c>): one contender,
 /// each measurement on a fresh file in <c>folder</c>, results on one line that starts with <see cref="ResultPrefix"/>.
 /// One process per contender, so that no contender's threads, pools or JIT work disturb another's numbers.
 /// </summary>
@@ -25,38 +25,37 @@ public static class DurableChild
     {
         var kind = Enum.Parse<DurableContender>(args[1]);
         int Arg(int i) => int.Parse(args[i], CultureInfo.InvariantCulture);
-        var (jobs, samples, pauseMs, producers, folder) = (Arg(2), Arg(3), Arg(4), Arg(5), args[6]);
+        var (jobs, samples, pauseMs, producers, workers, folder) = (Arg(2), Arg(3), Arg(4), Arg(5), Arg(6), args[7]);
 
         double jobsPerSecond;
         long bytes, emptyBytes;
         var latency = new double[] { double.NaN, double.NaN };
         if (!DurableContenders.IsJobSystem(kind))
         {
-            var batched = kind == DurableContender.CeilingBatched;
             var empty = Path.Combine(folder, "empty.db");
-            CeilingLoop.Run(empty, 0, batched);
+            await CeilingLoop.RunAsync(kind, empty, 0);
             emptyBytes = SqliteFiles.CheckpointedSize(empty);
-            CeilingLoop.Run(Path.Combine(folder, "warm-up.db"), CeilingLoop.Batch, batched);
+            await CeilingLoop.RunAsync(kind, Path.Combine(folder, "warm-up.db"), Math.Max(CeilingLoop.Batch, jobs / 4));
             var file = Path.Combine(folder, "throughput.db");
-            jobsPerSecond = jobs / CeilingLoop.Run(file, jobs, batched).TotalSeconds;
+            jobsPerSecond = jobs / (await CeilingLoop.RunAsync(kind, file, jobs)).TotalSeconds;
             bytes = SqliteFiles.CheckpointedSize(file);
         }
         else
         {
             var empty = Path.Combine(folder, "empty.db");
-            await WarmUpAsync(kind, empty, 0);
+            await WarmUpAsync(kind, workers, empty, 0);
             emptyBytes = SqliteFiles.CheckpointedSize(empty);
-            await WarmUpAsync(kind, Path.Combine(folder, "warm-up.db"), Math.Max(1, Math.Min(200, jobs / 10)));
+            await WarmUpAsync(kind, workers, Path.Combine(folder, "warm-up.db"), Math.Max(1, Math.Min(200, jobs / 10)));
 
             // The same run as the measured one, a quarter of its size, on a file of its own: the measured run then starts
             // on the code the runtime has optimised (tiered compilation), as a long-running host does.
-            await ThroughputAsync(kind, Path.Combine(folder, "warm-up-throughput.db"), Math.Max(1, jobs / 4), producers);
+            await ThroughputAsync(kind, workers, Path.Combine(folder, "warm-up-throughput.db"), Math.Max(1, jobs / 4), producers);
             var file = Path.Combine(folder, "throughput.db");
-            jobsPerSecond = jobs / (await ThroughputAsync(kind, file, jobs, producers)).TotalSeconds;
+            jobsPerSecond = jobs / (await ThroughputAsync(kind, workers, file, jobs, producers)).TotalSeconds;
             bytes = SqliteFiles.CheckpointedSize(file);
             if (kind != DurableContender.BackgroundTasksBulk)
             {
-                latency = await LatencyAsync(kind, Path.Combine(folder, "latency.db"), samples, pauseMs);
+                latency = await LatencyAsync(kind, workers, Path.Combine(folder, "latency.db"), samples, pauseMs);
             }
         }
 
@@ -65,9 +64,9 @@ public static class DurableChild
     }
 
     /// <summary>Starts the contender on <paramref name="file"/>, runs <paramref name="jobs"/> no-op jobs one at a time (none: just the schema), stops it.</summary>
-    private static async Task WarmUpAsync(DurableContender kind, string file, int jobs)
+    private static async Task WarmUpAsync(DurableContender kind, int workers, string file, int jobs)
     {
-        await using var contender = DurableContenders.Create(kind);
+        await using var contender = DurableContenders.Create(kind, workers);
         await contender.StartAsync(file);
         if (jobs > 0)
         {
@@ -84,9 +83,9 @@ public static class DurableChild
     }
 
     /// <summary>Enqueues <paramref name="jobs"/> no-op jobs from <paramref name="producers"/> threads and waits until every one has run.</summary>
-    private static async Task<TimeSpan> ThroughputAsync(DurableContender kind, string file, int jobs, int producers)
+    private static async Task<TimeSpan> ThroughputAsync(DurableContender kind, int workers, string file, int jobs, int producers)
     {
-        await using var contender = DurableContenders.Create(kind);
+        await using var contender = DurableContenders.Create(kind, workers);
         await contender.StartAsync(file);
         Countdown.Reset(jobs);
         var started = Stopwatch.GetTimestamp();
@@ -148,9 +147,9 @@ public static class DurableChild
     }
 
     /// <summary>Enqueues probes one at a time, each after a pause, and returns p50 and p99 of enqueue-call-to-start in µs.</summary>
-    private static async Task<double[]> LatencyAsync(DurableContender kind, string file, int samples, int pauseMs)
+    private static async Task<double[]> LatencyAsync(DurableContender kind, int workers, string file, int samples, int pauseMs)
     {
-        await using var contender = DurableContenders.Create(kind);
+        await using var contender = DurableContenders.Create(kind, workers);
         await contender.StartAsync(file);
         await ProbeAsync(contender, Math.Min(20, samples), pauseMs);
         var measured = await ProbeAsync(contender, samples, pauseMs);

@@ -3,11 +3,14 @@ namespace BackgroundTasks.Benchmarks.Durable;
 /// <summary>The rows of the durable benchmarks: job systems on a SQLite file, and the plain-loop ceilings.</summary>
 public enum DurableContender
 {
-    /// <summary>A plain loop on Microsoft.Data.Sqlite: insert, claim and complete, 1,000 writes per transaction.</summary>
+    /// <summary>A plain loop on Microsoft.Data.Sqlite doing BackgroundTasks.Sqlite's insert, claim and completion, 1,000 writes per transaction.</summary>
     CeilingBatched,
 
     /// <summary>The same loop with one transaction per write.</summary>
     CeilingPerWrite,
+
+    /// <summary>The same three writes on the smallest table a queue could have, 1,000 per transaction: how much the store's row and indexes cost.</summary>
+    ReferenceBatched,
 
     /// <summary>Hangfire with Hangfire.Storage.SQLite.</summary>
     Hangfire,

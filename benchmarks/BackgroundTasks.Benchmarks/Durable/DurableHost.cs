@@ -20,7 +20,7 @@ public static class DurableHost
     {
         var kind = Enum.Parse<DurableContender>(args[1]);
         var settings = DurableHostSettings.Parse(args.Skip(3));
-        var contender = DurableContenders.Create(kind, settings);
+        var contender = DurableContenders.Create(kind, DurableSettings.DefaultWorkers, settings);
         await contender.StartAsync(args[2]);
         Console.Out.WriteLine(ReadyLine);
         Console.Out.Flush();

@@ -28,7 +28,7 @@ public static class DurableReport
         Console.WriteLine("- Settings:");
         foreach (var kind in settings.Contenders)
         {
-            Console.WriteLine($"  - {DurableContenders.Label(kind)}: {DurableContenders.Settings(kind)}");
+            Console.WriteLine($"  - {DurableContenders.Label(kind)}: {DurableContenders.Settings(kind, settings.Workers)}");
         }
 
         Console.WriteLine();

@@ -64,6 +64,7 @@ public static class DurableRun
             Invariant(settings.Samples),
             Invariant(settings.PauseMilliseconds),
             Invariant(settings.Producers),
+            Invariant(settings.Workers),
             folder);
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();

@@ -6,11 +6,20 @@ namespace BackgroundTasks.Benchmarks.Durable;
 /// The options of <c>--durable</c>: <c>jobs=N</c> (Hangfire and Quartz, default 2,000), <c>fast-jobs=N</c> (the
 /// ceilings and BackgroundTasks, default 100,000), <c>samples=N</c> (latency probes, default 200),
 /// <c>pause-ms=N</c> (between probes, default 10), <c>producers=N</c> (threads that enqueue, default 4),
+/// <c>workers=N</c> (each job system's workers, default <see cref="DefaultWorkers"/>),
 /// <c>no-kill</c> (skip the kill measurements), <c>lease-ms=N</c> (BackgroundTasks' lease in the kill
 /// measurements; default: the store's), then contender names (default: all).
 /// </summary>
 public sealed record DurableSettings
 {
+    /// <summary>
+    /// The workers every job system runs with unless <c>workers=N</c> says otherwise: Hangfire's own default on a
+    /// two-core machine (five per core, at most 20) and the size of Quartz.NET's default thread pool. A durable job
+    /// mostly waits (mail, reports, calls), so these libraries run more workers than cores; BackgroundTasks' default
+    /// of one worker per core suits jobs that compute, and it is set to the same count here.
+    /// </summary>
+    public const int DefaultWorkers = 10;
+
     /// <summary>Gets how long the kill measurement waits for a job to run again.</summary>
     public static readonly TimeSpan KillCap = TimeSpan.FromSeconds(60);
 
@@ -28,6 +37,9 @@ public sealed record DurableSettings
 
     /// <summary>Gets how many threads enqueue the end-to-end jobs, each one job at a time.</summary>
     public int Producers { get; init; } = 4;
+
+    /// <summary>Gets how many workers each job system runs (Hangfire's workers, Quartz's threads, BackgroundTasks' workers on its queue).</summary>
+    public int Workers { get; init; } = DefaultWorkers;
 
     /// <summary>Gets whether the kill measurements run.</summary>
     public bool Kill { get; init; } = true;
@@ -57,10 +69,11 @@ public sealed record DurableSettings
                 "samples" => settings with { Samples = Positive(arg, value) },
                 "pause-ms" => settings with { PauseMilliseconds = Positive(arg, value) },
                 "producers" => settings with { Producers = Positive(arg, value) },
+                "workers" => settings with { Workers = Positive(arg, value) },
                 "no-kill" => settings with { Kill = false },
                 "lease-ms" => settings with { Lease = TimeSpan.FromMilliseconds(Positive(arg, value)) },
                 _ when Enum.TryParse<DurableContender>(arg, ignoreCase: true, out var kind) => Add(settings, contenders, kind),
-                _ => throw new ArgumentException($"Unknown --durable argument '{arg}': use jobs=N, fast-jobs=N, samples=N, pause-ms=N, producers=N, no-kill, lease-ms=N, or contender names ({string.Join(", ", Enum.GetNames<DurableContender>())}).", nameof(args)),
+                _ => throw new ArgumentException($"Unknown --durable argument '{arg}': use jobs=N, fast-jobs=N, samples=N, pause-ms=N, producers=N, workers=N, no-kill, lease-ms=N, or contender names ({string.Join(", ", Enum.GetNames<DurableContender>())}).", nameof(args)),
             };
         }
 

@@ -4,14 +4,15 @@ using Hangfire.Storage.SQLite;
 namespace BackgroundTasks.Benchmarks.Durable;
 
 /// <summary>
-/// Hangfire on Hangfire.Storage.SQLite: a <see cref="BackgroundJobServer"/> with one worker per core, WAL (the
+/// Hangfire on Hangfire.Storage.SQLite: a <see cref="BackgroundJobServer"/> with <paramref name="workers"/> workers, WAL (the
 /// storage's default journal mode), <c>synchronous = NORMAL</c> on every connection it opens, and a queue poll
 /// interval of <see cref="QueuePollInterval"/>: the storage has no wake-up, so each idle worker polls the queue
 /// table, and below 1 ms <c>WaitHandle.WaitOne</c> rounds the wait down to nothing and the workers spin. A fetched
 /// job whose server died is fetched again only after <see cref="SQLiteStorageOptions.InvisibilityTimeout"/>,
 /// left at its default of 30 minutes (lowering it makes long jobs run twice).
 /// </summary>
-public sealed class HangfireSqliteContender : IDurableContender
+/// <param name="workers">The server's <see cref="BackgroundJobServerOptions.WorkerCount"/>.</param>
+public sealed class HangfireSqliteContender(int workers) : IDurableContender
 {
     /// <summary>How often an idle worker looks for a job.</summary>
     public static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(1);
@@ -24,9 +25,10 @@ public sealed class HangfireSqliteContender : IDurableContender
     public DurableContender Kind => DurableContender.Hangfire;
 
     /// <summary>Gets the settings, as the tables print them.</summary>
-    public static string Settings => string.Create(
+    /// <param name="workers">The server's workers.</param>
+    public static string Settings(int workers) => string.Create(
         System.Globalization.CultureInfo.InvariantCulture,
-        $"Hangfire.Storage.SQLite 0.4.3: {Environment.ProcessorCount} workers, QueuePollInterval {QueuePollInterval.TotalMilliseconds} ms, InvisibilityTimeout {new SQLiteStorageOptions().InvisibilityTimeout.TotalMinutes} min (default), WAL, synchronous=NORMAL");
+        $"Hangfire.Storage.SQLite 0.4.3: {workers} workers, QueuePollInterval {QueuePollInterval.TotalMilliseconds} ms, InvisibilityTimeout {new SQLiteStorageOptions().InvisibilityTimeout.TotalMinutes} min (default), WAL, synchronous=NORMAL");
 
     /// <inheritdoc/>
     public Task StartAsync(string file)
@@ -46,7 +48,7 @@ public sealed class HangfireSqliteContender : IDurableContender
         _server = new BackgroundJobServer(
             new BackgroundJobServerOptions
             {
-                WorkerCount = Environment.ProcessorCount,
+                WorkerCount = workers,
                 Queues = ["default"],
                 SchedulePollingInterval = TimeSpan.FromSeconds(1),
             },

@@ -7,8 +7,8 @@ namespace BackgroundTasks.Benchmarks.Durable;
 
 /// <summary>
 /// Quartz.NET, hosted, with its ADO job store on SQLite through Microsoft.Data.Sqlite: the schema that ships in the
-/// Quartz package (<c>ProvisionSchema()</c>, its embedded SQLite script), a thread pool with one slot per core, a
-/// trigger batch of one per slot (the store's automatic size), a misfire threshold of an hour (a backlog of one-off
+/// Quartz package (<c>ProvisionSchema()</c>, its embedded SQLite script), a thread pool of <paramref name="workers"/>
+/// threads, a trigger batch of one per thread, a misfire threshold of an hour (a backlog of one-off
 /// triggers never counts as misfired), WAL set on the file and <c>synchronous = NORMAL</c> on each connection it
 /// opens. Each job is a job detail that requests recovery, with a one-shot "start now" trigger; both are rows in
 /// the file until the trigger has fired, and the job detail is not stored durably, so Quartz deletes it once its
@@ -16,7 +16,8 @@ namespace BackgroundTasks.Benchmarks.Durable;
 /// that were running (same instance id, not clustered). Quartz wakes its scheduler thread when a job is scheduled
 /// in the same process, so no polling is involved.
 /// </summary>
-public sealed class QuartzSqliteContender : IDurableContender
+/// <param name="workers">The thread pool's size and the trigger batch (<c>MaxBatchSize</c>).</param>
+public sealed class QuartzSqliteContender(int workers) : IDurableContender
 {
     private IHost? _host;
     private IScheduler? _scheduler;
@@ -25,7 +26,8 @@ public sealed class QuartzSqliteContender : IDurableContender
     public DurableContender Kind => DurableContender.Quartz;
 
     /// <summary>Gets the settings, as the tables print them.</summary>
-    public static string Settings => $"Quartz 4.7.3 ADO job store (SQLite-Microsoft, schema from the package): {Environment.ProcessorCount} threads, MaxBatchSize {Environment.ProcessorCount}, RequestRecovery, WAL, synchronous=NORMAL";
+    /// <param name="workers">The thread pool's size and the trigger batch.</param>
+    public static string Settings(int workers) => $"Quartz 4.7.3 ADO job store (SQLite-Microsoft, schema from the package): {workers} threads, MaxBatchSize {workers}, RequestRecovery, WAL, synchronous=NORMAL";
 
     /// <inheritdoc/>
     public async Task StartAsync(string file)
@@ -35,8 +37,8 @@ public sealed class QuartzSqliteContender : IDurableContender
         {
             services.AddQuartz(q =>
             {
-                q.ConfigureScheduler(static s => s.MaxBatchSize = Environment.ProcessorCount);
-                q.UseDefaultThreadPool(Environment.ProcessorCount);
+                q.ConfigureScheduler(s => s.MaxBatchSize = workers);
+                q.UseDefaultThreadPool(workers);
                 q.UsePersistentStore(store =>
                 {
                     store.UseSqlite(NormalSyncSqliteFactory.Instance, SqliteFiles.ConnectionString(file));
