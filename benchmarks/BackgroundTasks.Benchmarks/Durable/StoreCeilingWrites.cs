@@ -7,8 +7,9 @@ namespace BackgroundTasks.Benchmarks.Durable;
 /// <summary>
 /// The ceiling's writes: BackgroundTasks.Sqlite's own, on the table and indexes the store creates, with the store's
 /// statements and parameters. An insert of the row the engine adds for a typed no-op job; a claim (the store's two
-/// statements: due scheduled jobs to queued, then the queued job with the highest priority, earliest due time and
-/// smallest id to running for an owner, with a lease and the next attempt, returning the row); a completion (the
+/// statements: due scheduled jobs to queued, then the queued jobs with the highest priority, earliest due time and
+/// smallest id to running for an owner, with a lease and the next attempt, returning the rows, read into records;
+/// one job per claim, or many in one claim in <see cref="ClaimMany"/>); a completion (the
 /// owner- and attempt-checked update to succeeded, and the look-up of continuations waiting for the job).
 /// </summary>
 public sealed class StoreCeilingWrites : CeilingWrites<JobRecord>
@@ -21,6 +22,7 @@ public sealed class StoreCeilingWrites : CeilingWrites<JobRecord>
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _promote;
     private readonly SqliteCommand _claim;
+    private readonly Dictionary<int, SqliteCommand> _claimMany = [];
     private readonly SqliteCommand _complete;
     private readonly SqliteCommand _continuations;
 
@@ -68,6 +70,28 @@ public sealed class StoreCeilingWrites : CeilingWrites<JobRecord>
         _promote.ExecuteNonQuery();
         using var reader = _claim.ExecuteReader();
         return reader.Read() ? JobRows.Read(reader) : throw new InvalidOperationException("The claim found no queued job.");
+    }
+
+    /// <summary>Claims up to <paramref name="count"/> queued jobs in one claim, the store's statement for that many.</summary>
+    public override List<JobRecord> ClaimMany(int count)
+    {
+        if (!_claimMany.TryGetValue(count, out var claim))
+        {
+            _claimMany.Add(count, claim = Prepare(SqliteJobStore.ClaimSqlFor(count)));
+        }
+
+        _promote.Parameters.Clear();
+        claim.Parameters.Clear();
+        SqliteJobStore.AddClaimParameters(_promote.Parameters, claim.Parameters, Queue, Owner, DateTimeOffset.UtcNow, s_lease);
+        _promote.ExecuteNonQuery();
+        var claimed = new List<JobRecord>(count);
+        using var reader = claim.ExecuteReader();
+        while (reader.Read())
+        {
+            claimed.Add(JobRows.Read(reader));
+        }
+
+        return claimed.Count == count ? claimed : throw new InvalidOperationException($"The claim found {claimed.Count} queued jobs, not {count}.");
     }
 
     /// <inheritdoc/>
