@@ -16,9 +16,10 @@ public static class CeilingLoop
 
     /// <summary>
     /// Runs <paramref name="jobs"/> jobs through the three writes of <paramref name="kind"/> on a fresh
-    /// <paramref name="file"/>: batched, each group of <see cref="Batch"/> jobs is inserted in one transaction,
-    /// claimed in the next (by the store's statements: one claim of the whole group, as a host with that many free
-    /// workers would claim) and completed in the one after; per write, every write commits on its own.
+    /// <paramref name="file"/>. Batched, each group of <see cref="Batch"/> jobs is inserted in one transaction,
+    /// claimed in the next (one claim per job, or, for <see cref="DurableContender.CeilingClaimsOfABatch"/>, one claim
+    /// of the whole group, as a host with that many free workers would claim) and completed in the one after; per
+    /// write, every write commits on its own.
     /// </summary>
     /// <returns>The time the loop took.</returns>
     public static async Task<TimeSpan> RunAsync(DurableContender kind, string file, int jobs)
@@ -26,14 +27,14 @@ public static class CeilingLoop
         if (kind == DurableContender.ReferenceBatched)
         {
             using var minimal = new MinimalCeilingWrites(file);
-            return Run(minimal, jobs, batched: true);
+            return Run(minimal, jobs, batched: true, claimMany: false);
         }
 
         using var store = await StoreCeilingWrites.OpenAsync(file);
-        return Run(store, jobs, batched: kind == DurableContender.CeilingBatched);
+        return Run(store, jobs, batched: kind != DurableContender.CeilingPerWrite, claimMany: kind == DurableContender.CeilingClaimsOfABatch);
     }
 
-    private static TimeSpan Run<TClaimed>(CeilingWrites<TClaimed> writes, int jobs, bool batched)
+    private static TimeSpan Run<TClaimed>(CeilingWrites<TClaimed> writes, int jobs, bool batched, bool claimMany)
     {
         var started = Stopwatch.GetTimestamp();
         if (batched)
@@ -49,7 +50,7 @@ public static class CeilingLoop
 
                 writes.Commit();
                 writes.Begin();
-                var claimed = writes.ClaimMany(count);
+                var claimed = claimMany ? writes.ClaimMany(count) : OneClaimEach(writes, count);
                 writes.Commit();
                 writes.Begin();
                 for (var i = 0; i < count; i++)
@@ -77,5 +78,16 @@ public static class CeilingLoop
         }
 
         return Stopwatch.GetElapsedTime(started);
+    }
+
+    private static List<TClaimed> OneClaimEach<TClaimed>(CeilingWrites<TClaimed> writes, int count)
+    {
+        var claimed = new List<TClaimed>(count);
+        for (var i = 0; i < count; i++)
+        {
+            claimed.Add(writes.Claim());
+        }
+
+        return claimed;
     }
 }

@@ -32,17 +32,8 @@ public abstract class CeilingWrites<TClaimed> : IDisposable
     /// <summary>Claims the next queued job.</summary>
     public abstract TClaimed Claim();
 
-    /// <summary>Claims the next <paramref name="count"/> queued jobs; one claim after another unless the table claims many at once.</summary>
-    public virtual List<TClaimed> ClaimMany(int count)
-    {
-        var claimed = new List<TClaimed>(count);
-        for (var i = 0; i < count; i++)
-        {
-            claimed.Add(Claim());
-        }
-
-        return claimed;
-    }
+    /// <summary>Claims the next <paramref name="count"/> queued jobs in one claim.</summary>
+    public abstract List<TClaimed> ClaimMany(int count);
 
     /// <summary>Records the claimed job as succeeded.</summary>
     public abstract void Complete(TClaimed claimed);

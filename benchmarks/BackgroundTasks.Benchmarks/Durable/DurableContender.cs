@@ -6,6 +6,9 @@ public enum DurableContender
     /// <summary>A plain loop on Microsoft.Data.Sqlite doing BackgroundTasks.Sqlite's insert, claim and completion, 1,000 writes per transaction.</summary>
     CeilingBatched,
 
+    /// <summary>The same, each group of 1,000 claimed in one claim (the store's statement for that many) instead of one claim per job.</summary>
+    CeilingClaimsOfABatch,
+
     /// <summary>The same loop with one transaction per write.</summary>
     CeilingPerWrite,
 

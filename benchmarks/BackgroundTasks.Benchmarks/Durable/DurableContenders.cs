@@ -26,6 +26,7 @@ public static class DurableContenders
     public static string Label(DurableContender kind) => kind switch
     {
         DurableContender.CeilingBatched => $"Ceiling: the store's writes in a plain loop, {CeilingLoop.Batch:N0} per transaction",
+        DurableContender.CeilingClaimsOfABatch => $"Ceiling: the same, the {CeilingLoop.Batch:N0} claimed in one claim",
         DurableContender.CeilingPerWrite => "Ceiling: the store's writes in a plain loop, one transaction each",
         DurableContender.ReferenceBatched => $"Reference: a minimal table in a plain loop, {CeilingLoop.Batch:N0} writes per transaction",
         DurableContender.BackgroundTasks => BackgroundTasksSqliteContender.Label,
@@ -36,7 +37,7 @@ public static class DurableContenders
     /// <summary>Gets the settings of <paramref name="kind"/>, as the report lists them.</summary>
     public static string Settings(DurableContender kind, int workers) => kind switch
     {
-        DurableContender.CeilingBatched or DurableContender.CeilingPerWrite => "Microsoft.Data.Sqlite, one thread, prepared statements, WAL, synchronous=NORMAL; BackgroundTasks.Sqlite's schema and statements: insert of a typed no-op job's row, claim of one job (promote due jobs, then UPDATE … RETURNING the row, read into a record), owner-checked completion and its look-up of waiting continuations",
+        DurableContender.CeilingBatched or DurableContender.CeilingClaimsOfABatch or DurableContender.CeilingPerWrite => "Microsoft.Data.Sqlite, one thread, prepared statements, WAL, synchronous=NORMAL; BackgroundTasks.Sqlite's schema and statements: insert of a typed no-op job's row, claim (promote due jobs, then UPDATE … RETURNING the rows, read into records; one job per claim, or the 1,000 of a transaction in one claim), owner-checked completion and its look-up of waiting continuations",
         DurableContender.ReferenceBatched => "Microsoft.Data.Sqlite, one thread, prepared statements, WAL, synchronous=NORMAL; a 7-column table with one partial index of queued rows: insert, claim (one UPDATE … WHERE id = (oldest queued) RETURNING id), complete (checked on status)",
         DurableContender.Hangfire => HangfireSqliteContender.Settings(workers),
         DurableContender.Quartz => QuartzSqliteContender.Settings(workers),

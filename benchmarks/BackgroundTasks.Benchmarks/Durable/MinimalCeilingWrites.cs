@@ -53,6 +53,9 @@ public sealed class MinimalCeilingWrites : CeilingWrites<long>
         return (long)_claim.ExecuteScalar()!;
     }
 
+    /// <summary>Not measured: the reference row claims one job at a time.</summary>
+    public override List<long> ClaimMany(int count) => throw new NotSupportedException("The reference row claims one job per claim.");
+
     /// <inheritdoc/>
     public override void Complete(long claimed)
     {

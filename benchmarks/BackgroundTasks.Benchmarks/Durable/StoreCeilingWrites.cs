@@ -9,7 +9,7 @@ namespace BackgroundTasks.Benchmarks.Durable;
 /// statements and parameters. An insert of the row the engine adds for a typed no-op job; a claim (the store's two
 /// statements: due scheduled jobs to queued, then the queued jobs with the highest priority, earliest due time and
 /// smallest id to running for an owner, with a lease and the next attempt, returning the rows, read into records;
-/// one job per claim, or many in one claim in <see cref="ClaimMany"/>); a completion (the
+/// one job per claim, or many in one claim); a completion (the
 /// owner- and attempt-checked update to succeeded, and the look-up of continuations waiting for the job).
 /// </summary>
 public sealed class StoreCeilingWrites : CeilingWrites<JobRecord>
