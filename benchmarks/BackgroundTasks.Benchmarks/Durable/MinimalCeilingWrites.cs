@@ -34,6 +34,7 @@ public sealed class MinimalCeilingWrites : CeilingWrites<long>
         {
             create.ExecuteNonQuery();
         }
+
         _insert = PrepareInteger("INSERT INTO jobs (name, arguments, status, enqueued_at) VALUES ('noop', '{\"body\":\"NoOp\"}', 0, $now)", "$now");
         _claim = PrepareInteger("UPDATE jobs SET status = 1, started_at = $now WHERE id = (SELECT id FROM jobs WHERE status = 0 ORDER BY id LIMIT 1) RETURNING id", "$now");
         _complete = PrepareInteger("UPDATE jobs SET status = 2, finished_at = $now WHERE id = $id AND status = 1", "$now", "$id");

@@ -9,8 +9,8 @@ namespace BackgroundTasks.Benchmarks.Durable;
 /// statements and parameters. An insert of the row the engine adds for a typed no-op job; a claim (the store's two
 /// statements: due scheduled jobs to queued, then the queued jobs with the highest priority, earliest due time and
 /// smallest id to running for an owner, with a lease and the next attempt, returning the rows, read into records;
-/// one job per claim, or many in one claim); a completion (the
-/// owner- and attempt-checked update to succeeded, and the look-up of continuations waiting for the job).
+/// one job per claim, or many in one claim); a completion (the owner- and attempt-checked update to succeeded, and
+/// the look-up of continuations waiting for the job).
 /// </summary>
 public sealed class StoreCeilingWrites : CeilingWrites<JobRecord>
 {
@@ -21,7 +21,6 @@ public sealed class StoreCeilingWrites : CeilingWrites<JobRecord>
     private readonly string _arguments = JsonSerializer.Serialize(new NoOpArgs(DurableJob.NoOp), DurableJsonContext.Default.NoOpArgs);
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _promote;
-    private readonly SqliteCommand _claim;
     private readonly Dictionary<int, SqliteCommand> _claimMany = [];
     private readonly SqliteCommand _complete;
     private readonly SqliteCommand _continuations;
@@ -31,7 +30,6 @@ public sealed class StoreCeilingWrites : CeilingWrites<JobRecord>
     {
         _insert = Prepare(JobRows.InsertSql);
         _promote = Prepare(SqliteJobStore.PromoteSqlFor(SqliteJobStore.PromoteBatch));
-        _claim = Prepare(SqliteJobStore.ClaimSqlFor(1));
         _complete = Prepare(TransitionSql.For(JobStatus.Succeeded, hasError: false, ownerChecked: true)!);
         _continuations = Prepare(SqliteJobStore.WaitingContinuationsSql);
     }
@@ -62,15 +60,7 @@ public sealed class StoreCeilingWrites : CeilingWrites<JobRecord>
     }
 
     /// <inheritdoc/>
-    public override JobRecord Claim()
-    {
-        _promote.Parameters.Clear();
-        _claim.Parameters.Clear();
-        SqliteJobStore.AddClaimParameters(_promote.Parameters, _claim.Parameters, Queue, Owner, DateTimeOffset.UtcNow, s_lease);
-        _promote.ExecuteNonQuery();
-        using var reader = _claim.ExecuteReader();
-        return reader.Read() ? JobRows.Read(reader) : throw new InvalidOperationException("The claim found no queued job.");
-    }
+    public override JobRecord Claim() => ClaimMany(1)[0];
 
     /// <summary>Claims up to <paramref name="count"/> queued jobs in one claim, the store's statement for that many.</summary>
     public override List<JobRecord> ClaimMany(int count)
