@@ -51,7 +51,7 @@ public abstract class CeilingWrites<TClaimed> : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Creates a command for <paramref name="sql"/>; the connection disposes it.</summary>
+    /// <summary>Creates a command for <paramref name="sql"/>; its prepared statement is released when the connection closes.</summary>
     protected SqliteCommand Prepare(string sql)
     {
         var command = Connection.CreateCommand();
